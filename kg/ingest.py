@@ -1,0 +1,143 @@
+"""Documents into the store: read, parse, extract, write one named graph each, atomically.
+
+Every file of a call is read and parsed before anything is written; if one is refused,
+nothing is written. The new graphs are compared with what the store holds, so ingesting
+the same document twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from rdflib import Literal, URIRef
+
+from metrokg.errors import MetrokgError
+from metrokg.kg.documents import document_triples
+from metrokg.kg.store import Store, Triple, same_triples
+from metrokg.nlp.document import ParsedDocument
+from metrokg.nlp.structure import parse_document
+from metrokg.ontology.namespace import graph_iri
+
+Progress = Callable[[str], None]
+
+WORK_BY_TITLE = """
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?w WHERE {
+  VALUES ?g { <https://w3id.org/metrokg/graph/ontology> <https://w3id.org/metrokg/graph/catalogue> }
+  GRAPH ?g { { ?w mkg:title ?t } UNION { ?w skos:prefLabel ?t } UNION { ?w skos:altLabel ?t } }
+  FILTER(STR(?t) = ?title)
+} LIMIT 1
+"""
+
+
+@dataclass
+class IngestResult:
+    """What happened to one document."""
+
+    id: str
+    title: str
+    status: str  # added | replaced | unchanged | removed
+    provisions: int = 0
+    facts: int = 0
+    warnings: list[str] = field(default_factory=list)
+    source: str | None = None
+
+
+def doc_id_for(name: str) -> str:
+    """A stable id from a file name: ASCII slug of the stem, or a short hash for other scripts."""
+    stem = Path(name).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", stem).lower()).strip("-")
+    if slug and stem.isascii():
+        return slug[:80]
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10]
+    return f"{slug[:40]}-{digest}" if slug else f"doc-{digest}"
+
+
+def extract_facts(doc: ParsedDocument) -> list[Triple]:
+    """Triples of the facts the extraction pipeline finds in ``doc``."""
+    import importlib.util  # TODO(lead): drop this guard once the pipeline lands
+
+    if importlib.util.find_spec("metrokg.nlp.pipeline") is None or importlib.util.find_spec("metrokg.kg.facts_rdf") is None:
+        return []
+    from metrokg.kg.facts_rdf import facts_to_triples
+    from metrokg.nlp.pipeline import extract
+
+    return list(facts_to_triples(doc.doc_id, extract(doc)))
+
+
+def _work_resolver(store: Store) -> Callable[[str], URIRef | None]:
+    def resolve(title: str) -> URIRef | None:
+        for row in store.query(WORK_BY_TITLE, {"title": Literal(title)}):
+            return URIRef(row[0])
+        return None
+    return resolve
+
+
+def graph_for(store: Store, doc: ParsedDocument) -> tuple[list[Triple], int]:
+    """All triples of a document's named graph, and how many came from extraction."""
+    triples = document_triples(doc, _work_resolver(store))
+    facts = extract_facts(doc) if doc.provisions else []
+    return triples + facts, len(facts)
+
+
+def prepare(path: str | Path, doc_id: str | None = None,
+            title: str | None = None) -> ParsedDocument:
+    """Read and parse a file; raises MetrokgError for a file that cannot be ingested."""
+    from metrokg.nlp.readers import read_document
+
+    raw = read_document(path)
+    if not raw.text.strip():
+        raise MetrokgError("E030", path=Path(path).name)
+    doc = parse_document(raw.text, doc_id=doc_id or doc_id_for(raw.source_name), title=title,
+                         source_file=raw.source_name, source_format=raw.format)
+    doc.warnings = list(raw.warnings) + doc.warnings
+    return doc
+
+
+def write_documents(store: Store, docs: Sequence[ParsedDocument],
+                    progress: Progress | None = None) -> list[IngestResult]:
+    """Write the documents' graphs in one transaction; unchanged ones are left alone."""
+    existing = set(store.graph_iris())
+    graphs: dict[URIRef, list[Triple]] = {}
+    results = []
+    for doc in docs:
+        if progress:
+            progress(doc.doc_id)
+        triples, n_facts = graph_for(store, doc)
+        g = graph_iri(doc.doc_id)
+        status = "added"
+        if g in existing:
+            status = "unchanged" if same_triples(store.graph_triples(g), triples) else "replaced"
+        if status != "unchanged":
+            graphs[g] = triples
+        results.append(IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts,
+                                    list(doc.warnings), doc.source_file))
+    if graphs:
+        store.replace_graphs(graphs)
+    return results
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], progress: Progress | None = None) -> list[IngestResult]:
+    """Ingest files: all are read and parsed first, then written together (all or nothing)."""
+    docs = [prepare(p) for p in paths]
+    seen: dict[str, str] = {}
+    for d in docs:
+        if d.doc_id in seen:
+            raise MetrokgError("E014", doc_id=d.doc_id, first=seen[d.doc_id], second=d.source_file)
+        seen[d.doc_id] = d.source_file or d.doc_id
+    return write_documents(store, docs, progress)
+
+
+def remove_document(store: Store, doc_id: str) -> IngestResult:
+    """Remove a document's named graph as a whole."""
+    g = graph_iri(doc_id)
+    if g not in set(store.graph_iris()):
+        raise MetrokgError("E010", doc_id=doc_id)
+    store.remove_graphs([g])
+    return IngestResult(doc_id, "", "removed")

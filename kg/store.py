@@ -1,0 +1,316 @@
+"""The graph store: a small interface with swappable backends, in the style of rdflib's Store.
+
+Everything metrokg knows lives in named graphs: one per document, one for the ontology and
+vocabularies, one for inferred triples, one for the specification catalogue. Writes replace
+whole named graphs in one transaction, so a crash leaves either the old or the new state.
+Queries take user values as bound variables (``bindings``), never pasted into the text.
+
+Backends: :class:`EmbeddedStore` (Oxigraph on disk, the default) here; remote SPARQL 1.1
+endpoints in :mod:`metrokg.kg.remote`. :func:`open_store` picks one from a store spec.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.query import Result
+from rdflib.term import Node
+
+from metrokg.config import default_store
+from metrokg.errors import MetrokgError
+
+Triple = tuple[Node, Node, Node]
+META_GRAPH = URIRef("https://w3id.org/metrokg/graph/meta")
+STORE_NODE = URIRef("https://w3id.org/metrokg/store")
+GENERATION = URIRef("https://w3id.org/metrokg/store#generation")
+
+
+# ----------------------------------------------------------------- term conversion
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term) -> Node | None:
+    """A pyoxigraph term as an rdflib term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term: {term!r}")
+
+
+def nt(term: Node) -> str:
+    """N-Triples/SPARQL syntax of a term, escaped by Oxigraph (safe to embed in updates)."""
+    return str(to_ox(term))
+
+
+_SKIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with ``bindings`` joined in as a ``VALUES`` block opening its WHERE clause.
+
+    Values are serialised by Oxigraph (escaped), never pasted as raw text, so a user's
+    search term stays a literal whatever it contains. Works on every SPARQL 1.1 backend.
+    """
+    if not bindings:
+        return sparql
+    names = list(bindings)
+    block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
+             + " ".join(nt(bindings[n]) for n in names) + ") } ")
+    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), sparql)
+    start = 0
+    construct = re.search(r"\bCONSTRUCT\b", masked, re.IGNORECASE)
+    if construct:
+        where = re.search(r"\bWHERE\b", masked[construct.end():], re.IGNORECASE)
+        start = construct.end() + (where.end() if where else 0)
+    brace = masked.find("{", start)
+    if brace < 0:
+        raise MetrokgError("E020", reason="no WHERE clause to bind values into")
+    return sparql[:brace + 1] + block + sparql[brace + 1:]
+
+
+def same_triples(old: Iterable[Triple], new: Iterable[Triple]) -> bool:
+    """Whether two graphs are the same, blank node labels aside (so rewrites can be skipped)."""
+    old, new = set(old), set(new)
+    if len(old) != len(new):
+        return False
+    if not any(isinstance(x, BNode) for t in new for x in t):
+        return old == new
+    from rdflib.compare import isomorphic
+
+    g_old, g_new = Graph(), Graph()
+    for t in old:
+        g_old.add(t)
+    for t in new:
+        g_new.add(t)
+    return isomorphic(g_old, g_new)
+
+
+# ----------------------------------------------------------------- interface
+
+class Store(abc.ABC):
+    """What metrokg needs from a graph store."""
+
+    spec: str
+    index_dir: Path  # where derived indexes (search, embeddings cache) of this store live
+
+    @abc.abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+              union: bool = True) -> Result:
+        """Run a SPARQL query; ``bindings`` maps variable names to terms bound before evaluation.
+
+        With ``union`` the default graph is the union of all named graphs.
+        """
+
+    @abc.abstractmethod
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]],
+                       remove: Iterable[URIRef] = ()) -> None:
+        """Replace each named graph by the given triples and drop ``remove``, all in one transaction."""
+
+    @abc.abstractmethod
+    def graph_iris(self) -> list[URIRef]:
+        """IRIs of the named graphs in the store."""
+
+    @abc.abstractmethod
+    def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
+        """Every triple of one named graph."""
+
+    @abc.abstractmethod
+    def dump(self, fmt: str) -> bytes:
+        """The whole dataset serialised as ``nq`` or ``trig``."""
+
+    def close(self) -> None:
+        """Release the store."""
+
+    # ---- shared helpers built on the primitives
+
+    def remove_graphs(self, graphs: Iterable[URIRef]) -> None:
+        """Drop named graphs in one transaction."""
+        self.replace_graphs({}, remove=graphs)
+
+    def generation(self) -> int:
+        """A counter bumped by every write; indexes record the generation they were built from."""
+        res = self.query("SELECT ?g WHERE { GRAPH ?meta { ?s ?p ?g } }",
+                         {"meta": META_GRAPH, "s": STORE_NODE, "p": GENERATION}, union=False)
+        for row in res:
+            return int(row[0])
+        return 0
+
+    def graph(self, graph: URIRef) -> Graph:
+        """One named graph copied into an in-memory rdflib Graph."""
+        g = Graph()
+        for t in self.graph_triples(graph):
+            g.add(t)
+        return g
+
+    def union_graph(self) -> Graph:
+        """Every named graph merged into one in-memory rdflib Graph (for validation, export)."""
+        g = Graph()
+        for iri in self.graph_iris():
+            for t in self.graph_triples(iri):
+                g.add(t)
+        return g
+
+    def is_empty(self) -> bool:
+        return not any(iri != META_GRAPH for iri in self.graph_iris())
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _result_from_ox(raw) -> Result:
+    """An rdflib Result built from pyoxigraph's answer, so callers see one result type."""
+    if isinstance(raw, bool):
+        res = Result("ASK")
+        res.askAnswer = raw
+        return res
+    if isinstance(raw, ox.QuerySolutions):
+        res = Result("SELECT")
+        names = [v.value for v in raw.variables]
+        res.vars = [Variable(n) for n in names]
+        res.bindings = [
+            {Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None} for sol in raw
+        ]
+        return res
+    res = Result("CONSTRUCT")
+    g = Graph()
+    for t in raw:
+        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    res.graph = g
+    return res
+
+
+class EmbeddedStore(Store):
+    """Oxigraph (RocksDB) in a directory; the default backend.
+
+    One process may write at a time. Readers in another process fall back to a
+    read-only view (taken as a snapshot when opened).
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False, create: bool = True):
+        self.path = Path(path)
+        self.spec = str(self.path)
+        self.index_dir = self.path / "index"
+        self.read_only = read_only
+        db = self.path / "oxigraph"
+        if self.path.exists() and not self.path.is_dir():
+            raise MetrokgError("E011", path=self.path, reason="it is a file, not a directory")
+        if not db.exists() and not create:
+            raise MetrokgError("E011", path=self.path, reason="no store there yet; run `metrokg build` first")
+        self._lock = threading.RLock()
+        try:
+            if read_only:
+                if not db.exists():
+                    db.mkdir(parents=True)
+                    ox.Store(str(db)).flush()
+                self._db = ox.Store.read_only(str(db))
+            else:
+                db.mkdir(parents=True, exist_ok=True)
+                self._db = ox.Store(str(db))
+        except OSError as err:
+            if "lock" in str(err).lower():
+                raise MetrokgError("E012", path=self.path) from None
+            raise MetrokgError("E011", path=self.path, reason=str(err)) from None
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+              union: bool = True) -> Result:
+        sparql = bind_values(sparql, bindings)
+        try:
+            with self._lock:
+                raw = self._db.query(sparql, use_default_graph_as_union=union)
+                return _result_from_ox(raw)
+        except SyntaxError as err:
+            raise MetrokgError("E020", reason=str(err)) from None
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]],
+                       remove: Iterable[URIRef] = ()) -> None:
+        if self.read_only:
+            raise MetrokgError("E012", path=self.path)
+        with self._lock:
+            gen = self.generation() + 1
+            parts = [f"DROP SILENT GRAPH {nt(g)}" for g in remove]
+            for g, triples in graphs.items():
+                parts.append(f"DROP SILENT GRAPH {nt(g)}")
+                body = " .\n".join(f"{nt(s)} {nt(p)} {nt(o)}" for s, p, o in triples)
+                if body:
+                    parts.append(f"INSERT DATA {{ GRAPH {nt(g)} {{\n{body} .\n}} }}")
+            parts.append(f"DROP SILENT GRAPH {nt(META_GRAPH)}")
+            parts.append(f"INSERT DATA {{ GRAPH {nt(META_GRAPH)} {{ {nt(STORE_NODE)} {nt(GENERATION)} {gen} }} }}")
+            self._db.update(" ;\n".join(parts))
+            self._db.flush()
+
+    def graph_iris(self) -> list[URIRef]:
+        with self._lock:
+            return sorted(URIRef(g.value) for g in self._db.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
+        with self._lock:
+            quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+        for q in quads:
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def dump(self, fmt: str) -> bytes:
+        formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+        with self._lock:
+            return self._db.dump(format=formats[fmt])
+
+    def close(self) -> None:
+        with self._lock:
+            if getattr(self, "_db", None) is not None:
+                if not self.read_only:
+                    self._db.flush()
+                self._db = None
+
+
+def open_store(spec: str | None = None, write: bool = False) -> Store:
+    """Open the store named by ``spec`` (a directory or a ``sparql+http(s)://`` URL).
+
+    ``None`` means ``$METROKG_STORE`` or the per-user default. A reader whose store is
+    locked by a writing process gets a read-only snapshot; a writer gets error E012.
+    """
+    spec = spec or default_store()
+    if spec.startswith(("sparql+http://", "sparql+https://")):
+        from metrokg.kg.remote import RemoteStore
+
+        return RemoteStore(spec)
+    if "://" in spec:
+        raise MetrokgError("E013", spec=spec)
+    path = Path(os.path.expanduser(spec))
+    try:
+        return EmbeddedStore(path)
+    except MetrokgError as err:
+        if err.code == "E012" and not write:
+            return EmbeddedStore(path, read_only=True)
+        raise

@@ -1,0 +1,135 @@
+"""The embedded store: named graphs, atomic writes, stable IRIs, safe bindings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from rdflib import Literal, URIRef
+
+from metrokg.errors import MetrokgError
+from metrokg.kg.ingest import doc_id_for, ingest_paths, remove_document
+from metrokg.kg.listing import list_documents
+from metrokg.kg.store import EmbeddedStore, bind_values, open_store
+from metrokg.ontology.namespace import MKG, graph_iri, provision_iri
+
+from conftest import DATA
+
+G = URIRef("http://example.org/g")
+EX = "http://example.org/"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = EmbeddedStore(tmp_path / "s")
+    yield s
+    s.close()
+
+
+def test_fresh_store_is_empty(store):
+    assert store.is_empty()
+    assert store.generation() == 0
+    assert list_documents(store) == []
+
+
+def test_replace_graph_is_whole_and_bumps_generation(store):
+    store.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
+    store.replace_graphs({G: [(URIRef(EX + "b"), URIRef(EX + "p"), Literal("2"))]})
+    assert set(store.graph_triples(G)) == {(URIRef(EX + "b"), URIRef(EX + "p"), Literal("2"))}
+    assert store.generation() == 2
+
+
+def test_failed_write_leaves_the_store_unchanged(store):
+    store.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
+    before = set(store.graph_triples(G))
+
+    class Boom:
+        def __iter__(self):
+            yield URIRef(EX + "x"), URIRef(EX + "p"), Literal("2")
+            raise RuntimeError("extraction crashed half-way")
+
+    other = URIRef("http://example.org/other")
+    with pytest.raises(RuntimeError):
+        store.replace_graphs({other: [], G: Boom()})
+    assert set(store.graph_triples(G)) == before
+    assert other not in store.graph_iris()
+    assert store.generation() == 1
+
+
+def test_bound_values_are_text_never_syntax(store):
+    store.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "label"), Literal("碳计量"))]})
+    q = "SELECT ?s WHERE { ?s ?p ?term }"
+    for hostile in ['"} ; DROP ALL ; {"', '" . ?s ?p ?o . FILTER("', "碳计量\"}"]:
+        assert list(store.query(q, {"term": Literal(hostile)})) == []
+    assert [str(r.s) for r in store.query(q, {"term": Literal("碳计量")})] == [EX + "a"]
+    assert G in store.graph_iris()
+
+
+def test_bind_values_goes_into_the_where_clause():
+    q = bind_values("PREFIX x: <http://x/> SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal('a"b')})
+    assert 'VALUES (?o) { ("a\\"b") }' in q
+    q = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": URIRef(EX)})
+    assert q.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES")
+
+
+def test_ingest_twice_changes_nothing_and_iris_are_stable(store):
+    path = DATA / "structure" / "city_plan.txt"
+    first = ingest_paths(store, [path])
+    gen = store.generation()
+    second = ingest_paths(store, [path])
+    assert first[0].status == "added" and second[0].status == "unchanged"
+    assert store.generation() == gen
+    doc_id = doc_id_for(path.name)
+    p = provision_iri(doc_id, "2.1")
+    assert (p, MKG.number, Literal("2.1")) in set(store.graph_triples(graph_iri(doc_id)))
+
+
+def test_bad_file_in_a_batch_writes_nothing(store, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(MetrokgError):
+        ingest_paths(store, [DATA / "structure" / "city_plan.txt", empty])
+    assert store.is_empty()
+
+
+def test_remove_document(store):
+    path = DATA / "structure" / "law_style.txt"
+    ingest_paths(store, [path])
+    remove_document(store, doc_id_for(path.name))
+    assert list_documents(store) == []
+    with pytest.raises(MetrokgError) as err:
+        remove_document(store, "nope")
+    assert err.value.code == "E010"
+
+
+def test_doc_ids_are_stable_and_safe():
+    assert doc_id_for("My Plan 2023.docx") == "my-plan-2023"
+    cn = doc_id_for("湖北 实施意见.txt")
+    assert cn == doc_id_for("湖北 实施意见.txt") and cn.startswith("doc-")
+    assert "/" not in doc_id_for("../../etc/passwd")
+
+
+def test_second_process_reads_while_one_writes(tmp_path):
+    path = tmp_path / "s"
+    writer = open_store(str(path), write=True)
+    writer.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
+    code = ("from metrokg.kg.store import open_store; from rdflib import URIRef;"
+            f"s = open_store({str(path)!r}); print(len(list(s.graph_triples(URIRef({str(G)!r})))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "1", out.stderr
+    code_w = f"from metrokg.kg.store import open_store; open_store({str(path)!r}, write=True)"
+    out = subprocess.run([sys.executable, "-c", code_w], capture_output=True, text=True, timeout=60)
+    assert "E012" in out.stderr
+    writer.close()
+
+
+def test_store_path_that_is_a_file(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(MetrokgError) as err:
+        open_store(str(f))
+    assert err.value.code == "E011"
+    with pytest.raises(MetrokgError) as err:
+        open_store("ftp://example.org/x")
+    assert err.value.code == "E013"

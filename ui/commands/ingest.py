@@ -1,0 +1,42 @@
+"""`metrokg ingest PATH...` and `metrokg remove ID`: add, replace or remove documents."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from metrokg.ui.commands._common import listing_parser, opened_store, progress_bar
+from metrokg.ui.output import emit
+
+COLUMNS = ["id", "status", "provisions", "facts", "title", "warnings"]
+
+
+def register(sub) -> None:
+    p = listing_parser(sub, "ingest", "ingest documents (.txt .md .html .docx .pdf); all or nothing")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=run_ingest)
+    r = listing_parser(sub, "remove", "remove a document and everything extracted from it")
+    r.add_argument("doc_id", metavar="ID")
+    r.set_defaults(func=run_remove)
+
+
+def run_ingest(args) -> int:
+    from metrokg.kg.ingest import ingest_paths
+    from metrokg.kg.search import SearchIndex
+
+    with opened_store(args, write=True) as store:
+        with progress_bar(len(args.paths), "ingest") as bar:
+            results = ingest_paths(store, args.paths, progress=lambda _id: bar.update(1))
+        SearchIndex.open(store)
+    emit([asdict(r) for r in results], args.fmt, COLUMNS)
+    return 0
+
+
+def run_remove(args) -> int:
+    from metrokg.kg.ingest import remove_document
+    from metrokg.kg.search import SearchIndex
+
+    with opened_store(args, write=True) as store:
+        result = remove_document(store, args.doc_id)
+        SearchIndex.open(store)
+    emit([asdict(result)], args.fmt, ["id", "status"])
+    return 0
