@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from rdflib import Graph
@@ -17,28 +18,32 @@ Progress = Callable[[str], None]
 
 def ontology_graph() -> Graph:
     """The ontology and vocabularies as shipped (every Turtle file merged)."""
-    import importlib.util  # TODO(lead): drop this guard once vocab.py lands
-
-    if importlib.util.find_spec("metrokg.ontology.vocab") is None:
-        from metrokg.ontology import turtle_files
-
-        g = Graph()
-        for f in turtle_files():
-            g.parse(f)
-        return g
     from metrokg.ontology.vocab import load_ontology
 
     return load_ontology()
 
 
 def load_ontology_into(store: Store) -> str:
-    """Put the ontology in its named graph; returns 'added', 'replaced' or 'unchanged'."""
+    """Put the ontology in its named graph and its entailments in the inferred graph.
+
+    Returns 'added', 'replaced' or 'unchanged'.
+    """
+    from metrokg.kg.inference import INFERRED_GRAPH
+
     triples = set(ontology_graph())
     existing = set(store.graph_triples(ONTOLOGY_GRAPH)) if ONTOLOGY_GRAPH in store.graph_iris() else None
     if existing is not None and same_triples(existing, triples):
         return "unchanged"
-    store.replace_graphs({ONTOLOGY_GRAPH: triples})
+    store.replace_graphs({ONTOLOGY_GRAPH: triples, INFERRED_GRAPH: set(ontology_entailments())})
     return "added" if existing is None else "replaced"
+
+
+@lru_cache(maxsize=1)
+def ontology_entailments() -> Graph:
+    """What the ontology alone entails (class hierarchy, broader-transitive concepts)."""
+    from metrokg.kg.inference import closure
+
+    return closure(ontology_graph())
 
 
 def corpus_documents() -> list[ParsedDocument]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.documents import document_triples
@@ -59,16 +59,13 @@ def doc_id_for(name: str) -> str:
     return f"{slug[:40]}-{digest}" if slug else f"doc-{digest}"
 
 
-def extract_facts(doc: ParsedDocument) -> list[Triple]:
-    """Triples of the facts the extraction pipeline finds in ``doc``."""
-    import importlib.util  # TODO(lead): drop this guard once the pipeline lands
-
-    if importlib.util.find_spec("metrokg.nlp.pipeline") is None or importlib.util.find_spec("metrokg.kg.facts_rdf") is None:
-        return []
+def extract_facts(doc: ParsedDocument) -> tuple[list[Triple], int]:
+    """Triples of the facts the extraction pipeline finds in ``doc``, and how many facts."""
     from metrokg.kg.facts_rdf import facts_to_triples
     from metrokg.nlp.pipeline import extract
 
-    return list(facts_to_triples(doc.doc_id, extract(doc)))
+    facts = extract(doc)
+    return list(facts_to_triples(doc.doc_id, facts)), len(facts)
 
 
 def _work_resolver(store: Store) -> Callable[[str], URIRef | None]:
@@ -82,8 +79,22 @@ def _work_resolver(store: Store) -> Callable[[str], URIRef | None]:
 def graph_for(store: Store, doc: ParsedDocument) -> tuple[list[Triple], int]:
     """All triples of a document's named graph, and how many came from extraction."""
     triples = document_triples(doc, _work_resolver(store))
-    facts = extract_facts(doc) if doc.provisions else []
-    return triples + facts, len(facts)
+    facts, n_facts = extract_facts(doc) if doc.provisions else ([], 0)
+    return triples + facts + document_entailments(triples + facts), n_facts
+
+
+def document_entailments(triples: list[Triple]) -> list[Triple]:
+    """Inferred triples about a document's own nodes (kept in its graph, removed with it)."""
+    from metrokg.kg.build import ontology_entailments, ontology_graph
+    from metrokg.kg.inference import closure
+
+    merged = Graph()
+    for t in ontology_graph():
+        merged.add(t)
+    for t in triples:
+        merged.add(t)
+    known = ontology_entailments()
+    return [t for t in closure(merged) if t not in known]
 
 
 def prepare(path: str | Path, doc_id: str | None = None,

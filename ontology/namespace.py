@@ -178,6 +178,7 @@ class MKG(DefinedNamespace):
     unitText: URIRef
     usedIn: URIRef
     value: URIRef
+    year: URIRef
     quantityText: URIRef
     instrumentText: URIRef
 

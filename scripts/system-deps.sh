@@ -2,7 +2,7 @@
 # Debian packages metrokg needs: a Java runtime for the HermiT reasoner, Chromium and a CJK font
 # for the browser tests, Virtuoso for the remote-store tests. Installs only what is missing.
 set -euo pipefail
-PACKAGES=(openjdk-17-jre-headless chromium fonts-wqy-microhei)
+PACKAGES=(openjdk-17-jre-headless chromium fonts-wqy-microhei virtuoso-opensource)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -33,3 +33,11 @@ def progress_bar(total: int, desc: str, enabled: bool = True):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, file=sys.stderr, disable=not enabled, leave=False)
+
+
+def refresh_indexes(store) -> None:
+    """Bring the search indexes (lexical and dense) up to the store's state after a write,
+    so that the first search afterwards does not pay for it."""
+    from metrokg.kg.search import SearchIndex
+
+    SearchIndex.open(store).dense()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from metrokg.ui.commands._common import listing_parser, opened_store, progress_bar
+from metrokg.ui.commands._common import listing_parser, opened_store, progress_bar, refresh_indexes
 from metrokg.ui.output import emit
 
 COLUMNS = ["id", "status", "provisions", "facts", "title"]
@@ -18,12 +18,11 @@ def register(sub) -> None:
 def run(args) -> int:
     from metrokg.corpus import manifest
     from metrokg.kg.build import build
-    from metrokg.kg.search import SearchIndex
 
     with opened_store(args, write=True) as store:
         with progress_bar(len(manifest()) + 2, "build") as bar:
             results = build(store, progress=lambda _name: bar.update(1))
-            SearchIndex.open(store)
+            refresh_indexes(store)
             bar.update(1)
     emit([asdict(r) for r in results], args.fmt, COLUMNS)
     return 0

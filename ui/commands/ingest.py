@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from metrokg.ui.commands._common import listing_parser, opened_store, progress_bar
+from metrokg.ui.commands._common import listing_parser, opened_store, progress_bar, refresh_indexes
 from metrokg.ui.output import emit
 
 COLUMNS = ["id", "status", "provisions", "facts", "title", "warnings"]
@@ -21,22 +21,20 @@ def register(sub) -> None:
 
 def run_ingest(args) -> int:
     from metrokg.kg.ingest import ingest_paths
-    from metrokg.kg.search import SearchIndex
 
     with opened_store(args, write=True) as store:
         with progress_bar(len(args.paths), "ingest") as bar:
             results = ingest_paths(store, args.paths, progress=lambda _id: bar.update(1))
-        SearchIndex.open(store)
+        refresh_indexes(store)
     emit([asdict(r) for r in results], args.fmt, COLUMNS)
     return 0
 
 
 def run_remove(args) -> int:
     from metrokg.kg.ingest import remove_document
-    from metrokg.kg.search import SearchIndex
 
     with opened_store(args, write=True) as store:
         result = remove_document(store, args.doc_id)
-        SearchIndex.open(store)
+        refresh_indexes(store)
     emit([asdict(result)], args.fmt, ["id", "status"])
     return 0

@@ -8,16 +8,35 @@ import sys
 from metrokg.ui.commands._common import listing_parser, opened_store
 from metrokg.ui.output import emit
 
-COLUMNS = ["score", "document", "number", "heading", "sentence", "iri"]
+COLUMNS = ["score", "document", "number", "heading", "sentence", "concepts", "iri"]
 
 
 def register(sub) -> None:
-    p = listing_parser(sub, "search", "search provisions; QUERY '-' reads one query per line from stdin "
-                                      "and prints JSON Lines")
+    p = listing_parser(sub, "search", "search provisions (lexical, dense and ontology signals, fused); "
+                                      "QUERY '-' reads one query per line from stdin and prints JSON Lines")
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--k", type=int, default=10, help="number of results (default 10)")
     p.add_argument("--document", metavar="ID", help="only this document")
+    p.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid",
+                   help="hybrid (default): all signals; lexical: BM25 + ontology expansion, never loads "
+                        "the embedding model (fast start); dense: embeddings only")
+    p.add_argument("--fusion", choices=["weighted", "rrf"], default=None,
+                   help="how signals are combined (default weighted, tuned on the labelled queries)")
+    p.add_argument("--chapter", metavar="N", help="only this chapter (top-level number, or its heading)")
+    p.add_argument("--industry", metavar="X", help="only provisions linked to this industry (label, slug or IRI)")
+    p.add_argument("--quantity", metavar="X", help="only provisions linked to this quantity kind or discipline")
+    p.add_argument("--instrument", metavar="X", help="only provisions linked to this measuring instrument")
+    p.add_argument("--actor", metavar="X", help="only provisions naming this actor (or actor type)")
+    p.add_argument("--modality", metavar="M",
+                   help="only provisions with a statement of this modality "
+                        "(obligation, prohibition, encouragement, permission, exploration)")
+    p.add_argument("--year", metavar="YYYY", help="only provisions with a target or task due this year")
     p.set_defaults(func=run)
+
+
+def _facets(args) -> dict:
+    return {"chapter": args.chapter, "industry": args.industry, "quantity": args.quantity,
+            "instrument": args.instrument, "actor": args.actor, "modality": args.modality, "year": args.year}
 
 
 def run(args) -> int:
@@ -27,16 +46,21 @@ def run(args) -> int:
     with opened_store(args) as store:
         check_document(store, args.document)
         index = SearchIndex.open(store)
+
+        def search(query: str) -> list[dict]:
+            return [h.public() for h in index.search(query, k=args.k, document=args.document, mode=args.mode,
+                                                     method=args.fusion, **_facets(args))]
+
         if args.query == "-":
             for line in sys.stdin:
                 if line.strip():
-                    hits = index.search(line.strip(), k=args.k, document=args.document)
-                    print(json.dumps([h.public() for h in hits], ensure_ascii=False), flush=True)
+                    print(json.dumps(search(line.strip()), ensure_ascii=False), flush=True)
             return 0
-        hits = [h.public() for h in index.search(args.query, k=args.k, document=args.document)]
+        hits = search(args.query)
     if args.fmt != "json":
         for h in hits:
             h["sentence"] = h["sentence"].get("text", "")
             h["score"] = round(h["score"], 3)
+            h["concepts"] = [c["label"] for c in h["concepts"]]
     emit(hits, args.fmt, COLUMNS)
     return 0

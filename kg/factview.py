@@ -1,0 +1,448 @@
+"""Extracted facts and vocabulary concepts read back from the store as plain records.
+
+The analyses (obligations register, targets tracker, gap map, document comparison) all
+need the same things: the facts of one or all documents with their provision, and the
+concepts with their labels and links. This module runs those SPARQL queries once per
+call and hands back dataclasses, so each analysis is ordinary Python over lists.
+User values (a document id) are always bound, never pasted into a query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from rdflib import Literal, URIRef
+
+from metrokg.kg.store import Store
+
+PREFIXES = """
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+ID = "https://w3id.org/metrokg/id/"
+VOCAB_GRAPHS = ("https://w3id.org/metrokg/graph/ontology", "https://w3id.org/metrokg/graph/catalogue")
+
+# Links between concepts that the analyses follow (quantity of an instrument, discipline...).
+_LINKS = {
+    "http://www.w3.org/2004/02/skos/core#broader": "broader",
+    "https://w3id.org/metrokg/ontology#discipline": "discipline",
+    "https://w3id.org/metrokg/ontology#quantityMeasured": "quantity",
+    "https://w3id.org/metrokg/ontology#quantityKind": "quantity",
+    "https://w3id.org/metrokg/ontology#coversQuantity": "covers_quantity",
+    "https://w3id.org/metrokg/ontology#coversInstrument": "covers_instrument",
+    "https://w3id.org/metrokg/ontology#usedIn": "industry",
+    "https://w3id.org/metrokg/ontology#actorType": "actor_type",
+}
+
+CONCEPTS_QUERY = PREFIXES + """
+SELECT ?c ?p ?o WHERE {
+  VALUES ?g { <https://w3id.org/metrokg/graph/ontology> <https://w3id.org/metrokg/graph/catalogue> }
+  GRAPH ?g {
+    ?c ?p ?o .
+    FILTER(?p IN (skos:prefLabel, skos:altLabel, skos:notation, skos:broader, skos:narrower, rdf:type,
+                  mkg:discipline, mkg:quantityMeasured, mkg:quantityKind, mkg:coversQuantity,
+                  mkg:coversInstrument, mkg:usedIn, mkg:actorType, mkg:documentNumber, mkg:title,
+                  mkg:status, mkg:administrativeLevel, mkg:jurisdiction))
+  }
+}
+"""
+
+
+def scheme_of(iri: str) -> str | None:
+    """``quantity`` for ``…/id/quantity/torque``; None for IRIs outside the vocabularies."""
+    if not iri.startswith(ID):
+        return None
+    rest = iri[len(ID):]
+    return rest.split("/", 1)[0] if "/" in rest else None
+
+
+@dataclass
+class Concept:
+    """A vocabulary concept or catalogue entry with the links the analyses use."""
+
+    iri: str
+    label_zh: str = ""
+    label_en: str = ""
+    alt: list[str] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)
+    links: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    number: str | None = None  # specification number (JJF 1059.1-2012)
+    title: str | None = None
+    status: str | None = None
+    level: str | None = None  # administrative level of a named body
+    jurisdiction: str | None = None
+
+    @property
+    def scheme(self) -> str | None:
+        return scheme_of(self.iri)
+
+    @property
+    def label(self) -> str:
+        return self.label_zh or self.label_en or self.iri.rsplit("/", 1)[-1]
+
+
+class Concepts:
+    """Every concept of the store's vocabularies and catalogue, indexed for lookups."""
+
+    def __init__(self, concepts: dict[str, Concept]):
+        self.by_iri = concepts
+        self._narrower: dict[str, set[str]] = defaultdict(set)
+        for c in concepts.values():
+            for b in c.links.get("broader", ()):
+                self._narrower[b].add(c.iri)
+
+    def get(self, iri: str) -> Concept | None:
+        return self.by_iri.get(iri)
+
+    def label(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        c = self.by_iri.get(iri)
+        return c.label if c else iri.rsplit("/", 1)[-1]
+
+    def label_en(self, iri: str) -> str | None:
+        c = self.by_iri.get(iri)
+        return c.label_en if c else None
+
+    def links(self, iri: str, kind: str) -> set[str]:
+        c = self.by_iri.get(iri)
+        return set(c.links.get(kind, ())) if c else set()
+
+    def narrower_closure(self, iri: str) -> set[str]:
+        """The concept and everything below it (汽车 -> 新能源汽车, 智能网联汽车)."""
+        out, stack = set(), [iri]
+        while stack:
+            x = stack.pop()
+            if x in out:
+                continue
+            out.add(x)
+            stack.extend(self._narrower.get(x, ()))
+        return out
+
+    def broader_closure(self, iri: str) -> set[str]:
+        out, stack = set(), [iri]
+        while stack:
+            x = stack.pop()
+            if x in out:
+                continue
+            out.add(x)
+            stack.extend(self.links(x, "broader"))
+        return out
+
+    def resolve(self, text: str, schemes: Iterable[str] | None = None) -> list[str]:
+        """Concepts named by ``text``: an IRI, a slug, or a label/synonym (zh or en, any case).
+
+        Exact label matches win; otherwise concepts whose label contains the text.
+        """
+        text = text.strip()
+        wanted = set(schemes) if schemes else None
+        pool = [c for c in self.by_iri.values() if wanted is None or c.scheme in wanted]
+        if text in self.by_iri and (wanted is None or scheme_of(text) in wanted):
+            return [text]
+        low = text.lower()
+        exact = [c.iri for c in pool
+                 if low == c.iri.rsplit("/", 1)[-1].lower()
+                 or low in (x.lower() for x in (c.label_zh, c.label_en, *c.alt) if x)]
+        if exact:
+            return sorted(set(exact))
+        return sorted({c.iri for c in pool if any(low in x.lower() for x in (c.label_zh, c.label_en, *c.alt) if x)})
+
+    def in_scheme(self, scheme: str) -> list[Concept]:
+        return [c for c in self.by_iri.values() if c.scheme == scheme]
+
+    def quantities_of(self, iri: str) -> set[str]:
+        """Quantity kinds a concept stands for: itself, an instrument's measurand, a
+        facility's or standard's quantity kind."""
+        s = scheme_of(iri)
+        if s == "quantity":
+            return {iri}
+        return self.links(iri, "quantity")
+
+    def disciplines_of(self, iri: str) -> set[str]:
+        """Measurement disciplines (JJF 1022) of a concept, through its quantity kinds."""
+        if scheme_of(iri) == "discipline":
+            return {iri}
+        out = set(self.links(iri, "discipline"))
+        for q in self.quantities_of(iri):
+            out |= self.links(q, "discipline")
+        return out
+
+
+def load_concepts(store: Store) -> Concepts:
+    """The vocabularies and catalogue held by the store (ontology + catalogue graphs)."""
+    concepts: dict[str, Concept] = {}
+    for row in store.query(CONCEPTS_QUERY, union=False):
+        c_iri, p, o = str(row[0]), str(row[1]), row[2]
+        c = concepts.get(c_iri)
+        if c is None:
+            c = concepts[c_iri] = Concept(c_iri)
+        if p.endswith("#prefLabel"):
+            lang = getattr(o, "language", None)
+            if lang == "en":
+                c.label_en = c.label_en or str(o)
+            elif not c.label_zh or lang == "zh":
+                c.label_zh = str(o)
+        elif p.endswith("#altLabel") or p.endswith("#notation"):
+            c.alt.append(str(o))
+        elif p.endswith("#narrower"):
+            child = concepts.setdefault(str(o), Concept(str(o)))
+            child.links["broader"].add(c_iri)
+        elif p.endswith("22-rdf-syntax-ns#type"):
+            c.types.add(str(o))
+        elif p.endswith("#documentNumber"):
+            c.number = str(o)
+        elif p.endswith("#title"):
+            c.title = str(o)
+        elif p.endswith("#administrativeLevel"):
+            c.level = str(o)
+        elif p.endswith("#jurisdiction"):
+            c.jurisdiction = str(o)
+        elif p.endswith("#status"):
+            c.status = str(o).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        elif p in _LINKS:
+            c.links[_LINKS[p]].add(str(o))
+    return Concepts(concepts)
+
+
+# ----------------------------------------------------------------- facts
+
+@dataclass
+class ProvisionInfo:
+    iri: str
+    document: str
+    number: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    order: int
+    parent: str | None = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, concept)
+    concepts: set[str] = field(default_factory=set)  # every concept the provision mentions
+
+    def heading_span(self) -> tuple[int, int]:
+        """Offsets of the heading inside the document (the provision's opening words)."""
+        i = self.text.find(self.heading) if self.heading else -1
+        if i < 0:
+            return self.start, self.start
+        return self.start + i, self.start + i + len(self.heading)
+
+    def sentence_around(self, start: int, end: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= start < e:
+                return s, max(e, end)
+        return start, end
+
+    def concepts_in(self, start: int, end: int, scheme: str | None = None) -> list[str]:
+        out = []
+        for s, e, c in self.mentions:
+            if s < end and start < e and (scheme is None or scheme_of(c) == scheme) and c not in out:
+                out.append(c)
+        return out
+
+
+def by_number(provisions: dict[str, "ProvisionInfo"]) -> dict[tuple[str, str], "ProvisionInfo"]:
+    """Provisions keyed by (document, number), for walking up to parents."""
+    return {(p.document, p.number): p for p in provisions.values()}
+
+
+def industry_context(numbered: dict[tuple[str, str], "ProvisionInfo"], prov: "ProvisionInfo",
+                     start: int, end: int) -> tuple[list[str], str]:
+    """Industries a statement serves, and where they were found: the statement itself, else
+    the heading of its provision or of the nearest ancestor that names one (plans are
+    organised by industry: 实施汽车制造产业…工程), else its sentence, else none (a
+    cross-industry statement). The nearest theme wins, so a clause about torque calibration
+    under an automotive heading goes to 汽车, not to the components its sentence lists."""
+    own = prov.concepts_in(start, end, "industry")
+    if own:
+        return own, "statement"
+    node: ProvisionInfo | None = prov
+    while node is not None:
+        hs, he = node.heading_span()
+        found = node.concepts_in(hs, he, "industry")
+        if found:
+            return found, "heading"
+        node = numbered.get((node.document, node.parent)) if node.parent else None
+    s, e = prov.sentence_around(start, end)
+    found = prov.concepts_in(s, e, "industry")
+    if found:
+        return found, "sentence"
+    return [], "none"
+
+
+def _int(x) -> int | None:
+    return int(x) if x is not None else None
+
+
+def _doc_bind(document: str | None) -> dict | None:
+    return {"docId": Literal(document)} if document else None
+
+
+PROVISIONS_QUERY = PREFIXES + """
+SELECT ?p ?docId ?number ?heading ?text ?start ?end ?order ?parentNumber WHERE {
+  ?p a mkg:Provision ; mkg:inDocument ?d ; mkg:number ?number ; mkg:text ?text ;
+     mkg:start ?start ; mkg:end ?end .
+  ?d mkg:documentId ?docId .
+  OPTIONAL { ?p mkg:heading ?heading }
+  OPTIONAL { ?p mkg:order ?order }
+  OPTIONAL { ?p mkg:parent ?parent . ?parent mkg:number ?parentNumber }
+}
+"""
+SENTENCES_QUERY = PREFIXES + """
+SELECT ?p ?start ?end WHERE {
+  ?p mkg:inDocument ?d ; mkg:hasSentence ?s . ?s mkg:start ?start ; mkg:end ?end .
+  ?d mkg:documentId ?docId .
+}
+"""
+MENTIONS_QUERY = PREFIXES + """
+SELECT ?p ?c ?start ?end WHERE {
+  ?m a mkg:Mention ; mkg:inProvision ?p ; mkg:refersTo ?c .
+  OPTIONAL { ?m mkg:start ?start . ?m mkg:end ?end }
+  ?p mkg:inDocument ?d . ?d mkg:documentId ?docId .
+}
+"""
+PROVISION_MENTIONS_QUERY = PREFIXES + """
+SELECT ?p ?c WHERE { ?p a mkg:Provision ; mkg:mentions ?c ; mkg:inDocument ?d . ?d mkg:documentId ?docId . }
+"""
+
+
+def load_provision_infos(store: Store, document: str | None = None) -> dict[str, ProvisionInfo]:
+    """Provisions (of one document or all) with their sentences and concept mentions, by IRI."""
+    out: dict[str, ProvisionInfo] = {}
+    b = _doc_bind(document)
+    for r in store.query(PROVISIONS_QUERY, b):
+        out[str(r.p)] = ProvisionInfo(str(r.p), str(r.docId), str(r.number), str(r.heading or ""), str(r.text),
+                                      int(r.start), int(r.end), int(r.order) if r.order is not None else 0,
+                                      str(r.parentNumber) if r.parentNumber is not None else None)
+    for r in store.query(SENTENCES_QUERY, b):
+        p = out.get(str(r.p))
+        if p:
+            p.sentences.append((int(r.start), int(r.end)))
+    for r in store.query(MENTIONS_QUERY, b):
+        p = out.get(str(r.p))
+        if p:
+            c = str(r.c)
+            p.concepts.add(c)
+            if r.start is not None:
+                p.mentions.append((int(r.start), int(r.end), c))
+    for r in store.query(PROVISION_MENTIONS_QUERY, b):
+        p = out.get(str(r.p))
+        if p:
+            p.concepts.add(str(r.c))
+    for p in out.values():
+        p.sentences.sort()
+        p.mentions.sort()
+    return out
+
+
+def number_key(number: str) -> tuple:
+    return tuple(int(x) if x.isdigit() else 0 for x in number.split("."))
+
+
+@dataclass
+class FactRow:
+    """One extracted fact of any kind, with every property it has (missing ones None)."""
+
+    iri: str
+    kind: str  # task | target | responsibility | deontic
+    provision: str
+    document: str
+    number: str
+    text: str
+    start: int
+    end: int
+    props: dict[str, object] = field(default_factory=dict)
+    multi: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def get(self, name: str, default=None):
+        v = self.props.get(name)
+        return default if v is None else v
+
+
+_KIND_CLASSES = {
+    "task": "mkg:Task",
+    "target": "mkg:QuantitativeTarget",
+    "responsibility": "mkg:Responsibility",
+    "deontic": "mkg:DeonticStatement",
+}
+_DEONTIC_SUBCLASSES = {"Obligation": "obligation", "Prohibition": "prohibition",
+                       "Encouragement": "encouragement", "Permission": "permission",
+                       "Exploration": "exploration"}
+
+FACTS_QUERY = PREFIXES + """
+SELECT ?f ?p ?docId ?number ?pred ?o WHERE {
+  { ?f a %s } %s
+  ?f mkg:inProvision ?p .
+  ?p mkg:number ?number ; mkg:inDocument ?d . ?d mkg:documentId ?docId .
+  ?f ?pred ?o .
+}
+"""
+
+
+def load_facts(store: Store, kind: str, document: str | None = None) -> list[FactRow]:
+    """Every fact of one kind with all its properties; multi-valued ones (concerns) in ``multi``."""
+    cls = _KIND_CLASSES[kind]
+    extra = ""
+    if kind == "deontic":
+        extra = "UNION { ?f a ?sub . VALUES ?sub { mkg:Obligation mkg:Prohibition mkg:Encouragement mkg:Permission mkg:Exploration } }"
+    query = FACTS_QUERY % (cls, extra)
+    rows: dict[str, FactRow] = {}
+    multi_props = {"concerns", "mentions", "type", "refersTo", "actor"}
+    for r in store.query(query, _doc_bind(document)):
+        iri = str(r.f)
+        row = rows.get(iri)
+        if row is None:
+            row = rows[iri] = FactRow(iri, kind, str(r.p), str(r.docId), str(r.number), "", 0, 0)
+        pred = str(r.pred)
+        name = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        o = r.o
+        if name in multi_props:
+            if str(o) not in row.multi[name]:
+                row.multi[name].append(str(o))
+            continue
+        value = o.toPython() if isinstance(o, Literal) else str(o)
+        if isinstance(value, Literal):  # an ill-typed literal: keep its text
+            value = str(value)
+        row.props[name] = value
+    out = []
+    for row in rows.values():
+        row.text = str(row.props.get("text", ""))
+        row.start = _int(row.props.get("start")) or 0
+        row.end = _int(row.props.get("end")) or 0
+        if kind == "deontic" and not row.props.get("modality"):
+            for t in row.multi.get("type", []):
+                m = _DEONTIC_SUBCLASSES.get(t.rsplit("#", 1)[-1])
+                if m:
+                    row.props["modality"] = m
+        out.append(row)
+    out.sort(key=lambda f: (f.document, f.start, f.end, f.iri))
+    return out
+
+
+def as_number(value) -> int | float | None:
+    """A Decimal/float/int as an int when whole, else a float (JSON-friendly)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except Exception:  # noqa: BLE001 - not a number: no value
+            return None
+    d = Decimal(str(value))
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def document_dates(store: Store) -> dict[str, str | None]:
+    """Issue date (ISO) of every ingested document, by id."""
+    q = PREFIXES + "SELECT ?id ?date WHERE { ?d mkg:documentId ?id . OPTIONAL { ?d mkg:issued ?date } }"
+    return {str(r.id): (str(r.date) if r.date is not None else None) for r in store.query(q)}
+
+
+def uri(x: str) -> URIRef:
+    return URIRef(x)

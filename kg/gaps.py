@@ -1,0 +1,241 @@
+"""The specification-gap map: where plans call for measurement capability that no specification covers.
+
+* **Demand**: each task and target linked (by the extraction) to a quantity kind, an
+  instrument (counted under the quantity it measures) or a facility with a quantity kind,
+  placed under the industry it serves: the industries named in the statement, else in its
+  sentence, else in its provision's heading (研制…动态扭矩校准装置 under 实施汽车制造产业…工程
+  → 扭矩 × 汽车); statements naming no industry go to a cross-industry row.
+* **Supply**: the catalogue's specifications (JJG, JJF, GB, measurement standards: any entry
+  with ``mkg:coversQuantity`` / ``mkg:coversInstrument``) covering that column; a
+  specification of an instrument supplies the quantity the instrument measures.
+* **Gap** = demand / (1 + supply): many statements and no specification rank first.
+
+Columns are quantity kinds, measurement disciplines (JJF 1022, through the quantity kinds)
+or instruments. Every cell lists the provisions behind its demand and the specifications
+behind its supply, so a committee can act on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from metrokg.errors import MetrokgError
+from metrokg.kg.factview import (Concepts, by_number, industry_context, load_concepts, load_facts,
+                                 load_provision_infos, number_key, scheme_of)
+from metrokg.kg.listing import check_document
+from metrokg.kg.store import Store
+
+DIMENSIONS = ("quantity", "discipline", "instrument")
+CROSS_INDUSTRY = "通用（跨行业）"
+COLUMNS = ["industry", "column", "demand", "supply", "gap", "provisions", "specifications"]
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+def _columns_for(concepts: Concepts, iri: str, by: str) -> set[str]:
+    if by == "quantity":
+        return concepts.quantities_of(iri)
+    if by == "discipline":
+        return concepts.disciplines_of(iri)
+    return {iri} if scheme_of(iri) == "instrument" else set()
+
+
+def _specs(concepts: Concepts) -> list:
+    return [c for c in concepts.by_iri.values() if c.links.get("covers_quantity") or c.links.get("covers_instrument")]
+
+
+def supply_index(concepts: Concepts, by: str) -> dict[str, list[dict]]:
+    """Specifications per column concept."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for spec in _specs(concepts):
+        covered: set[str] = set()
+        for q in spec.links.get("covers_quantity", ()):
+            covered |= {q} if by == "quantity" else (concepts.disciplines_of(q) if by == "discipline" else set())
+        for i in spec.links.get("covers_instrument", ()):
+            covered |= _columns_for(concepts, i, by)
+            if by == "quantity":
+                covered |= concepts.quantities_of(i)
+        entry = {"iri": spec.iri, "number": spec.number, "title": spec.title or spec.label,
+                 "status": spec.status}
+        for col in covered:
+            out[col].append(entry)
+    for col in out:
+        out[col].sort(key=lambda e: (e["number"] or e["title"] or ""))
+    return out
+
+
+def demand_items(store: Store, concepts: Concepts, by: str, document: str | None = None) -> list[dict]:
+    """One record per (task or target) × column concept × industry it calls for."""
+    provs = load_provision_infos(store, document)
+    numbered = by_number(provs)
+    items = []
+    for kind in ("task", "target"):
+        for f in load_facts(store, kind, document):
+            prov = provs.get(f.provision)
+            if prov is None:
+                continue
+            linked = list(f.multi.get("concerns", []))
+            if f.get("indicatorConcept"):
+                linked.append(str(f.get("indicatorConcept")))
+            linked += prov.concepts_in(f.start, f.end)
+            cols: set[str] = set()
+            for c in linked:
+                cols |= _columns_for(concepts, c, by)
+            if not cols:
+                continue
+            industries, source = industry_context(numbered, prov, f.start, f.end)
+            for col in cols:
+                for ind in industries or [None]:
+                    items.append({"column": col, "industry": ind, "industry_source": source, "kind": kind,
+                                  "iri": f.iri, "document": f.document, "number": f.number, "text": f.text,
+                                  "start": f.start, "end": f.end})
+    return items
+
+
+def gap_map(store: Store, by: str = "quantity", document: str | None = None) -> dict:
+    """The gap map: ranked cells (industry × column) plus per-column totals.
+
+    ``{"by", "industries": [...], "columns": [...], "cells": [...]}``; each cell has
+    ``industry``, ``industry_iri``, ``column``, ``column_iri``, ``discipline`` (for quantity
+    columns), ``demand`` (distinct statements), ``supply`` (specifications), ``gap``,
+    ``provisions`` and ``specifications``.
+    """
+    if by not in DIMENSIONS:
+        raise MetrokgError("E332", value=by, choices=", ".join(DIMENSIONS))
+    check_document(store, document)
+    concepts = load_concepts(store)
+    supply = supply_index(concepts, by)
+    cells: dict[tuple[str | None, str], dict] = {}
+    for it in demand_items(store, concepts, by, document):
+        key = (it["industry"], it["column"])
+        cell = cells.get(key)
+        if cell is None:
+            specs = supply.get(it["column"], [])
+            cell = cells[key] = {
+                "industry": concepts.label(it["industry"]) if it["industry"] else CROSS_INDUSTRY,
+                "industry_iri": it["industry"], "column": concepts.label(it["column"]),
+                "column_en": concepts.label_en(it["column"]), "column_iri": it["column"],
+                "discipline": sorted(concepts.label(d) for d in concepts.disciplines_of(it["column"]))
+                if by != "discipline" else None,
+                "provisions": [], "specifications": specs, "supply": len(specs), "_seen": set()}
+        if it["iri"] in cell["_seen"]:
+            continue
+        cell["_seen"].add(it["iri"])
+        cell["provisions"].append({k: it[k] for k in ("document", "number", "kind", "text", "start", "end", "iri",
+                                                       "industry_source")})
+    out_cells = []
+    for cell in cells.values():
+        cell.pop("_seen")
+        cell["provisions"].sort(key=lambda p: (p["document"], number_key(p["number"]), p["start"]))
+        cell["demand"] = len(cell["provisions"])
+        cell["gap"] = round(cell["demand"] / (1 + cell["supply"]), 4)
+        out_cells.append(cell)
+    out_cells.sort(key=lambda c: (-c["gap"], -c["demand"], c["industry"], c["column"]))
+    for rank, c in enumerate(out_cells, start=1):
+        c["rank"] = rank
+    columns: dict[str, dict] = {}
+    for c in out_cells:
+        col = columns.setdefault(c["column_iri"], {"column": c["column"], "column_iri": c["column_iri"],
+                                                   "supply": c["supply"], "_st": set()})
+        col["_st"] |= {p["iri"] for p in c["provisions"]}
+    col_list = []
+    for col in columns.values():
+        col["demand"] = len(col.pop("_st"))
+        col["gap"] = round(col["demand"] / (1 + col["supply"]), 4)
+        col_list.append(col)
+    col_list.sort(key=lambda c: (-c["gap"], -c["demand"], c["column"]))
+    industries: dict[str, int] = defaultdict(int)
+    for c in out_cells:
+        industries[c["industry"]] += c["demand"]
+    return {"by": by, "industries": sorted(industries, key=lambda i: (-industries[i], i)),
+            "columns": col_list, "cells": out_cells}
+
+
+def cell_rows(gmap: dict) -> list[dict]:
+    """Cells flattened for CSV/table output (provisions and specifications as short lists)."""
+    rows = []
+    for c in gmap["cells"]:
+        rows.append({**{k: c[k] for k in ("rank", "industry", "column", "demand", "supply", "gap")},
+                     "provisions": [f"{p['document']} {p['number']}: {p['text']}" for p in c["provisions"]],
+                     "specifications": [f"{s['number'] or ''} {s['title']}".strip() for s in c["specifications"]],
+                     "industry_iri": c["industry_iri"], "column_iri": c["column_iri"]})
+    return rows
+
+
+def matrix(gmap: dict, value: str = "demand", max_rows: int | None = None,
+           max_cols: int | None = None) -> tuple[list[str], list[str], list[list[float]]]:
+    """(industries, columns, values) of the map as a dense matrix, busiest first."""
+    industries = gmap["industries"][:max_rows] if max_rows else gmap["industries"]
+    cols = sorted(gmap["columns"], key=lambda c: (-c["demand"], c["column"]))
+    cols = cols[:max_cols] if max_cols else cols
+    names = [c["column"] for c in cols]
+    grid = {(c["industry"], c["column"]): c[value] for c in gmap["cells"]}
+    return industries, names, [[float(grid.get((i, n), 0)) for n in names] for i in industries]
+
+
+def matrix_csv(gmap: dict, value: str = "demand") -> str:
+    """The industry × column matrix as CSV; each cell is ``demand/supply`` counts by default."""
+    industries, names, _ = matrix(gmap)
+    cells = {(c["industry"], c["column"]): c for c in gmap["cells"]}
+    supply = {c["column"]: c["supply"] for c in gmap["columns"]}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["industry \\ " + gmap["by"], *names])
+    w.writerow(["(supply: specifications)", *[supply[n] for n in names]])
+    for ind in industries:
+        w.writerow([ind, *[cells[(ind, n)][value] if (ind, n) in cells else 0 for n in names]])
+    return buf.getvalue()
+
+
+def _cjk_font():
+    from matplotlib import font_manager
+
+    if Path(CJK_FONT).is_file():
+        font_manager.fontManager.addfont(CJK_FONT)
+        return font_manager.FontProperties(fname=CJK_FONT)
+    return None  # matplotlib's default font: Chinese labels may show as boxes
+
+
+def heatmap_png(gmap: dict, path: str | Path, max_rows: int = 25, max_cols: int = 30) -> Path:
+    """Draw the map: colour = gap score, each cell annotated ``demand/supply``."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise MetrokgError("E330", path=path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    industries, names, _ = matrix(gmap, max_rows=max_rows, max_cols=max_cols)
+    if not industries or not names:
+        raise MetrokgError("E331", what="the gap heatmap", reason="no task or target is linked to a "
+                           f"{gmap['by']} yet (ingest documents first)")
+    cells = {(c["industry"], c["column"]): c for c in gmap["cells"]}
+    grid = [[cells[(i, n)]["gap"] if (i, n) in cells else 0.0 for n in names] for i in industries]
+    font = _cjk_font()
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(names) + 3), max(4, 0.45 * len(industries) + 2)))
+    im = ax.imshow(grid, cmap="OrRd", aspect="auto")
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=60, ha="right", fontproperties=font, fontsize=9)
+    ax.set_yticks(range(len(industries)))
+    ax.set_yticklabels(industries, fontproperties=font, fontsize=9)
+    for y, ind in enumerate(industries):
+        for x, n in enumerate(names):
+            c = cells.get((ind, n))
+            if c:
+                ax.text(x, y, f"{c['demand']}/{c['supply']}", ha="center", va="center", fontsize=7,
+                        color="white" if c["gap"] > 0.6 * max(max(r) for r in grid) else "black")
+    title = {"quantity": "量", "discipline": "专业", "instrument": "计量器具"}[gmap["by"]]
+    ax.set_title(f"规范缺口：行业 × {title}（需求/供给，颜色 = 缺口）", fontproperties=font)
+    fig.colorbar(im, ax=ax, label="gap = demand / (1 + supply)")
+    fig.tight_layout()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=110)
+    except OSError as err:
+        raise MetrokgError("E314", path=path, reason=err.strerror or str(err)) from None
+    finally:
+        plt.close(fig)
+    return path

@@ -1,0 +1,72 @@
+"""Deontic modality: cue words on jieba tokens, each governing its own clause."""
+
+import pytest
+
+from metrokg.nlp.pipeline import build_pipeline, run_text
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(load_vocabulary=False)
+
+
+def deontics(nlp, text):
+    return [(f.modality, f.cue, f.text) for f in run_text(nlp, text) if f.kind == "deontic"]
+
+
+@pytest.mark.parametrize("text,modality,cue", [
+    ("各市人民政府要高度重视计量工作。", "obligation", "要"),
+    ("经营者应当建立计量器具管理台账。", "obligation", "应当"),
+    ("使用者必须按规定申请检定。", "obligation", "必须"),
+    ("任何单位和个人不得破坏计量器具准确度。", "prohibition", "不得"),
+    ("严禁使用不合格计量器具。", "prohibition", "严禁"),
+    ("禁止出具虚假数据。", "prohibition", "禁止"),
+    ("鼓励企业开展能力验证。", "encouragement", "鼓励"),
+    ("支持高校建设计量学科。", "encouragement", "支持"),
+    ("企业可以委托计量技术机构校准。", "permission", "可以"),
+    ("探索建立碳排放计量审查制度。", "exploration", "探索"),
+    ("开展城市和园区低碳计量试点。", "exploration", "试点"),
+])
+def test_cues(nlp, text, modality, cue):
+    (got,) = deontics(nlp, text)
+    assert got[:2] == (modality, cue)
+
+
+@pytest.mark.parametrize("text", [
+    "计量是重要的技术基础。",        # 重要 is not 要
+    "强化计量校准溯源要求。",        # 要求
+    "加强政策支持。",                # nominal 支持, nothing governed
+    "对平台予以支持。",
+    "加大支持力度，发挥引导作用。",
+    "为温室气体排放可测量、可报告、可核查提供计量支撑。",  # adjective list
+    "结合实际制定支持计量发展的工作计划。",  # 支持 inside a noun phrase
+    "",
+])
+def test_not_cues(nlp, text):
+    assert deontics(nlp, text) == []
+
+
+def test_each_cue_governs_its_clause(nlp):
+    got = deontics(nlp, "鼓励采用多元化融资方式,拓宽融资渠道,积极引导社会资金参与计量技术研究。")
+    assert got == [("encouragement", "鼓励", "鼓励采用多元化融资方式,拓宽融资渠道"),
+                   ("encouragement", "引导", "积极引导社会资金参与计量技术研究")]
+
+
+def test_clause_starts_at_subject_not_at_leading_phrase(nlp):
+    (got,) = deontics(nlp, "围绕优势产业,引导龙头企业建立测量管理体系;加强监管。")
+    assert got[2] == "引导龙头企业建立测量管理体系"
+    (got,) = deontics(nlp, "各市、州、县人民政府要高度重视计量工作,结合实际制定计划。")
+    assert got[2].startswith("各市、州、县人民政府要")
+
+
+def test_item_marker_is_not_part_of_the_statement(nlp):
+    (got,) = deontics(nlp, "4.严禁使用未经检定的计量器具。")
+    assert got[2] == "严禁使用未经检定的计量器具"
+
+
+def test_article_marker_is_not_part_of_the_clause(nlp):
+    assert deontics(nlp, "第九条 鼓励计量技术机构开展比对。") == [("encouragement", "鼓励", "鼓励计量技术机构开展比对")]
+
+
+def test_four_character_cue_is_one_token(nlp):
+    assert [(m, c) for m, c, _t in deontics(nlp, "在自贸区先行先试计量监管改革。")] == [("exploration", "先行先试")]

@@ -1,0 +1,132 @@
+"""The assembled pipeline: loading, serialisation, offsets, bad input, entity linking, RDF."""
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF
+
+from metrokg.kg.facts_rdf import facts_to_triples
+from metrokg.nlp.entity_linker import EntityLinker, Pattern, resolve_overlaps
+from metrokg.nlp.normalize import normalize
+from metrokg.nlp.pipeline import COMPONENTS, build_pipeline, extract, load_from_disk, load_pipeline, run_text
+from metrokg.nlp.structure import parse_document
+from metrokg.ontology.namespace import MKG
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "corpus" / "hubei-2022-metrology-plan-implementation-opinions.txt",
+        *sorted((ROOT / "tests" / "data" / "docs").glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def test_pipeline_has_versioned_components(nlp):
+    assert tuple(nlp.pipe_names) == COMPONENTS
+    assert all(name.endswith("_v1") for name in nlp.pipe_names)
+    assert load_pipeline() is nlp  # cached
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
+def test_offsets_point_at_the_text(nlp, path):
+    text = normalize(path.read_text(encoding="utf-8"))
+    doc = parse_document(text, doc_id=path.stem)
+    facts = extract(doc, nlp)
+    assert facts
+    for f in facts:
+        assert text[f.start:f.end] == f.text
+        assert f.provision is not None and f.component and f.version == "v1"
+        assert 0 < f.confidence <= 1
+        if f.kind == "responsibility":
+            assert text[f.actor_start:f.actor_end] == f.actor_name
+        if f.kind == "deontic":
+            assert text[f.cue_start:f.cue_end] == f.cue
+
+
+@pytest.mark.parametrize("text", ["", "   \n  ", "关于加强计量工作的通知"])
+def test_empty_or_one_line_document_yields_nothing(nlp, text):
+    assert extract(parse_document(text, doc_id="x"), nlp) == []
+
+
+@pytest.mark.parametrize("text", [
+    "（责任单位：", "到年底前。。。", "（（（（）", "百分之", "1.5万万万", "【牵头单位：】", "要要要要", "《未闭合的书名",
+    "x" * 5000, "\x00\x01", "十十十十十家", "到2025年" * 200,
+])
+def test_unreadable_text_never_crashes(nlp, text):
+    run_text(nlp, text)
+
+
+def test_to_disk_from_disk_round_trip(nlp, tmp_path):
+    text = "省市场监管局会同有关部门新建计量标准10项以上。依据JJF 1059.1-2012开展校准。"
+    nlp.to_disk(tmp_path / "model")
+    again = load_from_disk(tmp_path / "model")
+    assert again.pipe_names == nlp.pipe_names
+    assert [f.as_dict() for f in run_text(again, text)] == [f.as_dict() for f in run_text(nlp, text)]
+
+
+def test_linker_longest_match_and_deterministic_overlaps():
+    nlp = build_pipeline(load_vocabulary=False)
+    linker = EntityLinker(nlp, patterns=[
+        Pattern("电子信息", "x:ei", "industry", "电子信息"), Pattern("光电子信息", "x:oei", "industry", "光电子信息"),
+        Pattern("计量标准", "x:std", "standard", "计量标准"), Pattern("社会公用计量标准", "x:pstd", "standard", "社会公用计量标准"),
+    ], add_to_jieba=False)
+    got = [(m.text, m.iri) for m in linker.mentions("发展光电子信息产业,建立社会公用计量标准")]
+    assert got == [("光电子信息", "x:oei"), ("社会公用计量标准", "x:pstd")]
+    # equal length overlap: the earlier one wins, whatever the input order
+    cands = [(2, 5, 1, "b"), (0, 3, 1, "a")]
+    assert resolve_overlaps(cands) == resolve_overlaps(cands[::-1]) == [(0, 3, 1, "a")]
+
+
+def test_document_references():
+    nlp = build_pipeline(load_vocabulary=False)
+    linker = nlp.get_pipe("metrokg_entity_linker_v1")
+    text = ("印发《关于贯彻落实〈计量发展规划(2021—2035年)〉的实施意见》(国发〔2021〕37号),"
+            "依据JJF 1059.1-2012、JJG 1036-2008和JJF(鄂) 123-2020,见鄂政办发〔2022〕12号。")
+    refs = [m.text for m in linker.mentions(text) if m.scheme == "work"]
+    assert refs == ["《关于贯彻落实〈计量发展规划(2021—2035年)〉的实施意见》", "国发〔2021〕37号", "JJF 1059.1-2012",
+                    "JJG 1036-2008", "JJF(鄂) 123-2020", "鄂政办发〔2022〕12号"]
+
+
+def test_vocabulary_links_actor_with_level(nlp):
+    ms = [m for m in run_text(nlp, "省市场监管局和各市、州、县人民政府要加强监管。") if m.kind == "mention"]
+    assert [(m.text, m.scheme) for m in ms][:2] == [("省市场监管局", "actortype"), ("各市、州、县人民政府", "actortype")]
+    assert "level:province" in ms[0].types
+
+
+def test_domain_terms_stay_whole_tokens(nlp):
+    assert "社会公用计量标准" in [t.text for t in nlp("建立社会公用计量标准")]
+
+
+def test_facts_to_triples(nlp):
+    text = "一、目标\n到2025年,新建计量标准10项以上。\n二、任务\n省市场监管局要加强监管。"
+    doc = parse_document(text, doc_id="t")
+    facts = extract(doc, nlp)
+    triples = facts_to_triples("t", facts)
+    types = {o for _s, p, o in triples if p == RDF.type}
+    assert {MKG.QuantitativeTarget, MKG.Responsibility, MKG.Obligation, MKG.Task, MKG.Mention, MKG.Actor} <= types
+    values = [o for _s, p, o in triples if p == MKG.value]
+    assert values == [Literal("10", datatype=values[0].datatype)]
+    assert any(p == MKG.deadlineYear and o == Literal(2025) for _s, p, o in triples)
+    assert any(p == MKG.extractedBy and str(o) == "metrokg_targets.v1" for _s, p, o in triples)
+
+
+def test_mass_is_linked_only_where_it_is_a_quantity(nlp):
+    def mass(text):
+        return [m.text for m in run_text(nlp, text) if m.kind == "mention" and m.iri.endswith("/quantity/mass")]
+
+    assert mass("研究长度、质量、时间等基本量的量子化复现。") == ["质量"]
+    assert mass("建立高准确度质量计量标准。") == ["质量"]
+    assert mass("提升产品质量，推动质量强省建设。") == []
+    assert mass("构建质量、标准、认证融合发展体系。") == []
+
+
+def test_county_bureau_names_of_provincial_commissions(nlp):
+    ms = {m.text: m.iri.rsplit("/", 1)[1] for m in run_text(nlp, "县发展和改革局、县卫健局做好配合。") if m.kind == "mention"}
+    assert ms == {"县发展和改革局": "development-reform-commission", "县卫健局": "health-commission"}
+
+
+def test_level_glued_to_actor_type_by_the_segmenter(nlp):
+    ms = [(m.text, m.scheme) for m in run_text(nlp, "（省公安厅、省司法厅按职责分工负责）") if m.kind == "mention"]
+    assert ms == [("省公安厅", "actortype"), ("省司法厅", "actortype")]

@@ -1,0 +1,90 @@
+"""The named API of `metrokg serve --auth`: scripted with gradio_client, and the login guards /sparql too."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from serving import running_server
+
+USER, PASSWORD = "drafter", "s3cret-Pw"
+
+
+@pytest.fixture(scope="module")
+def server(built_store, tmp_path_factory):
+    store = tmp_path_factory.mktemp("webapi") / "store"
+    shutil.copytree(built_store, store)
+    with running_server(store, ["--auth", f"{USER}:{PASSWORD}"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server, auth=(USER, PASSWORD), verbose=False)
+
+
+def test_named_endpoints_are_listed(client):
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/search", "/ask", "/obligations", "/targets", "/gaps"} <= names
+
+
+def test_search_takes_only_the_query(client):
+    hits = client.predict("碳排放计量", api_name="/search")
+    assert hits[0]["number"] == "3.5"
+
+
+def test_search_filters_are_keyword_arguments(client):
+    due = client.predict("计量", deadline_year="2025", api_name="/search")
+    assert "1.2" in {h["number"] for h in due}  # 到2025年 …
+    with pytest.raises(Exception) as err:
+        client.predict("计量", modality="sometimes", api_name="/search")
+    assert "E282" in str(err.value)
+
+
+def test_ask_cites_provisions_and_shows_its_sparql(client):
+    answer = client.predict("谁负责中期评估？", api_name="/ask")
+    assert answer["sparql"] and "Responsibility" in answer["sparql"]
+    assert {a["provision"]["number"] for a in answer["answers"]} == {"6.4"}
+
+
+def test_obligations_filter_and_targets_and_gaps(client):
+    everything = client.predict(api_name="/obligations")
+    encouraged = client.predict(modality="encouragement", api_name="/obligations")
+    assert 0 < len(encouraged) < len(everything)
+    assert {r["modality"] for r in encouraged} == {"encouragement"}
+    targets = client.predict(api_name="/targets")
+    assert any(t["indicator"] == "国家现代先进测量实验室" and t["value"] == 1 for t in targets)
+    gaps = client.predict(by="quantity", api_name="/gaps")
+    assert gaps["by"] == "quantity" and gaps["cells"][0]["rank"] == 1
+
+
+def test_user_mistakes_come_back_as_coded_messages(client):
+    with pytest.raises(Exception) as err:
+        client.predict(modality="sometimes", api_name="/obligations")
+    assert "E310" in str(err.value)
+
+
+def test_login_is_required(server):
+    from gradio_client import Client
+
+    with pytest.raises(Exception):
+        Client(server, verbose=False).predict("计量", api_name="/search")
+
+
+def test_sparql_endpoint_needs_the_same_login(server):
+    url = server + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(url)
+    assert err.value.code == 401 and err.value.headers["WWW-Authenticate"].startswith("Basic")
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    req = urllib.request.Request(url, headers={"Authorization": f"Basic {token}",
+                                               "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req) as resp:
+        assert b'"boolean"' in resp.read()

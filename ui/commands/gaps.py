@@ -1,0 +1,43 @@
+"""`metrokg gaps`: the specification-gap map (demand from plans vs. specifications in the catalogue)."""
+
+from __future__ import annotations
+
+import sys
+
+from metrokg.ui.commands._common import listing_parser, opened_store
+from metrokg.ui.output import emit
+
+
+def register(sub) -> None:
+    p = listing_parser(sub, "gaps", "where plans call for measurement capability that no specification covers")
+    p.add_argument("--by", choices=["quantity", "discipline", "instrument"], default="quantity",
+                   help="columns of the map (default: quantity)")
+    p.add_argument("--document", metavar="ID", help="only the demand of this document")
+    p.add_argument("--heatmap", metavar="FILE.png", help="also draw the industry × column heatmap")
+    p.add_argument("--matrix", metavar="FILE.csv", help="also write the industry × column matrix as CSV")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from metrokg.errors import MetrokgError
+    from metrokg.kg.gaps import cell_rows, gap_map, heatmap_png, matrix_csv
+
+    with opened_store(args) as store:
+        gmap = gap_map(store, args.by, args.document)
+    if args.heatmap:
+        heatmap_png(gmap, args.heatmap)
+        print(f"metrokg: wrote {args.heatmap}", file=sys.stderr)
+    if args.matrix:
+        try:
+            Path(args.matrix).write_text(matrix_csv(gmap), encoding="utf-8")
+        except OSError as err:
+            raise MetrokgError("E314", path=args.matrix, reason=err.strerror or str(err)) from None
+        print(f"metrokg: wrote {args.matrix}", file=sys.stderr)
+    if args.fmt == "json":
+        emit(gmap, "json")
+    else:
+        emit(cell_rows(gmap), args.fmt, ["rank", "industry", "column", "demand", "supply", "gap", "provisions",
+                                         "specifications"])
+    return 0

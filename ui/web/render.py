@@ -1,0 +1,235 @@
+"""Library results as HTML for the page: escaped text, marked sentences, clickable provisions.
+
+Elements that open a provision carry ``data-doc`` and ``data-num``; the page's script turns
+a click on them into an event (see :data:`OPEN_JS`).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable, Sequence
+
+from metrokg.ui.web.i18n import t
+
+# A click on any [data-num] element inside the component sends {doc, num} to the server.
+OPEN_JS = """
+element.addEventListener('click', (ev) => {
+  const el = ev.target.closest('[data-num]');
+  if (!el || !element.contains(el)) return;
+  ev.preventDefault();
+  trigger('click', {doc: el.dataset.doc || '', num: el.dataset.num});
+});
+"""
+
+# After each render, bring the highlighted provision into view.
+SCROLL_JS = """
+watch('value', () => {
+  const cur = element.querySelector('.mk-current');
+  if (cur) cur.scrollIntoView({block: 'center'});
+});
+"""
+
+# Run after a provision was opened: bring it into view in the document pane.
+SCROLL_TO_CURRENT = """() => {
+  setTimeout(() => {
+    const cur = document.querySelector('#doc-view .mk-current');
+    if (cur) cur.scrollIntoView({block: 'center'});
+  }, 150);
+}"""
+
+CSS = """
+.mk-error {color: #8a1c1c; background: #fdecea; border: 1px solid #f5c2c0; padding: 8px 12px; border-radius: 6px;}
+.mk-ok {color: #1d5b2a; background: #e8f5e9; border: 1px solid #b9dfbe; padding: 8px 12px; border-radius: 6px;}
+.mk-note {color: #555; background: #f6f7f9; border: 1px dashed #c8ccd2; padding: 12px; border-radius: 6px;}
+.mk-hit {border-bottom: 1px solid #e3e3e3; padding: 10px 0; line-height: 1.7;}
+.mk-hit .mk-num {font-weight: bold; color: #1f4e79; margin-right: .5em;}
+.mk-hit mark, .mk-doc mark {background: #ffe58a; padding: 0 1px;}
+.mk-meta {color: #666; font-size: 90%;}
+.mk-open {color: #1f4e79; cursor: pointer; text-decoration: underline; font-size: 90%; margin-left: .8em;}
+.mk-concept {display: inline-block; background: #eef3fa; color: #1f4e79; border-radius: 10px;
+             padding: 0 8px; margin: 2px 4px 0 0; font-size: 85%;}
+.mk-tree {list-style: none; padding-left: 0; margin: 0;}
+.mk-tree li {margin: 2px 0; cursor: pointer;}
+.mk-tree li:hover {color: #1f4e79;}
+.mk-tree li.mk-current {background: #fff4c2;}
+.mk-doc {max-height: 640px; overflow-y: auto; padding-right: 8px; line-height: 1.8;}
+.mk-doc .mk-prov {padding: 6px 8px; border-left: 3px solid transparent; margin-bottom: 4px;}
+.mk-doc .mk-prov.mk-current {background: #fff8d6; border-left-color: #e0a800;}
+.mk-doc .mk-prov .mk-num {font-weight: bold; color: #1f4e79; margin-right: .4em;}
+.mk-table {border-collapse: collapse; margin: 8px 0 12px; font-size: 95%;}
+.mk-table th, .mk-table td {border: 1px solid #d9dce1; padding: 4px 10px; text-align: left; vertical-align: top;}
+.mk-table th {background: #f2f4f7;}
+.mk-learn h3 {margin-top: 18px; color: #1f4e79;}
+.mk-related {margin: 6px 0 16px; padding-left: 1.2em;}
+.mk-related li {margin: 3px 0;}
+.mk-quote {border-left: 3px solid #d0d7e2; padding-left: 8px; color: #333; margin-top: 4px;}
+"""
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def error_html(message: str) -> str:
+    return f"<div class='mk-error' role='alert'>⚠ {esc(message)}</div>"
+
+
+def ok_html(message: str) -> str:
+    return f"<div class='mk-ok' role='status'>{esc(message)}</div>"
+
+
+def note_html(message: str) -> str:
+    return f"<div class='mk-note'>{esc(message)}</div>"
+
+
+def mark(text: str, start: int, end: int, base: int) -> str:
+    """``text`` (which starts at document offset ``base``) as HTML with [start, end) marked."""
+    s, e = start - base, end - base
+    if not (0 <= s < e <= len(text)):
+        return esc(text)
+    return esc(text[:s]) + "<mark>" + esc(text[s:e]) + "</mark>" + esc(text[e:])
+
+
+def _concepts(hit: dict, lang: str = "zh") -> str:
+    concepts = hit.get("concepts") or []
+    labels = []
+    for c in concepts:
+        if isinstance(c, dict):
+            label = (c.get("label_en") if lang == "en" else None) or c.get("label") or c.get("iri", "")
+        else:
+            label = str(c)
+        if label and label not in labels:
+            labels.append(label)
+    return "".join(f"<span class='mk-concept'>{esc(x)}</span>" for x in labels)
+
+
+def hits_html(hits: Sequence[dict], lang: str = "zh") -> str:
+    """Search hits: number, heading, the provision with its best sentence marked, matched concepts."""
+    if not hits:
+        return note_html(t("search.none", lang))
+    parts = [f"<p class='mk-meta'>{esc(t('search.count', lang, n=len(hits)))}</p>"]
+    for h in hits:
+        sent = h.get("sentence") or {}
+        body = mark(h["text"], sent.get("start", -1), sent.get("end", -1), h["start"])
+        concepts = _concepts(h, lang)
+        concepts = (f"<div class='mk-meta'>{esc(t('search.concepts', lang))}: {concepts}</div>"
+                    if concepts else "")
+        parts.append(
+            f"<div class='mk-hit'><span class='mk-num'>{esc(h['number'])}</span>"
+            f"<b>{esc(h['heading'])}</b> <span class='mk-meta'>{esc(h['document'])} · {h['score']:.3f}</span>"
+            f"<a class='mk-open' data-doc='{esc(h['document'])}' data-num='{esc(h['number'])}' href='#'>"
+            f"{esc(t('search.open', lang))}</a>"
+            f"<div>{body}</div>{concepts}</div>")
+    return "\n".join(parts)
+
+
+def tree_html(provisions: Sequence[dict], current: str | None = None) -> str:
+    """A document's structure as a list of numbered headings, indented by depth; each opens its text."""
+    if not provisions:
+        return "<p>—</p>"
+    items = []
+    for p in provisions:
+        depth = p["number"].count(".")
+        cls = " class='mk-current'" if p["number"] == current else ""
+        items.append(f"<li{cls} style='margin-left:{depth * 1.2}em' data-doc='{esc(p['document'])}' "
+                     f"data-num='{esc(p['number'])}'><b>{esc(p['number'])}</b> {esc(p['heading'])}</li>")
+    return "<ul class='mk-tree'>" + "".join(items) + "</ul>"
+
+
+def document_html(provisions: Sequence[dict], current: str | None = None,
+                  marked: tuple[int, int] | None = None) -> str:
+    """Every provision of a document; ``current`` is highlighted, ``marked`` offsets are marked in it."""
+    if not provisions:
+        return "<p>—</p>"
+    parts = []
+    for p in provisions:
+        is_cur = p["number"] == current
+        text = mark(p["text"], marked[0], marked[1], p["start"]) if (is_cur and marked) else esc(p["text"])
+        parts.append(f"<div class='mk-prov{' mk-current' if is_cur else ''}' id='prov-{esc(p['number'])}' "
+                     f"data-num='{esc(p['number'])}' data-doc='{esc(p['document'])}'>"
+                     f"<span class='mk-num'>{esc(p['number'])}</span>{text}</div>")
+    return "<div class='mk-doc'>" + "".join(parts) + "</div>"
+
+
+def table_html(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    th = "".join(f"<th>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table class='mk-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def preview_html(preview, lang: str = "zh") -> str:
+    """The extraction preview of an upload: what adding it would write."""
+    rows = [(t("preview.title", lang), preview.title), (t("preview.id", lang), preview.id),
+            (t("preview.format", lang), f"{preview.format} ({preview.source_name})"),
+            (t("preview.provisions", lang), len(preview.provisions)),
+            (t("preview.facts", lang), ", ".join(f"{k}: {v}" for k, v in preview.facts.items()) or "0")]
+    out = [table_html(["", ""], rows)]
+    if preview.replaces:
+        out.append(note_html(t("preview.replaces", lang)))
+    if preview.warnings:
+        out.append(f"<p><b>{esc(t('preview.warnings', lang))}</b></p><ul>"
+                   + "".join(f"<li>{esc(w)}</li>" for w in preview.warnings) + "</ul>")
+    heads = "".join(f"<li style='margin-left:{p['number'].count('.') * 1.2}em'><b>{esc(p['number'])}</b> "
+                    f"{esc(p['heading'])}</li>" for p in preview.provisions[:200])
+    out.append(f"<ul class='mk-tree'>{heads}</ul>")
+    return "".join(out)
+
+
+def learn_html(topics, related: dict[str, list[dict]], lang: str = "zh") -> str:
+    """The Learn page: each topic's text, then the corpus provisions the search found for it."""
+    parts = ["<div class='mk-learn'>"]
+    for topic in topics:
+        parts.append(f"<h3 id='learn-{esc(topic.id)}'>{esc(topic.title(lang))}</h3>{topic.body(lang)}")
+        hits = related.get(topic.id) or []
+        parts.append(f"<p><b>{esc(t('learn.related', lang))}</b></p>")
+        if not hits:
+            parts.append(f"<p class='mk-meta'>{esc(t('learn.no_related', lang))}</p>")
+            continue
+        items = []
+        for h in hits:
+            sent = (h.get("sentence") or {}).get("text") or h["text"][:120]
+            items.append(f"<li><a class='mk-open' style='margin-left:0' data-doc='{esc(h['document'])}' "
+                         f"data-num='{esc(h['number'])}' href='#'>{esc(h['number'])} {esc(h['heading'])}</a> "
+                         f"<span class='mk-meta'>{esc(h['document'])}</span><br>{esc(sent)}</li>")
+        parts.append("<ul class='mk-related'>" + "".join(items) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def translated(field_name: str, value: object, lang: str) -> str:
+    """Roles and modalities (stored as English codes) in the page's language."""
+    from metrokg.ui.web.i18n import TEXT
+
+    key = {"role": "role.", "modality": "mod."}.get(field_name, "") + str(value)
+    return t(key, lang) if field_name in ("role", "modality") and key in TEXT else str(value)
+
+
+_ANSWER_FIELDS = ("actor", "role", "modality", "action", "object", "indicator", "scope", "comparator", "value",
+                  "unit", "year", "title", "issuer")
+
+
+def answer_html(answer: dict, lang: str = "zh") -> str:
+    """A question's answer: one line per item (its fields, the cited span, a link to the provision)."""
+    items = answer.get("answers") or []
+    parts = []
+    if answer.get("note"):
+        parts.append(f"<p class='mk-meta'>{esc(answer['note'])}</p>")
+    if not items:
+        parts.append(note_html(t("ask.none", lang)))
+    for item in items:
+        fields = [translated(f, item[f], lang) for f in _ANSWER_FIELDS if item.get(f) not in (None, "", [])]
+        concept = item.get("concept")
+        if isinstance(concept, dict) and concept.get("label"):
+            fields.append(concept["label"])
+        span = item.get("span") or {}
+        prov = item.get("provision") or {}
+        cite = ""
+        if prov.get("number"):
+            cite = (f"<a class='mk-open' data-doc='{esc(prov.get('document'))}' data-num='{esc(prov['number'])}' "
+                    f"href='#'>{esc(prov['number'])} {esc(prov.get('heading'))}</a> "
+                    f"<span class='mk-meta'>{esc(prov.get('document'))}</span>")
+        text = span.get("text") or item.get("text") or ""
+        head = " · ".join(esc(f) for f in fields) or esc(text[:60])
+        parts.append(f"<div class='mk-hit'><b>{head}</b>{cite}"
+                     f"<div class='mk-quote'>{esc(text)}</div></div>")
+    return "".join(parts)
