@@ -64,6 +64,13 @@ def progress_png(store: Store, path: str | Path, document: str | None = None) ->
     ax.set_title("目标进度 target progress", fontproperties=font)
     ax.invert_yaxis()
     fig.tight_layout()
+    return save_figure(fig, path)
+
+
+def save_figure(fig, path: Path) -> Path:
+    """Write a matplotlib figure as PNG (folders created), close it, and turn I/O errors into E314."""
+    import matplotlib.pyplot as plt
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=110)

@@ -115,24 +115,11 @@ class Concepts:
 
     def narrower_closure(self, iri: str) -> set[str]:
         """The concept and everything below it (汽车 -> 新能源汽车, 智能网联汽车)."""
-        out, stack = set(), [iri]
-        while stack:
-            x = stack.pop()
-            if x in out:
-                continue
-            out.add(x)
-            stack.extend(self._narrower.get(x, ()))
-        return out
+        return _reachable(iri, lambda x: self._narrower.get(x, ()))
 
     def broader_closure(self, iri: str) -> set[str]:
-        out, stack = set(), [iri]
-        while stack:
-            x = stack.pop()
-            if x in out:
-                continue
-            out.add(x)
-            stack.extend(self.links(x, "broader"))
-        return out
+        """The concept and everything above it."""
+        return _reachable(iri, lambda x: self.links(x, "broader"))
 
     def resolve(self, text: str, schemes: Iterable[str] | None = None) -> list[str]:
         """Concepts named by ``text``: an IRI, a slug, or a label/synonym (zh or en, any case).
@@ -207,6 +194,17 @@ def load_concepts(store: Store) -> Concepts:
         elif p in _LINKS:
             c.links[_LINKS[p]].add(str(o))
     return Concepts(concepts)
+
+
+def _reachable(start: str, step) -> set[str]:
+    """``start`` and every node reachable from it through ``step`` (cycles tolerated)."""
+    out, stack = set(), [start]
+    while stack:
+        x = stack.pop()
+        if x not in out:
+            out.add(x)
+            stack.extend(step(x))
+    return out
 
 
 # ----------------------------------------------------------------- facts

@@ -231,11 +231,6 @@ def heatmap_png(gmap: dict, path: str | Path, max_rows: int = 25, max_cols: int 
     ax.set_title(f"规范缺口：行业 × {title}（需求/供给，颜色 = 缺口）", fontproperties=font)
     fig.colorbar(im, ax=ax, label="gap = demand / (1 + supply)")
     fig.tight_layout()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
-    except OSError as err:
-        raise MetrokgError("E314", path=path, reason=err.strerror or str(err)) from None
-    finally:
-        plt.close(fig)
-    return path
+    from metrokg.kg.charts import save_figure
+
+    return save_figure(fig, path)

@@ -102,9 +102,13 @@ def prepare(path: str | Path, doc_id: str | None = None,
     """Read and parse a file; raises MetrokgError for a file that cannot be ingested."""
     from metrokg.nlp.readers import read_document
 
-    raw = read_document(path)
+    return parse_raw(read_document(path), doc_id, title)
+
+
+def parse_raw(raw, doc_id: str | None = None, title: str | None = None) -> ParsedDocument:
+    """Parse a read document (file or upload), its reading warnings kept in front."""
     if not raw.text.strip():
-        raise MetrokgError("E030", path=Path(path).name)
+        raise MetrokgError("E030", path=raw.source_name)
     doc = parse_document(raw.text, doc_id=doc_id or doc_id_for(raw.source_name), title=title,
                          source_file=raw.source_name, source_format=raw.format)
     doc.warnings = list(raw.warnings) + doc.warnings

@@ -12,6 +12,7 @@ endpoints in :mod:`metrokg.kg.remote`. :func:`open_store` picks one from a store
 from __future__ import annotations
 
 import abc
+import functools
 import os
 import re
 import threading
@@ -66,6 +67,62 @@ def from_ox(term) -> Node | None:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
     raise TypeError(f"unsupported term: {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class Lit(str):
+    """A literal as a plain string (its lexical form) that still knows its language and datatype.
+
+    Returned by :meth:`Store.rows`, the fast path for internal readers: ``str(x)`` is what
+    ``str()`` of the rdflib Literal gives, and :meth:`toPython` what rdflib's would (an
+    ill-typed or language-tagged literal gives its text).
+    """
+
+    language: str | None
+    datatype: str | None  # None for plain and language-tagged strings, as in rdflib
+
+    def toPython(self):  # noqa: N802 - rdflib's name, so callers read the same
+        return _literal_python(str(self), self.datatype)
+
+
+def make_lit(text: str, language: str | None, datatype: str | None) -> Lit:
+    lit = Lit(text)
+    lit.language = language or None
+    lit.datatype = None if datatype in (None, _XSD_STRING, _LANG_STRING) else datatype
+    return lit
+
+
+@functools.lru_cache(maxsize=65536)
+def _literal_python(text: str, datatype: str | None):
+    """rdflib's ``Literal.toPython()`` of a typed literal (memoised: offsets, years and scores repeat)."""
+    if datatype is None:
+        return text
+    value = Literal(text, datatype=URIRef(datatype)).toPython()
+    return text if isinstance(value, Literal) else value
+
+
+Plain = "str | Lit | None"
+
+
+def plain_from_rdflib(term: Node | None):
+    """An rdflib term as a plain value: IRIs and blank nodes as ``str``, literals as :class:`Lit`."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return make_lit(str(term), term.language, str(term.datatype) if term.datatype else None)
+    return str(term)
+
+
+def plain_from_ox(term):
+    """A pyoxigraph term as a plain value (see :func:`plain_from_rdflib`)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return make_lit(term.value, term.language, term.datatype.value)
+    return term.value
 
 
 def nt(term: Node) -> str:
@@ -220,6 +277,20 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the store."""
 
+    def rows(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+             union: bool = True) -> list[tuple]:
+        """A SELECT query's solutions as tuples of plain values, in the order of its variables.
+
+        The fast path for metrokg's own readers, which only need text and numbers: IRIs and
+        blank nodes come back as ``str``, literals as :class:`Lit`, unbound variables as None.
+        Backends may override it to skip building rdflib terms.
+        """
+        res = self.query(sparql, bindings, union)
+        if res.type != "SELECT":
+            raise MetrokgError("E370", reason=f"a {res.type} query has no rows")
+        names = list(res.vars or [])
+        return [tuple(plain_from_rdflib(b.get(v)) for v in names) for b in res.bindings]
+
     # ---- shared helpers built on the primitives
 
     def remove_graphs(self, graphs: Iterable[URIRef]) -> None:
@@ -267,11 +338,17 @@ def _result_from_ox(raw) -> Result:
         return res
     if isinstance(raw, ox.QuerySolutions):
         res = Result("SELECT")
-        names = [v.value for v in raw.variables]
-        res.vars = [Variable(n) for n in names]
-        res.bindings = [
-            {Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None} for sol in raw
-        ]
+        keys = [Variable(v.value) for v in raw.variables]
+        res.vars = keys
+        memo: dict = {}  # terms repeat (predicates, classes, documents): convert each once
+
+        def conv(term):
+            node = memo.get(term)
+            if node is None:
+                node = memo[term] = from_ox(term)
+            return node
+
+        res.bindings = [{k: conv(t) for k, t in zip(keys, sol) if t is not None} for sol in raw]
         return res
     res = Result("CONSTRUCT")
     g = Graph()
@@ -320,6 +397,31 @@ class EmbeddedStore(Store):
             with self._lock:
                 raw = self._db.query(sparql, use_default_graph_as_union=union)
                 return _result_from_ox(raw)
+        except SyntaxError as err:
+            raise MetrokgError("E020", reason=str(err)) from None
+
+    def rows(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+             union: bool = True) -> list[tuple]:
+        sparql = bind_values(sparql, bindings)
+        try:
+            with self._lock:
+                raw = self._db.query(sparql, use_default_graph_as_union=union)
+                if not isinstance(raw, ox.QuerySolutions):
+                    raise MetrokgError("E370", reason="only a SELECT query has rows")
+                memo: dict = {}
+                out = []
+                for sol in raw:
+                    row = []
+                    for t in sol:
+                        if t is None:
+                            row.append(None)
+                            continue
+                        v = memo.get(t)
+                        if v is None:
+                            v = memo[t] = plain_from_ox(t)
+                        row.append(v)
+                    out.append(tuple(row))
+                return out
         except SyntaxError as err:
             raise MetrokgError("E020", reason=str(err)) from None
 

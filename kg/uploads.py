@@ -22,7 +22,7 @@ from typing import Callable
 from rdflib import RDF, URIRef
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.ingest import IngestResult, doc_id_for, extract_facts, write_documents
+from metrokg.kg.ingest import IngestResult, extract_facts, parse_raw, write_documents
 from metrokg.kg.store import Store
 from metrokg.nlp.document import ParsedDocument
 from metrokg.nlp.readers import max_upload_bytes, read_bytes, safe_name
@@ -104,13 +104,7 @@ def read_upload(path: str | Path) -> bytes:
 
 def parse_upload(data: bytes, name: str) -> ParsedDocument:
     """Read (content-typed, size-limited) and parse an upload, as ``ingest.prepare`` does for files."""
-    raw = read_bytes(data, name)
-    if not raw.text.strip():
-        raise MetrokgError("E030", path=raw.source_name)
-    doc = parse_document(raw.text, doc_id=doc_id_for(raw.source_name), source_file=raw.source_name,
-                         source_format=raw.format)
-    doc.warnings = list(raw.warnings) + doc.warnings
-    return doc
+    return parse_raw(read_bytes(data, name))
 
 
 # The kinds of extracted facts a preview counts (their superclasses, Fact and DeonticStatement, are not).

@@ -52,6 +52,7 @@ class Errors:
     E111 = "Nothing to do: give --markdown to write the ontology reference."
     E120 = "The data in the store does not conform: {count} violation(s). See the list above."
     E040 = "--auth takes USER:PASSWORD (got '{value}')."
+    E041 = "No file was given to ingest. Send one document file (.txt .md .html .docx .pdf)."
     # E150-E169: embedding models (kg/embedding.py, kg/e5_convert.py)
     E150 = ("Cannot load the embedding model '{model}': {reason}. Give a folder that holds a "
             "sentence-transformers model, or unset METROKG_EMBEDDING_MODEL to use the bundled "
@@ -96,6 +97,12 @@ class Errors:
     E331 = "Cannot draw {what}: {reason}."
     E332 = "Unknown gap-map dimension '{value}'. Choose one of: {choices}."
     E340 = "Document '{doc_id}' has no provisions to compare. Re-ingest it or pick another document."
+    # E350-E369: robustness and security (kg/sparql.py user queries, bad input)
+    E350 = "The SPARQL query could not be answered: {reason}. Try again, or narrow the query down."
+    E351 = "The row limit must be a whole number of at least 1 (got {value!r})."
+    E352 = "The time limit must be a positive number of seconds (got {value!r})."
+    # E370-E379: the stores' fast read path for metrokg's own views (kg/store.py Store.rows)
+    E370 = "Internal query error: {reason}."
     # E200-E229: extraction pipeline and its evaluation (nlp/pipeline.py, nlp/evaluate.py, kg/facts_rdf.py)
     E200 = "The document '{doc_id}' has no text to extract from (it is empty or a single line)."
     E220 = "The gold annotation refers to '{needle}' (occurrence {nth}), which is not in the document. Update the gold file."

@@ -11,6 +11,8 @@ responsibilities last (they take modality and action from the earlier two).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +30,7 @@ from metrokg.nlp import responsibility as _responsibility  # noqa: F401
 from metrokg.nlp import targets as _targets  # noqa: F401
 from metrokg.nlp import tasks as _tasks  # noqa: F401
 from metrokg.nlp.deadlines import open_deadline
+from metrokg.nlp.normalize import to_simplified
 from metrokg.nlp.document import ParsedDocument, Provision
 from metrokg.nlp.facts import Fact
 
@@ -104,15 +107,18 @@ def extract(doc: ParsedDocument, nlp: Language | None = None) -> list[Fact]:
         horizons[p.number] = open_deadline(p.text, inherited)
         if not p.text.strip():
             continue
+        # traditional characters are read as simplified; the mapping keeps every offset
+        source = to_simplified(p.text)
         try:
-            facts = run_text(nlp, p.text, inherited)
+            facts = run_text(nlp, source, inherited)
         except Exception as exc:  # logged and skipped, never a crash
             log.warning("provision %s of %s skipped: %s", p.number, doc.doc_id, exc)
             continue
         for f in facts:
             g = f.shifted(p.start, p.number)
-            if doc.text[g.start:g.end] != g.text:
+            written = doc.text[g.start:g.end]
+            if to_simplified(written) != g.text:
                 log.warning("dropped a %s whose offsets do not match the text", g.kind)
                 continue
-            out.append(g)
+            out.append(g if written == g.text else replace(g, text=written))
     return out

@@ -61,7 +61,7 @@ _SUPPORTED_TEXT = ".txt, .md, .html, .docx, .pdf (with a text layer)"
 UPLOAD_LIMIT_ENV = "METROKG_MAX_UPLOAD_MB"
 DOCUMENT_LIMIT_ENV = "METROKG_MAX_DOCUMENT_MB"
 DEFAULT_UPLOAD_MB = 20.0
-DEFAULT_DOCUMENT_MB = 64.0
+DEFAULT_DOCUMENT_MB = 20.0  # a policy text is well under 1 MB; 20 MB of text would take an hour to extract
 
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -120,7 +120,7 @@ def safe_name(name: str) -> str:
 
 
 def read_document(path: str | Path, *, max_bytes: int | None = None) -> RawDocument:
-    """Read a document file; ``max_bytes`` defaults to ``METROKG_MAX_DOCUMENT_MB`` (64 MB)."""
+    """Read a document file; ``max_bytes`` defaults to ``METROKG_MAX_DOCUMENT_MB`` (20 MB)."""
     p = Path(path)
     display = str(path)
     try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from metrokg.nlp.dates import DATE_RE, is_date_line, parse_date
 from metrokg.nlp.document import ParsedDocument, Provision, Span
+from metrokg.nlp.normalize import to_simplified
 from metrokg.nlp.numerals import CHINESE_NUMERAL_CHARS, to_int
 
 _CN = f"[{CHINESE_NUMERAL_CHARS}]+"
@@ -122,8 +123,8 @@ _TRAILING_PAREN = re.compile(r"\s*[（(][^（）()]{1,30}[）)]$")
 def _looks_like_title(line: str) -> bool:
     if len(line) > 90 or line[-1:] in "。；;，,：:" or _marker(_Line(0, len(line), line)):
         return False
-    core = _TRAILING_PAREN.sub("", line)  # 实施方案（2023—2025年）, 条例（草案）
-    return core.endswith(TITLE_SUFFIXES) or line.startswith("关于")
+    core = _TRAILING_PAREN.sub("", to_simplified(line))  # 实施方案（2023—2025年）, 条例（草案）
+    return core.endswith(TITLE_SUFFIXES) or core.startswith("关于")
 
 
 def _looks_like_org(line: str) -> bool:
@@ -241,7 +242,7 @@ def _implements(title: str, text: str) -> list[str]:
 
 
 def _doc_type(title: str) -> str | None:
-    core = _TRAILING_PAREN.sub("", title)
+    core = _TRAILING_PAREN.sub("", to_simplified(title))
     for ending, cls in DOC_TYPES:
         if core.endswith(ending):
             return cls

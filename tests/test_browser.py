@@ -57,6 +57,12 @@ def page(browser, server):
 
 
 def shot(page, output_dir, name: str) -> None:
+    """Save a screenshot once Gradio has finished updating (no component still marked pending)."""
+    try:
+        page.wait_for_function("() => !document.querySelector('.pending')", timeout=5_000)
+    except Exception:  # noqa: BLE001 - a screenshot of a still-updating page is better than none
+        pass
+    page.wait_for_timeout(800)  # let the fade-in of updated components finish
     page.screenshot(path=str(output_dir / f"browser-{name}.png"), full_page=False)
 
 

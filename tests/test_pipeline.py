@@ -130,3 +130,16 @@ def test_county_bureau_names_of_provincial_commissions(nlp):
 def test_level_glued_to_actor_type_by_the_segmenter(nlp):
     ms = [(m.text, m.scheme) for m in run_text(nlp, "（省公安厅、省司法厅按职责分工负责）") if m.kind == "mention"]
     assert ms == [("省公安厅", "actortype"), ("省司法厅", "actortype")]
+
+
+def test_traditional_characters_are_read_as_simplified_and_keep_their_spans():
+    from metrokg.nlp.pipeline import extract
+    from metrokg.nlp.structure import parse_document
+
+    doc = parse_document("關於加強計量工作的實施意見\n一、發展目標\n到2025年，新建社會公用計量標準500項以上。"
+                         "\n二、任務\n嚴禁使用帶有作弊功能的計量器具。", doc_id="t")
+    facts = extract(doc)
+    target = next(f for f in facts if f.kind == "target")
+    assert (target.value, target.unit_text, target.comparator, target.deadline) == (500, "项", ">=", 2025)
+    assert target.text == doc.text[target.start:target.end] and "項" in target.text
+    assert any(f.kind == "deontic" and f.modality == "prohibition" for f in facts)

@@ -155,3 +155,11 @@ def test_sentences_keep_closing_quotes():
     spans = split_sentences("打造“策源地。”然后继续！最后", 10)
     assert [s.text for s in spans] == ["打造“策源地。”", "然后继续！", "最后"]
     assert spans[0].start == 10
+
+
+def test_traditional_characters_keep_their_text_and_structure():
+    text = "關於加強計量工作的實施意見\n一、發展目標\n到2025年，新建社會公用計量標準500項以上。\n二、重點任務\n（一）完善計量體系"
+    doc = parse_document(text, doc_id="t")
+    assert doc.title == "關於加強計量工作的實施意見"
+    assert doc.doc_type == "ImplementationOpinion"
+    assert [(p.number, p.heading) for p in doc.provisions] == [("1", "發展目標"), ("2", "重點任務"), ("2.1", "完善計量體系")]

@@ -41,7 +41,7 @@ def create_server(store: Store, auth: tuple[str, str] | None = None,
     Returns (app, state); ``state.close()`` removes the server's temporary files.
     """
     from fastapi import FastAPI
-    from metrokg.nlp.readers import max_upload_bytes
+    from metrokg.kg.uploads import max_upload_bytes
 
     state = AppState(store, work_dir=_WORK_DIR)
     state.warm_up()

@@ -594,4 +594,32 @@ def build_page(state: AppState) -> gr.Blocks:
 
         gr.api(api_search, api_name="search")
         add_analysis_api(state)
+        add_ingest_api(state)
     return demo
+
+
+def add_ingest_api(state: AppState) -> None:
+    """``/ingest``: add one document file to the graph (for scripts; the Documents tab previews first).
+
+    The file is read by content with the upload size limit; the write is one transaction, so
+    concurrent readers see the document either not at all or complete.
+    """
+    from pathlib import Path
+
+    from metrokg.kg.ingest import write_documents
+    from metrokg.kg.search import SearchIndex
+    from metrokg.kg.uploads import parse_upload, read_upload
+
+    @as_api_errors
+    def api_ingest(path: str) -> dict:
+        if not path:
+            raise MetrokgError("E041")
+        doc = parse_upload(read_upload(path), Path(path).name)
+        (result,) = write_documents(state.store, [doc])
+        SearchIndex.open(state.store).dense()
+        return jsonable(result.__dict__)
+
+    upload = gr.File(visible=False, type="filepath")
+    result = gr.JSON(visible=False)
+    trigger = gr.Button(visible=False)
+    trigger.click(api_ingest, upload, result, api_name="ingest")

@@ -152,9 +152,11 @@ def document_html(provisions: Sequence[dict], current: str | None = None,
 
 
 def table_html(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Rows as an escaped HTML table; no header row when every heading is empty."""
     th = "".join(f"<th>{esc(h)}</th>" for h in head)
+    thead = f"<thead><tr>{th}</tr></thead>" if any(head) else ""
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table class='mk-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table class='mk-table'>{thead}<tbody>{body}</tbody></table>"
 
 
 def preview_html(preview, lang: str = "zh") -> str:
