@@ -12,9 +12,8 @@ catalogue of N entries read by the real CSV importer. Each backend gets the same
 * memory (RSS of the server, or of this process for the embedded store) and disk.
 
 Then rdflib's in-memory graph, pyoxigraph and oxrdflib load the same triples and run the
-same 2-hop join. On 2 cores ``--small`` takes about five minutes and ``--provisions 4000``
-about thirty, most of it in the obligations and gap map views (measured once each when
-slower than ``--budget``); the stores' own parts take a minute or two.
+same 2-hop join. On 2 cores the stores' own parts take a minute or two at ``--provisions
+4000``; views slower than ``--budget`` are measured once each.
 
     python benchmarks/scale.py --small
     python benchmarks/scale.py --provisions 10000 --specs 10000

@@ -9,14 +9,15 @@ User values (a document id) are always bound, never pasted into a query.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 from rdflib import Literal, URIRef
 
-from metrokg.kg.store import Store
+from metrokg.kg.store import Lit, Store
 
 PREFIXES = """
 PREFIX mkg: <https://w3id.org/metrokg/ontology#>
@@ -51,6 +52,24 @@ SELECT ?c ?p ?o WHERE {
   }
 }
 """
+
+
+T = TypeVar("T")
+_CACHE: "weakref.WeakKeyDictionary[Store, tuple[int, dict]]" = weakref.WeakKeyDictionary()
+
+
+def cached(store: Store, key: tuple, build: Callable[[], T]) -> T:
+    """``build()``'s result, kept per store until its generation changes (every write bumps it),
+    so the views sharing facts and concepts read them from the graph once per change.
+    Callers must not modify what they get back."""
+    generation = store.generation()
+    entry = _CACHE.get(store)
+    if entry is None or entry[0] != generation:
+        entry = (generation, {})
+        _CACHE[store] = entry
+    if key not in entry[1]:
+        entry[1][key] = build()
+    return entry[1][key]
 
 
 def scheme_of(iri: str) -> str | None:
@@ -161,10 +180,13 @@ class Concepts:
 
 
 def load_concepts(store: Store) -> Concepts:
-    """The vocabularies and catalogue held by the store (ontology + catalogue graphs)."""
+    """The vocabularies and catalogue held by the store (ontology + catalogue graphs); shared, read-only."""
+    return cached(store, ("concepts",), lambda: _load_concepts(store))
+
+
+def _load_concepts(store: Store) -> Concepts:
     concepts: dict[str, Concept] = {}
-    for row in store.query(CONCEPTS_QUERY, union=False):
-        c_iri, p, o = str(row[0]), str(row[1]), row[2]
+    for c_iri, p, o in store.rows(CONCEPTS_QUERY, union=False):
         c = concepts.get(c_iri)
         if c is None:
             c = concepts[c_iri] = Concept(c_iri)
@@ -311,28 +333,33 @@ SELECT ?p ?c WHERE { ?p a mkg:Provision ; mkg:mentions ?c ; mkg:inDocument ?d . 
 
 
 def load_provision_infos(store: Store, document: str | None = None) -> dict[str, ProvisionInfo]:
-    """Provisions (of one document or all) with their sentences and concept mentions, by IRI."""
+    """Provisions (of one document or all) with their sentences and concept mentions, by IRI.
+
+    The records are shared between calls until the store changes: read them, do not modify them."""
+    return dict(cached(store, ("provisions", document), lambda: _load_provision_infos(store, document)))
+
+
+def _load_provision_infos(store: Store, document: str | None) -> dict[str, ProvisionInfo]:
     out: dict[str, ProvisionInfo] = {}
     b = _doc_bind(document)
-    for r in store.query(PROVISIONS_QUERY, b):
-        out[str(r.p)] = ProvisionInfo(str(r.p), str(r.docId), str(r.number), str(r.heading or ""), str(r.text),
-                                      int(r.start), int(r.end), int(r.order) if r.order is not None else 0,
-                                      str(r.parentNumber) if r.parentNumber is not None else None)
-    for r in store.query(SENTENCES_QUERY, b):
-        p = out.get(str(r.p))
+    for p, doc_id, number, heading, text, start, end, order, parent in store.rows(PROVISIONS_QUERY, b):
+        out[p] = ProvisionInfo(p, str(doc_id), str(number), str(heading or ""), str(text),
+                               int(start), int(end), int(order) if order is not None else 0,
+                               str(parent) if parent is not None else None)
+    for p_iri, start, end in store.rows(SENTENCES_QUERY, b):
+        p = out.get(p_iri)
         if p:
-            p.sentences.append((int(r.start), int(r.end)))
-    for r in store.query(MENTIONS_QUERY, b):
-        p = out.get(str(r.p))
+            p.sentences.append((int(start), int(end)))
+    for p_iri, c, start, end in store.rows(MENTIONS_QUERY, b):
+        p = out.get(p_iri)
         if p:
-            c = str(r.c)
             p.concepts.add(c)
-            if r.start is not None:
-                p.mentions.append((int(r.start), int(r.end), c))
-    for r in store.query(PROVISION_MENTIONS_QUERY, b):
-        p = out.get(str(r.p))
+            if start is not None:
+                p.mentions.append((int(start), int(end), c))
+    for p_iri, c in store.rows(PROVISION_MENTIONS_QUERY, b):
+        p = out.get(p_iri)
         if p:
-            p.concepts.add(str(r.c))
+            p.concepts.add(c)
     for p in out.values():
         p.sentences.sort()
         p.mentions.sort()
@@ -384,7 +411,13 @@ SELECT ?f ?p ?docId ?number ?pred ?o WHERE {
 
 
 def load_facts(store: Store, kind: str, document: str | None = None) -> list[FactRow]:
-    """Every fact of one kind with all its properties; multi-valued ones (concerns) in ``multi``."""
+    """Every fact of one kind with all its properties; multi-valued ones (concerns) in ``multi``.
+
+    The rows are shared between calls until the store changes: read them, do not modify them."""
+    return list(cached(store, ("facts", kind, document), lambda: _load_facts(store, kind, document)))
+
+
+def _load_facts(store: Store, kind: str, document: str | None) -> list[FactRow]:
     cls = _KIND_CLASSES[kind]
     extra = ""
     if kind == "deontic":
@@ -392,22 +425,21 @@ def load_facts(store: Store, kind: str, document: str | None = None) -> list[Fac
     query = FACTS_QUERY % (cls, extra)
     rows: dict[str, FactRow] = {}
     multi_props = {"concerns", "mentions", "type", "refersTo", "actor"}
-    for r in store.query(query, _doc_bind(document)):
-        iri = str(r.f)
+    names: dict[str, str] = {}
+    for iri, p, doc_id, number, pred, o in store.rows(query, _doc_bind(document)):
         row = rows.get(iri)
         if row is None:
-            row = rows[iri] = FactRow(iri, kind, str(r.p), str(r.docId), str(r.number), "", 0, 0)
-        pred = str(r.pred)
-        name = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        o = r.o
+            row = rows[iri] = FactRow(iri, kind, p, str(doc_id), str(number), "", 0, 0)
+        name = names.get(pred)
+        if name is None:
+            name = names[pred] = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         if name in multi_props:
-            if str(o) not in row.multi[name]:
-                row.multi[name].append(str(o))
+            text = str(o)
+            if text not in row.multi[name]:
+                row.multi[name].append(text)
             continue
-        value = o.toPython() if isinstance(o, Literal) else str(o)
-        if isinstance(value, Literal):  # an ill-typed literal: keep its text
-            value = str(value)
-        row.props[name] = value
+        # a literal's Python value (an ill-typed one keeps its text), an IRI's text
+        row.props[name] = o.toPython() if isinstance(o, Lit) else str(o)
     out = []
     for row in rows.values():
         row.text = str(row.props.get("text", ""))
@@ -439,7 +471,7 @@ def as_number(value) -> int | float | None:
 def document_dates(store: Store) -> dict[str, str | None]:
     """Issue date (ISO) of every ingested document, by id."""
     q = PREFIXES + "SELECT ?id ?date WHERE { ?d mkg:documentId ?id . OPTIONAL { ?d mkg:issued ?date } }"
-    return {str(r.id): (str(r.date) if r.date is not None else None) for r in store.query(q)}
+    return {str(i): (str(d) if d is not None else None) for i, d in store.rows(q)}
 
 
 def uri(x: str) -> URIRef:

@@ -8,28 +8,51 @@ from metrokg.errors import MetrokgError
 from metrokg.kg.search import load_provisions
 from metrokg.kg.store import Store
 
+# One query per part, joined here: Oxigraph evaluated the single grouped query with its
+# OPTIONAL provision join in seconds on a national store, the parts take milliseconds.
 DOCUMENTS_QUERY = """
 PREFIX mkg: <https://w3id.org/metrokg/ontology#>
-SELECT ?id ?title ?issuer ?date (COUNT(DISTINCT ?p) AS ?provisions)
-       (GROUP_CONCAT(DISTINCT ?impl; separator="\\u001f") AS ?implements) WHERE {
+SELECT ?d ?id ?title ?issuer ?date WHERE {
   ?d mkg:documentId ?id ; mkg:title ?title .
   OPTIONAL { ?d mkg:issuerName ?issuer }
   OPTIONAL { ?d mkg:issued ?date }
-  OPTIONAL { ?p mkg:inDocument ?d ; a mkg:Provision }
-  OPTIONAL { ?d mkg:implements ?w . ?w mkg:title ?impl }
-} GROUP BY ?id ?title ?issuer ?date ORDER BY ?id
+}
+"""
+DOCUMENT_PROVISIONS_QUERY = """
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+SELECT ?d ?p WHERE { ?p mkg:inDocument ?d ; a mkg:Provision }
+"""
+DOCUMENT_IMPLEMENTS_QUERY = """
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+SELECT ?d ?impl WHERE { ?d mkg:implements ?w . ?w mkg:title ?impl }
+"""
+DOCUMENT_EXISTS_QUERY = """
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+SELECT ?d WHERE { ?d mkg:documentId ?id ; mkg:title ?title } LIMIT 1
 """
 
 
 def list_documents(store: Store) -> list[dict]:
-    """Every ingested document with its metadata and provision count."""
+    """Every ingested document with its metadata and provision count, by id.
+
+    One entry per (id, title, issuer, date), as a GROUP BY over them would give."""
+    groups: dict[tuple, set[str]] = {}
+    for d, doc_id, title, issuer, date in store.rows(DOCUMENTS_QUERY):
+        groups.setdefault((str(doc_id), str(title), str(issuer) if issuer else None,
+                           str(date) if date else None), set()).add(d)
+    provisions: dict[str, set[str]] = {}
+    for d, p in store.rows(DOCUMENT_PROVISIONS_QUERY):
+        provisions.setdefault(d, set()).add(p)
+    implements: dict[str, set[str]] = {}
+    for d, impl in store.rows(DOCUMENT_IMPLEMENTS_QUERY):
+        implements.setdefault(d, set()).add(str(impl))
     out = []
-    for r in store.query(DOCUMENTS_QUERY):
-        implements = [t for t in str(r.implements or "").split("\u001f") if t]
-        out.append({"id": str(r.id), "title": str(r.title),
-                    "issuer": str(r.issuer) if r.issuer else None,
-                    "date": str(r.date) if r.date else None,
-                    "implements": sorted(implements), "provisions": int(r.provisions)})
+    for (doc_id, title, issuer, date), nodes in groups.items():
+        titles = set().union(*(implements.get(d, set()) for d in nodes))
+        out.append({"id": doc_id, "title": title, "issuer": issuer, "date": date,
+                    "implements": sorted(t for x in titles for t in x.split("\u001f") if t),
+                    "provisions": len(set().union(*(provisions.get(d, set()) for d in nodes)))})
+    out.sort(key=lambda r: r["id"])
     return out
 
 
@@ -39,7 +62,7 @@ def document_ids(store: Store) -> set[str]:
 
 def check_document(store: Store, doc_id: str | None) -> None:
     """Raise E010 when ``doc_id`` is given but not in the store."""
-    if doc_id is not None and doc_id not in document_ids(store):
+    if doc_id is not None and not store.rows(DOCUMENT_EXISTS_QUERY, {"id": Literal(doc_id)}):
         raise MetrokgError("E010", doc_id=doc_id)
 
 

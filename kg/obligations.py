@@ -18,12 +18,14 @@ key is the actor type and level (``market-regulation-bureau@city``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Iterable
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.factview import (Concepts, FactRow, PREFIXES, by_number, industry_context, load_concepts,
-                                 load_facts, load_provision_infos, number_key, scheme_of)
+from metrokg.kg.factview import (Concepts, FactRow, PREFIXES, by_number, cached, industry_context,
+                                 load_concepts, load_facts, load_provision_infos, number_key, scheme_of)
 from metrokg.kg.listing import check_document
 from metrokg.kg.store import Store
 
@@ -62,9 +64,13 @@ def _province(text: str) -> str | None:
 def document_places(store: Store) -> dict[str, tuple[str | None, str | None]]:
     """(province, city) each document is issued for (湖北, 宜昌市), from its jurisdiction,
     issuer, title or opening lines; None where the text does not say."""
+    return dict(cached(store, ("document_places",), lambda: _document_places(store)))
+
+
+def _document_places(store: Store) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
-    for r in store.query(DOC_PLACES_QUERY):
-        sources = [str(x) for x in (r.jurisdiction, r.issuer, r.title, r.head) if x is not None]
+    for doc_id, issuer, title, jurisdiction, head in store.rows(DOC_PLACES_QUERY):
+        sources = [str(x) for x in (jurisdiction, issuer, title, head) if x is not None]
         province = next((p for p in map(_province, sources) if p), None)
         city = None
         for src in sources:
@@ -75,7 +81,7 @@ def document_places(store: Store) -> dict[str, tuple[str | None, str | None]]:
                     break
             if city:
                 break
-        out[str(r.id)] = (province, city)
+        out[str(doc_id)] = (province, city)
     return out
 
 
@@ -154,26 +160,36 @@ SELECT ?node ?type ?level WHERE {
 def actor_nodes(store: Store) -> dict[str, tuple[str | None, str | None]]:
     """A document's actor nodes (``…/doc/{id}/actor/province-market-regulation-bureau``) ->
     (actor type IRI, level); named bodies of the vocabulary are not listed."""
+    return dict(cached(store, ("actor_nodes",), lambda: _actor_nodes(store)))
+
+
+def _actor_nodes(store: Store) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
-    for r in store.query(ACTOR_NODES_QUERY):
-        node = str(r.node)
+    for node, type_, level in store.rows(ACTOR_NODES_QUERY):
         if scheme_of(node) is not None:
             continue
-        out[node] = (str(r.type) if r.type is not None else None, str(r.level) if r.level is not None else None)
+        out[node] = (str(type_) if type_ is not None else None, str(level) if level is not None else None)
     return out
 
 
-def _covered(span: tuple[int, int], spans: list[tuple[str, int, int]], doc: str) -> bool:
+def _spans_by_document(facts: Iterable[FactRow]) -> dict[str, list[tuple[int, int]]]:
+    """Each document's fact spans, so a containment test only looks at its own document."""
+    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for f in facts:
+        out[f.document].append((f.start, f.end))
+    return out
+
+
+def _covered(span: tuple[int, int], spans: dict[str, list[tuple[int, int]]], doc: str) -> bool:
     s, e = span
-    return any(d == doc and a <= s and e <= b for d, a, b in spans)
+    return any(a <= s and e <= b for a, b in spans.get(doc, ()))
 
 
-def _modality_of(fact: FactRow, deontics: list[FactRow]) -> tuple[str | None, str | None]:
-    """(modality, cue) of the deontic clause that overlaps a statement most."""
+def _modality_of(fact: FactRow, deontics: dict[tuple[str, str], list[FactRow]]) -> tuple[str | None, str | None]:
+    """(modality, cue) of the deontic clause that overlaps a statement most (``deontics`` grouped
+    by document and provision, in their original order)."""
     best, overlap = None, 0
-    for d in deontics:
-        if d.document != fact.document or d.provision != fact.provision:
-            continue
+    for d in deontics.get((fact.document, fact.provision), ()):
         o = min(d.end, fact.end) - max(d.start, fact.start)
         if o > overlap:
             best, overlap = d, o
@@ -183,8 +199,13 @@ def _modality_of(fact: FactRow, deontics: list[FactRow]) -> tuple[str | None, st
 
 
 def obligation_rows(store: Store, document: str | None = None) -> list[dict]:
-    """Every row of the register (unfiltered), in document order."""
+    """Every row of the register (unfiltered), in document order (built once per store change;
+    each call gets its own row dicts)."""
     check_document(store, document)
+    return [dict(r) for r in cached(store, ("obligation_rows", document), lambda: _obligation_rows(store, document))]
+
+
+def _obligation_rows(store: Store, document: str | None) -> list[dict]:
     concepts = load_concepts(store)
     provs = load_provision_infos(store, document)
     numbered = by_number(provs)
@@ -208,12 +229,15 @@ def obligation_rows(store: Store, document: str | None = None) -> list[dict]:
                 "confidence": float(f.get("confidence")) if f.get("confidence") is not None else None}
 
     nodes = actor_nodes(store)
+    deontics_at: dict[tuple[str, str], list[FactRow]] = defaultdict(list)
+    for d in deontics:
+        deontics_at[(d.document, d.provision)].append(d)
     for f in resps:
         actors = f.multi.get("actor") or [None]
         modality = f.get("modality")
         cue = None
         if not modality:
-            modality, cue = _modality_of(f, deontics)
+            modality, cue = _modality_of(f, deontics_at)
         for a in actors:
             level = f.get("administrativeLevel") or level_from_name(str(f.get("actorName", "")))
             if a is not None and a in nodes:  # the document's own node for 省市场监管局: type + level
@@ -225,7 +249,7 @@ def obligation_rows(store: Store, document: str | None = None) -> list[dict]:
             row.update({"actor": f.get("actorName") or norm["actor_label"], **norm,
                         "role": f.get("role"), "modality": modality, "cue": cue, "action": f.get("action")})
             rows.append(row)
-    resp_spans = [(f.document, f.start, f.end) for f in resps]
+    resp_spans = _spans_by_document(resps)
     for d in deontics:
         if _covered((d.start, d.end), resp_spans, d.document):
             continue
@@ -234,9 +258,9 @@ def obligation_rows(store: Store, document: str | None = None) -> list[dict]:
                     "actor_label": None, "level": None, "role": None, "modality": d.get("modality"),
                     "cue": d.get("cue"), "action": None})
         rows.append(row)
-    deontic_spans = [(d.document, d.start, d.end) for d in deontics]
+    covering = _spans_by_document(resps + deontics)
     for t in tasks:
-        if _covered((t.start, t.end), resp_spans + deontic_spans, t.document):
+        if _covered((t.start, t.end), covering, t.document):
             continue
         row = base(t, "task")
         row.update({"actor": None, "actor_key": None, "actor_iri": None, "actor_type_iri": None,
@@ -244,12 +268,17 @@ def obligation_rows(store: Store, document: str | None = None) -> list[dict]:
                     "action": t.get("action")})
         rows.append(row)
     # a task inside a responsibility or deontic row lends it its verb when it has none
+    # (tasks come sorted by document, then start: the first one starting inside the row is found by bisection)
+    tasks_in: dict[str, list[FactRow]] = defaultdict(list)
+    for t in tasks:
+        tasks_in[t.document].append(t)
+    starts = {doc: [t.start for t in ts] for doc, ts in tasks_in.items()}
     for row in rows:
-        if row["action"] is None and row["kind"] != "task":
-            inner = next((t for t in tasks if t.document == row["document"] and row["start"] <= t.start < row["end"]),
-                         None)
-            if inner is not None:
-                row["action"] = inner.get("action")
+        if row["action"] is None and row["kind"] != "task" and row["document"] in tasks_in:
+            doc_tasks = tasks_in[row["document"]]
+            i = bisect_left(starts[row["document"]], row["start"])
+            if i < len(doc_tasks) and doc_tasks[i].start < row["end"]:
+                row["action"] = doc_tasks[i].get("action")
     rows.sort(key=lambda r: (r["document"], r["start"], r["end"], r["kind"], r["actor_key"] or ""))
     return rows
 

@@ -104,9 +104,6 @@ def _literal_python(text: str, datatype: str | None):
     return text if isinstance(value, Literal) else value
 
 
-Plain = "str | Lit | None"
-
-
 def plain_from_rdflib(term: Node | None):
     """An rdflib term as a plain value: IRIs and blank nodes as ``str``, literals as :class:`Lit`."""
     if term is None:

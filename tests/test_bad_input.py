@@ -90,7 +90,7 @@ def _outline(provisions: list[dict]) -> list[tuple[str, str]]:
 def test_the_batch_is_complete(ingested):
     results, provisions, (docs_before, n_before), (docs_after, n_after) = ingested
     assert len(results) == 12 and all(r["status"] == "added" for r in results.values())
-    new = {d["id"]: d for d in docs_after} .keys() - {d["id"] for d in docs_before}
+    new = {d["id"] for d in docs_after} - {d["id"] for d in docs_before}
     assert new == set(results)
     for doc_id, r in results.items():
         assert len(provisions[doc_id]) == r["provisions"] > 0, doc_id

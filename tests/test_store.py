@@ -133,3 +133,35 @@ def test_store_path_that_is_a_file(tmp_path):
     with pytest.raises(MetrokgError) as err:
         open_store("ftp://example.org/x")
     assert err.value.code == "E013"
+
+
+def test_fast_rows_agree_with_query(store):
+    from rdflib import XSD, BNode
+
+    ex = URIRef(EX + "a")
+    store.replace_graphs({G: [(ex, URIRef(EX + "n"), Literal(3)), (ex, URIRef(EX + "d"), Literal("0.90", datatype=XSD.decimal)),
+                              (ex, URIRef(EX + "l"), Literal("计量", lang="zh")), (ex, URIRef(EX + "b"), BNode("x"))]})
+    q = ("SELECT ?p ?o ?none WHERE { GRAPH <http://example.org/g> { ?s ?p ?o "
+         "OPTIONAL { ?o <http://example.org/missing> ?none } } } ORDER BY ?p")
+    full = [(str(r.p), r.o, r.none) for r in store.query(q)]
+    fast = store.rows(q)
+    assert len(full) == len(fast) == 4
+    for (p, o, none), (fp, fo, fnone) in zip(full, fast):
+        assert p == fp and none is None and fnone is None
+        if isinstance(o, Literal):
+            assert str(fo) == str(o) and fo.toPython() == o.toPython() and fo.language == o.language
+        else:
+            assert isinstance(fo, str)
+    with pytest.raises(MetrokgError):
+        store.rows("ASK { ?s ?p ?o }")
+
+
+def test_view_cache_follows_the_store_generation(store):
+    from metrokg.kg.factview import cached
+
+    calls = []
+    build = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert cached(store, ("probe",), build) == 1
+    assert cached(store, ("probe",), build) == 1  # unchanged store: no rebuild
+    store.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
+    assert cached(store, ("probe",), build) == 2  # a write invalidates it
