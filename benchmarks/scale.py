@@ -29,7 +29,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,9 @@ import time
 from pathlib import Path
 
 from rdflib import XSD, BNode, Literal, URIRef
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from servers import start_oxigraph, start_virtuoso, stop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "hubei-2022-metrology-plan-implementation-opinions.txt"
@@ -168,55 +170,6 @@ def vocabulary_labels(triples: list) -> dict[str, list[str]]:
 
 # ------------------------------------------------------------------ servers
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url}")
-
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-DirsAllowed = .
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}
-ServerThreads = 4
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 100000000
-MaxQueryExecutionTime = 1200
-MaxQueryCostEstimationTime = 0
-"""
-
-
 class Backend:
     """One store under test: its spec, environment, process (if a server) and folder."""
 
@@ -229,30 +182,13 @@ class Backend:
         if name == "embedded":
             self.spec = str(self.dir / "store")
         elif name in ("oxigraph-server", "oxigraph-gsp"):
-            binary = Path(sys.executable).with_name("oxigraph")
-            binary = str(binary) if binary.exists() else shutil.which("oxigraph")
-            if not binary:
-                raise FileNotFoundError("oxigraph")
-            port = free_port()
-            self.proc = subprocess.Popen([binary, "serve", "--location", str(self.dir / "db"),
-                                          "--bind", f"127.0.0.1:{port}"],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_http(f"http://127.0.0.1:{port}/query", self.proc)
-            self.spec = f"sparql+http://127.0.0.1:{port}/query"
+            self.proc, base = start_oxigraph(self.dir)
+            self.spec = f"sparql+{base}/query"
             if name == "oxigraph-gsp":
-                self.env["METROKG_GSP_URL"] = f"http://127.0.0.1:{port}/store"
+                self.env["METROKG_GSP_URL"] = f"{base}/store"
         elif name == "virtuoso":
-            binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
-            if not binary or not isql:
-                raise FileNotFoundError("virtuoso-t")
-            sql, http = free_port(), free_port()
-            (self.dir / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=self.dir, sql=sql, http=http))
-            self.proc = subprocess.Popen([binary, "+foreground", "+configfile", str(self.dir / "virtuoso.ini")],
-                                         cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_http(f"http://127.0.0.1:{http}/sparql", self.proc)
-            subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                           check=True, capture_output=True, timeout=60)
-            self.spec = f"sparql+http://127.0.0.1:{http}/sparql"
+            self.proc, base = start_virtuoso(self.dir, buffers=170000, max_rows=100_000_000)
+            self.spec = f"sparql+{base}/sparql"
         else:
             raise ValueError(name)
 
@@ -268,11 +204,7 @@ class Backend:
 
     def stop(self) -> None:
         if self.proc:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+            stop(self.proc)
 
 
 # ------------------------------------------------------------------ measuring

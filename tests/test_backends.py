@@ -8,88 +8,22 @@ with Debian's virtuoso-opensource, installed by `make setup`).
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-import requests
 from rdflib import BNode, Literal, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.store import META_GRAPH, open_store
 from metrokg.ontology.namespace import graph_iri
 
-from conftest import DATA, SEED, cli_json, run_cli
+from conftest import DATA, cli_json, run_cli
+from servers import free_port, oxigraph_binary, start_oxigraph, start_virtuoso, stop, virtuoso_binaries
 
 G = URIRef("https://w3id.org/metrokg/graph/test-a")
 G2 = URIRef("https://w3id.org/metrokg/graph/test-b")
 EX = "http://example.org/"
 SEED_ID = "hubei-2022-metrology-implementation"
 CITY = DATA / "structure" / "city_plan.txt"
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-DirsAllowed = .
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}
-ServerThreads = 4
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-MaxQueryCostEstimationTime = 0
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url} within {seconds} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def oxigraph_binary() -> str | None:
-    local = Path(sys.executable).with_name("oxigraph")
-    return str(local) if local.exists() else shutil.which("oxigraph")
 
 
 @pytest.fixture(scope="session")
@@ -107,17 +41,10 @@ def data_home(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """`oxigraph serve`: /query, /update and /store (Graph Store Protocol)."""
-    binary = oxigraph_binary()
-    if binary is None:
+    if oxigraph_binary() is None:
         pytest.skip("the `oxigraph` program is not installed (pip install oxigraph==0.5.13)")
-    d = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    log = d / "server.log"
-    proc = subprocess.Popen([binary, "serve", "--location", str(d / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     try:
-        wait_http(base + "/query", proc, log)
         yield {"spec": f"sparql+{base}/query", "env": {"METROKG_UPDATE_URL": base + "/update"},
                "gsp": base + "/store"}
     finally:
@@ -127,22 +54,10 @@ def oxigraph_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory):
     """`virtuoso-t` with its own ini on loopback ports; SPARQL updates granted to the SPARQL user."""
-    binary = shutil.which("virtuoso-t")
-    isql = shutil.which("isql-vt") or shutil.which("isql")
-    if binary is None or isql is None:
+    if virtuoso_binaries() is None:
         pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource)")
-    d = tmp_path_factory.mktemp("virtuoso")
-    sql, http = free_port(), free_port()
-    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql, http=http))
-    log = d / "server.log"
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(d / "virtuoso.ini")], cwd=d,
-                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{http}"
+    proc, base = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     try:
-        wait_http(base + "/sparql", proc, log)
-        grant = subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                               capture_output=True, text=True, timeout=60)
-        assert grant.returncode == 0, grant.stdout + grant.stderr
         yield {"spec": f"sparql+{base}/sparql", "env": {}, "gsp": base + "/sparql-graph-crud"}
     finally:
         stop(proc)
