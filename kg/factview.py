@@ -17,6 +17,7 @@ from typing import Callable, Iterable, TypeVar
 
 from rdflib import Literal, URIRef
 
+from metrokg.kg.search import ProvisionRecord
 from metrokg.kg.store import Lit, Store
 
 PREFIXES = """
@@ -232,15 +233,9 @@ def _reachable(start: str, step) -> set[str]:
 # ----------------------------------------------------------------- facts
 
 @dataclass
-class ProvisionInfo:
-    iri: str
-    document: str
-    number: str
-    heading: str
-    text: str
-    start: int
-    end: int
-    order: int
+class ProvisionInfo(ProvisionRecord):
+    """A provision with what the analyses add: its parent and its sentences' offsets."""
+
     parent: str | None = None
     sentences: list[tuple[int, int]] = field(default_factory=list)
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, concept)

@@ -29,25 +29,21 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 _PROVISION = """  ?p mkg:number ?number ; mkg:heading ?heading ; mkg:inDocument ?d .
   ?d mkg:documentId ?docId ."""
 
-RESPONSIBLE_SPARQL = PREFIXES + """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
+# a responsibility with its optional role, modality and action; the queries add their filters
+_RESPONSIBILITY = """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
 WHERE {
   ?r a mkg:Responsibility ; mkg:actorName ?actorName ; mkg:text ?text ;
      mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
   OPTIONAL { ?r mkg:role ?role }
   OPTIONAL { ?r mkg:modality ?modality }
   OPTIONAL { ?r mkg:action ?action }
-""" + _PROVISION + """
+"""
+
+RESPONSIBLE_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
   FILTER(CONTAINS(?text, ?topic))
 } ORDER BY ?docId ?start ?actorName"""
 
-RESPONSIBLE_IN_PROVISION_SPARQL = PREFIXES + """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
-WHERE {
-  ?r a mkg:Responsibility ; mkg:actorName ?actorName ; mkg:text ?text ;
-     mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  OPTIONAL { ?r mkg:role ?role }
-  OPTIONAL { ?r mkg:modality ?modality }
-  OPTIONAL { ?r mkg:action ?action }
-""" + _PROVISION + """
+RESPONSIBLE_IN_PROVISION_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
 } ORDER BY ?start ?actorName"""
 
 TARGETS_SPARQL = PREFIXES + """SELECT ?t ?indicator ?value ?unitText ?comparator ?scope ?year ?isTotal ?text ?start ?end
@@ -84,14 +80,7 @@ WHERE {
   FILTER(CONTAINS(?text, ?topic))
 } ORDER BY ?docId ?start"""
 
-OBLIGATIONS_SPARQL = PREFIXES + """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
-WHERE {
-  ?r a mkg:Responsibility ; mkg:actorName ?actorName ; mkg:text ?text ;
-     mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  OPTIONAL { ?r mkg:role ?role }
-  OPTIONAL { ?r mkg:modality ?modality }
-  OPTIONAL { ?r mkg:action ?action }
-""" + _PROVISION + """
+OBLIGATIONS_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
   FILTER(CONTAINS(?actorName, ?name))
   FILTER(!BOUND(?modality) || ?modality = "obligation")
 } ORDER BY ?docId ?start"""
