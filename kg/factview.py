@@ -9,6 +9,7 @@ User values (a document id) are always bound, never pasted into a query.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from typing import Callable, Iterable, TypeVar
 from rdflib import Literal, URIRef
 
 from metrokg.kg.search import ProvisionRecord
-from metrokg.kg.store import Lit, Store
+from metrokg.kg.derived import Deriver, part, versions
+from metrokg.kg.store import Lit, Store, literal_python
 
 PREFIXES = """
 PREFIX mkg: <https://w3id.org/metrokg/ontology#>
@@ -27,6 +29,8 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 ID = "https://w3id.org/metrokg/id/"
+MKG = "https://w3id.org/metrokg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 VOCAB_GRAPHS = ("https://w3id.org/metrokg/graph/ontology", "https://w3id.org/metrokg/graph/catalogue")
 
 # Links between concepts that the analyses follow (quantity of an instrument, discipline...).
@@ -41,18 +45,11 @@ _LINKS = {
     "https://w3id.org/metrokg/ontology#actorType": "actor_type",
 }
 
-CONCEPTS_QUERY = PREFIXES + """
-SELECT ?c ?p ?o WHERE {
-  VALUES ?g { <https://w3id.org/metrokg/graph/ontology> <https://w3id.org/metrokg/graph/catalogue> }
-  GRAPH ?g {
-    ?c ?p ?o .
-    FILTER(?p IN (skos:prefLabel, skos:altLabel, skos:notation, skos:broader, skos:narrower, rdf:type,
-                  mkg:discipline, mkg:quantityMeasured, mkg:quantityKind, mkg:coversQuantity,
-                  mkg:coversInstrument, mkg:usedIn, mkg:actorType, mkg:documentNumber, mkg:title,
-                  mkg:status, mkg:administrativeLevel, mkg:jurisdiction))
-  }
-}
-"""
+_CONCEPT_PREDICATES = {
+    "http://www.w3.org/2004/02/skos/core#" + n for n in ("prefLabel", "altLabel", "notation", "broader", "narrower")
+} | {MKG + n for n in ("discipline", "quantityMeasured", "quantityKind", "coversQuantity", "coversInstrument",
+                       "usedIn", "actorType", "documentNumber", "title", "status", "administrativeLevel",
+                       "jurisdiction")} | {RDF_TYPE}
 
 
 T = TypeVar("T")
@@ -73,6 +70,7 @@ def cached(store: Store, key: tuple, build: Callable[[], T]) -> T:
     return entry[1][key]
 
 
+@functools.lru_cache(maxsize=65536)
 def scheme_of(iri: str) -> str | None:
     """``quantity`` for ``…/id/quantity/torque``; None for IRIs outside the vocabularies."""
     if not iri.startswith(ID):
@@ -182,12 +180,31 @@ class Concepts:
 
 def load_concepts(store: Store) -> Concepts:
     """The vocabularies and catalogue held by the store (ontology + catalogue graphs); shared, read-only."""
-    return cached(store, ("concepts",), lambda: _load_concepts(store))
+    return cached(store, ("concepts",), lambda: part(store, CONCEPT_RECORDS, VOCAB_GRAPHS, "concepts"))
 
 
-def _load_concepts(store: Store) -> Concepts:
+def _derive_concepts(graphs: dict[str, list[tuple]]) -> dict[str, object]:
+    concepts = _build_concepts((c, p, o) for triples in graphs.values() for c, p, o in triples
+                               if p in _CONCEPT_PREDICATES)
+    fields = ("label_zh", "label_en", "alt", "number", "title", "status", "level", "jurisdiction")
+    return {"concepts": [{"iri": c.iri, **{f: getattr(c, f) for f in fields}, "types": sorted(c.types),
+                          "links": {k: sorted(v) for k, v in c.links.items()}} for c in concepts.values()]}
+
+
+def _decode_concepts(name: str, value: list[dict]) -> Concepts:
+    out = {}
+    for d in value:
+        links = d.pop("links")
+        d["types"] = set(d["types"])
+        c = out[d["iri"]] = Concept(**d)
+        for k, v in links.items():
+            c.links[k] = set(v)
+    return Concepts(out)
+
+
+def _build_concepts(rows: Iterable[tuple]) -> dict[str, Concept]:
     concepts: dict[str, Concept] = {}
-    for c_iri, p, o in store.rows(CONCEPTS_QUERY, union=False):
+    for c_iri, p, o in rows:
         c = concepts.get(c_iri)
         if c is None:
             c = concepts[c_iri] = Concept(c_iri)
@@ -216,7 +233,10 @@ def _load_concepts(store: Store) -> Concepts:
             c.status = str(o).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         elif p in _LINKS:
             c.links[_LINKS[p]].add(str(o))
-    return Concepts(concepts)
+    return concepts
+
+
+CONCEPT_RECORDS = Deriver("concepts", _derive_concepts, _decode_concepts)
 
 
 def _reachable(start: str, step) -> set[str]:
@@ -299,66 +319,143 @@ def _doc_bind(document: str | None) -> dict | None:
     return {"docId": Literal(document)} if document else None
 
 
-PROVISIONS_QUERY = PREFIXES + """
-SELECT ?p ?docId ?number ?heading ?text ?start ?end ?order ?parentNumber WHERE {
-  ?p a mkg:Provision ; mkg:inDocument ?d ; mkg:number ?number ; mkg:text ?text ;
-     mkg:start ?start ; mkg:end ?end .
-  ?d mkg:documentId ?docId .
-  OPTIONAL { ?p mkg:heading ?heading }
-  OPTIONAL { ?p mkg:order ?order }
-  OPTIONAL { ?p mkg:parent ?parent . ?parent mkg:number ?parentNumber }
-}
-"""
-SENTENCES_QUERY = PREFIXES + """
-SELECT ?p ?start ?end WHERE {
-  ?p mkg:inDocument ?d ; mkg:hasSentence ?s . ?s mkg:start ?start ; mkg:end ?end .
-  ?d mkg:documentId ?docId .
-}
-"""
-MENTIONS_QUERY = PREFIXES + """
-SELECT ?p ?c ?start ?end WHERE {
-  ?m a mkg:Mention ; mkg:inProvision ?p ; mkg:refersTo ?c .
-  OPTIONAL { ?m mkg:start ?start . ?m mkg:end ?end }
-  ?p mkg:inDocument ?d . ?d mkg:documentId ?docId .
-}
-"""
-PROVISION_MENTIONS_QUERY = PREFIXES + """
-SELECT ?p ?c WHERE { ?p a mkg:Provision ; mkg:mentions ?c ; mkg:inDocument ?d . ?d mkg:documentId ?docId . }
-"""
+DOCUMENT_GRAPHS_QUERY = PREFIXES + "SELECT ?g ?docId WHERE { GRAPH ?g { ?d mkg:documentId ?docId } }"
+
+
+def document_graphs(store: Store) -> dict[str, str]:
+    """The named graph of every ingested document, by document id (sorted by id)."""
+    return cached(store, ("document graphs",), lambda: dict(sorted(
+        (str(doc_id), g) for g, doc_id in store.rows(DOCUMENT_GRAPHS_QUERY, union=False))))
+
+
+def document_parts(store: Store, name: str, document: str | None = None) -> list:
+    """Part ``name`` of the records derived from each document's graph (one document or all,
+    in document id order); see :data:`DOCUMENT_RECORDS`."""
+    graphs = document_graphs(store)
+    if document is not None:
+        graphs = {document: graphs[document]} if document in graphs else {}
+    state = versions(store)
+    return [part(store, DOCUMENT_RECORDS, [g], name, state) for g in graphs.values()]
 
 
 def load_provision_infos(store: Store, document: str | None = None) -> dict[str, ProvisionInfo]:
     """Provisions (of one document or all) with their sentences and concept mentions, by IRI.
 
     The records are shared between calls until the store changes: read them, do not modify them."""
-    return dict(cached(store, ("provisions", document), lambda: _load_provision_infos(store, document)))
+    def merge() -> dict[str, ProvisionInfo]:
+        out: dict[str, ProvisionInfo] = {}
+        for provisions in document_parts(store, "provisions", document):
+            out.update(provisions)
+        return out
+    return dict(cached(store, ("provisions", document), merge))
 
 
-def _load_provision_infos(store: Store, document: str | None) -> dict[str, ProvisionInfo]:
-    out: dict[str, ProvisionInfo] = {}
-    b = _doc_bind(document)
-    for p, doc_id, number, heading, text, start, end, order, parent in store.rows(PROVISIONS_QUERY, b):
-        out[p] = ProvisionInfo(p, str(doc_id), str(number), str(heading or ""), str(text),
-                               int(start), int(end), int(order) if order is not None else 0,
-                               str(parent) if parent is not None else None)
-    for p_iri, start, end in store.rows(SENTENCES_QUERY, b):
-        p = out.get(p_iri)
-        if p:
-            p.sentences.append((int(start), int(end)))
-    for p_iri, c, start, end in store.rows(MENTIONS_QUERY, b):
-        p = out.get(p_iri)
-        if p:
-            p.concepts.add(c)
-            if start is not None:
-                p.mentions.append((int(start), int(end), c))
-    for p_iri, c in store.rows(PROVISION_MENTIONS_QUERY, b):
-        p = out.get(p_iri)
-        if p:
-            p.concepts.add(c)
-    for p in out.values():
-        p.sentences.sort()
-        p.mentions.sort()
-    return out
+def _lit_json(value):
+    """A plain value as JSON: an IRI as its text, a literal as [lexical form, datatype]."""
+    return [str(value), value.datatype] if isinstance(value, Lit) else value
+
+
+def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
+    """Provisions, facts by kind and the document's date, from the triples of its graph: what
+    the analyses read, in the shapes of :class:`ProvisionInfo` and :class:`FactRow`."""
+    (triples,) = graphs.values()
+    props: dict[str, list[tuple[str, object]]] = defaultdict(list)
+    for s, p, o in triples:
+        props[s].append((p, o))
+
+    def values(node: str, name: str) -> list:
+        pred = MKG + name
+        return [o for p, o in props.get(node, ()) if p == pred]
+
+    def first(node: str, name: str):
+        found = values(node, name)
+        return found[-1] if found else None
+
+    def types(node: str) -> set[str]:
+        return {o for p, o in props.get(node, ()) if p == RDF_TYPE}
+
+    doc_ids = {s: str(first(s, "documentId")) for s in props if first(s, "documentId") is not None}
+    provisions: dict[str, dict] = {}
+    for node in props:
+        doc = first(node, "inDocument")
+        fields = [first(node, n) for n in ("number", "text", "start", "end")]
+        if MKG + "Provision" not in types(node) or doc not in doc_ids or None in fields:
+            continue
+        parent = first(node, "parent")
+        parent_number = first(parent, "number") if parent is not None else None
+        order = first(node, "order")
+        provisions[node] = {
+            "iri": node, "document": doc_ids[doc], "number": str(fields[0]),
+            "heading": str(first(node, "heading") or ""), "text": str(fields[1]),
+            "start": int(fields[2]), "end": int(fields[3]), "order": int(order) if order is not None else 0,
+            "parent": str(parent_number) if parent_number is not None else None,
+            "sentences": sorted([int(first(x, "start")), int(first(x, "end"))] for x in values(node, "hasSentence")
+                                if first(x, "start") is not None and first(x, "end") is not None),
+            "mentions": [], "concepts": sorted(values(node, "mentions")),
+        }
+    facts: dict[str, list[dict]] = {kind: [] for kind in _KIND_CLASSES}
+    for node in props:
+        kinds = types(node)
+        if MKG + "Mention" in kinds:
+            prov = provisions.get(first(node, "inProvision"))
+            start, end = first(node, "start"), first(node, "end")
+            for concept in values(node, "refersTo"):
+                if prov is not None:
+                    prov["concepts"].append(concept)
+                    if start is not None and end is not None:
+                        prov["mentions"].append([int(start), int(end), concept])
+        where = first(node, "inProvision")
+        number, doc = (first(where, "number"), first(where, "inDocument")) if where is not None else (None, None)
+        if number is None or doc not in doc_ids:
+            continue
+        for kind, classes in _KIND_IRIS.items():
+            if kinds & classes:
+                fact: dict = {"iri": node, "provision": where, "document": doc_ids[doc], "number": str(number),
+                              "props": {}, "multi": {}}
+                for pred, o in props[node]:
+                    name = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                    if name in _MULTI_PROPS:
+                        seen = fact["multi"].setdefault(name, [])
+                        if str(o) not in seen:
+                            seen.append(str(o))
+                    else:
+                        fact["props"][name] = _lit_json(o)
+                facts[kind].append(fact)
+    for prov in provisions.values():
+        prov["concepts"] = sorted(set(prov["concepts"]))
+        prov["mentions"].sort()
+    links: dict[str, dict[str, list]] = {p: {"mentions": list(prov_values)} for p, prov_values in
+                                         ((p, values(p, "mentions")) for p in provisions)}
+    for node in props:  # what search facets and expansion read: every statement's links, by provision
+        where = first(node, "inProvision")
+        if where not in links:
+            continue
+        for pred, o in props[node]:
+            name = pred[len(MKG):] if pred.startswith(MKG) else None
+            if name in _SEARCH_LINKS:
+                slot = links[where].setdefault(name, [])
+                if str(o) not in slot:
+                    slot.append(str(o))
+    issued = {doc_id: first(d, "issued") for d, doc_id in doc_ids.items()}
+    parts: dict[str, object] = {"provisions": list(provisions.values()), "links": links,
+                                "document": {k: str(v) if v is not None else None for k, v in issued.items()}}
+    for kind, rows in facts.items():
+        parts[f"facts:{kind}"] = rows
+    return parts
+
+
+def _decode_document(name: str, value):
+    if name == "provisions":
+        out = {}
+        for d in value:
+            info = ProvisionInfo(d["iri"], d["document"], d["number"], d["heading"], d["text"], d["start"],
+                                 d["end"], d["order"], d["parent"], [tuple(x) for x in d["sentences"]],
+                                 [tuple(x) for x in d["mentions"]], set(d["concepts"]))
+            out[info.iri] = info
+        return out
+    if name.startswith("facts:"):
+        return _fact_rows(name.split(":", 1)[1], value)
+    return value
 
 
 def number_key(number: str) -> tuple:
@@ -395,48 +492,30 @@ _DEONTIC_SUBCLASSES = {"Obligation": "obligation", "Prohibition": "prohibition",
                        "Encouragement": "encouragement", "Permission": "permission",
                        "Exploration": "exploration"}
 
-FACTS_QUERY = PREFIXES + """
-SELECT ?f ?p ?docId ?number ?pred ?o WHERE {
-  { ?f a %s } %s
-  ?f mkg:inProvision ?p .
-  ?p mkg:number ?number ; mkg:inDocument ?d . ?d mkg:documentId ?docId .
-  ?f ?pred ?o .
-}
-"""
+_KIND_IRIS = {kind: {MKG + cls.split(":", 1)[1]} for kind, cls in _KIND_CLASSES.items()}
+_KIND_IRIS["deontic"] |= {MKG + sub for sub in _DEONTIC_SUBCLASSES}
+_MULTI_PROPS = {"concerns", "mentions", "type", "refersTo", "actor"}
+_SEARCH_LINKS = {"refersTo", "concerns", "indicatorConcept", "actor", "actorName", "modality", "deadlineYear"}
 
 
 def load_facts(store: Store, kind: str, document: str | None = None) -> list[FactRow]:
     """Every fact of one kind with all its properties; multi-valued ones (concerns) in ``multi``.
 
     The rows are shared between calls until the store changes: read them, do not modify them."""
-    return list(cached(store, ("facts", kind, document), lambda: _load_facts(store, kind, document)))
+    def merge() -> list[FactRow]:
+        return [row for rows in document_parts(store, f"facts:{kind}", document) for row in rows]
+    return list(cached(store, ("facts", kind, document), merge))
 
 
-def _load_facts(store: Store, kind: str, document: str | None) -> list[FactRow]:
-    cls = _KIND_CLASSES[kind]
-    extra = ""
-    if kind == "deontic":
-        extra = "UNION { ?f a ?sub . VALUES ?sub { mkg:Obligation mkg:Prohibition mkg:Encouragement mkg:Permission mkg:Exploration } }"
-    query = FACTS_QUERY % (cls, extra)
-    rows: dict[str, FactRow] = {}
-    multi_props = {"concerns", "mentions", "type", "refersTo", "actor"}
-    names: dict[str, str] = {}
-    for iri, p, doc_id, number, pred, o in store.rows(query, _doc_bind(document)):
-        row = rows.get(iri)
-        if row is None:
-            row = rows[iri] = FactRow(iri, kind, p, str(doc_id), str(number), "", 0, 0)
-        name = names.get(pred)
-        if name is None:
-            name = names[pred] = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        if name in multi_props:
-            text = str(o)
-            if text not in row.multi[name]:
-                row.multi[name].append(text)
-            continue
-        # a literal's Python value (an ill-typed one keeps its text), an IRI's text
-        row.props[name] = o.toPython() if isinstance(o, Lit) else str(o)
+def _fact_rows(kind: str, encoded: list[dict]) -> list[FactRow]:
+    """Fact records of one document as :class:`FactRow`, literals as Python values, in text order."""
     out = []
-    for row in rows.values():
+    for d in encoded:
+        row = FactRow(d["iri"], kind, d["provision"], d["document"], d["number"], "", 0, 0)
+        for name, v in d["props"].items():  # a literal's Python value (an ill-typed one keeps its text)
+            row.props[name] = literal_python(v[0], v[1]) if isinstance(v, list) else v
+        for name, vs in d["multi"].items():
+            row.multi[name] = list(vs)
         row.text = str(row.props.get("text", ""))
         row.start = _int(row.props.get("start")) or 0
         row.end = _int(row.props.get("end")) or 0
@@ -465,8 +544,10 @@ def as_number(value) -> int | float | None:
 
 def document_dates(store: Store) -> dict[str, str | None]:
     """Issue date (ISO) of every ingested document, by id."""
-    q = PREFIXES + "SELECT ?id ?date WHERE { ?d mkg:documentId ?id . OPTIONAL { ?d mkg:issued ?date } }"
-    return {str(i): (str(d) if d is not None else None) for i, d in store.rows(q)}
+    return {doc_id: issued for dates in document_parts(store, "document") for doc_id, issued in dates.items()}
+
+
+DOCUMENT_RECORDS = Deriver("document", _derive_document, _decode_document)
 
 
 def uri(x: str) -> URIRef:

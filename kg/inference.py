@@ -105,6 +105,43 @@ def closure(graph: Graph) -> Graph:
     return new
 
 
+_SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, SKOS.broader, SKOS.narrower}
+
+
+class Schema:
+    """An ontology's class and property hierarchies, computed once, to close documents against.
+
+    :meth:`entailments` gives what :func:`closure` of ontology + document adds beyond the
+    ontology's own entailments, without merging the ontology into every document's graph.
+    """
+
+    def __init__(self, ontology: Graph):
+        self.ontology = ontology
+        self.supers = _superclasses(ontology)
+        self.superprops = _superproperties(ontology)
+        self.known = set(ontology) | set(closure(ontology))
+        self._hierarchy = {p for p, qs in self.superprops.items() if qs & _SCHEMA_PREDICATES} | _SCHEMA_PREDICATES
+
+    def entailments(self, triples: list) -> list:
+        """Inferred triples about a document's own nodes (class membership, super-properties)."""
+        if any(p in self._hierarchy for _, p, _ in triples):  # the document extends the hierarchy itself
+            merged = Graph()
+            for t in self.ontology:
+                merged.add(t)
+            for t in triples:
+                merged.add(t)
+            return [t for t in closure(merged) if t not in self.known]
+        have = set(triples)
+        out: dict = {}
+        for s, p, o in triples:
+            if p == RDF.type:
+                for d in self.supers.get(o, ()):
+                    out[(s, RDF.type, d)] = None
+            for q in self.superprops.get(p, ()):
+                out[(s, q, o)] = None
+        return [t for t in out if t not in have and t not in self.known]
+
+
 def closure_triples(graphs: Iterable[Graph]) -> Graph:
     """:func:`closure` over several graphs taken together (e.g. ontology plus documents)."""
     merged = Graph()

@@ -7,6 +7,7 @@ the same document twice changes nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.documents import document_triples
@@ -85,16 +86,15 @@ def graph_for(store: Store, doc: ParsedDocument) -> tuple[list[Triple], int]:
 
 def document_entailments(triples: list[Triple]) -> list[Triple]:
     """Inferred triples about a document's own nodes (kept in its graph, removed with it)."""
-    from metrokg.kg.build import ontology_entailments, ontology_graph
-    from metrokg.kg.inference import closure
+    return _schema().entailments(triples)
 
-    merged = Graph()
-    for t in ontology_graph():
-        merged.add(t)
-    for t in triples:
-        merged.add(t)
-    known = ontology_entailments()
-    return [t for t in closure(merged) if t not in known]
+
+@functools.lru_cache(maxsize=1)
+def _schema():
+    from metrokg.kg.build import ontology_graph
+    from metrokg.kg.inference import Schema
+
+    return Schema(ontology_graph())
 
 
 def prepare(path: str | Path, doc_id: str | None = None,

@@ -18,7 +18,8 @@ key is the actor type and level (``market-regulation-bureau@city``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+import itertools
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
@@ -172,17 +173,26 @@ def _actor_nodes(store: Store) -> dict[str, tuple[str | None, str | None]]:
     return out
 
 
-def _spans_by_document(facts: Iterable[FactRow]) -> dict[str, list[tuple[int, int]]]:
-    """Each document's fact spans, so a containment test only looks at its own document."""
-    out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+def _spans_by_document(facts: Iterable[FactRow]) -> dict[str, tuple[list[int], list[int]]]:
+    """Each document's fact spans as (starts in order, largest end so far), so a containment
+    test is one binary search in its own document."""
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for f in facts:
-        out[f.document].append((f.start, f.end))
+        spans[f.document].append((f.start, f.end))
+    out = {}
+    for doc, pairs in spans.items():
+        pairs.sort()
+        reach = list(itertools.accumulate((e for _, e in pairs), max))
+        out[doc] = ([s for s, _ in pairs], reach)
     return out
 
 
-def _covered(span: tuple[int, int], spans: dict[str, list[tuple[int, int]]], doc: str) -> bool:
+def _covered(span: tuple[int, int], spans: dict[str, tuple[list[int], list[int]]], doc: str) -> bool:
+    """Whether some span of ``doc`` contains ``span`` (starts at or before it, ends at or after it)."""
     s, e = span
-    return any(a <= s and e <= b for a, b in spans.get(doc, ()))
+    starts, reach = spans.get(doc, ((), ()))
+    i = bisect_right(starts, s)
+    return i > 0 and reach[i - 1] >= e
 
 
 def _modality_of(fact: FactRow, deontics: dict[tuple[str, str], list[FactRow]]) -> tuple[str | None, str | None]:

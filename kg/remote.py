@@ -37,7 +37,7 @@ from rdflib.term import Node
 
 from metrokg.config import data_dir
 from metrokg.errors import MetrokgError
-from metrokg.kg.store import (_SKIP, GENERATION, META_GRAPH, STORE_NODE, Store, Triple, _result_from_ox, bind_values, from_ox,
+from metrokg.kg.store import (_SKIP, GENERATION, META_GRAPH, STORE_NODE, Store, Triple, _result_from_ox, bind_values,
                               generation_operations, nt, replace_operations, to_ox,
                               triple_chunks)
 
@@ -266,17 +266,21 @@ class RemoteStore(Store):
             self._write_staged(graphs, remove)
         else:
             groups = replace_operations(graphs, remove)
-            text = " ;\n".join([op for group in groups for op in group] + generation_operations(self._next_generation()))
+            stamps = generation_operations(self._next_generation(), graphs, remove)
+            text = " ;\n".join([op for group in groups for op in group] + stamps)
             if len(text.encode("utf-8")) <= self.max_update_bytes:
                 self._update(text)
             else:
-                self._write_in_parts(groups)
+                self._write_in_parts(groups, list(graphs), remove)
         self._check_union()
 
-    def _write_in_parts(self, groups: list[list[str]]) -> None:
+    def _write_in_parts(self, groups: list[list[str]], written: list[URIRef], removed: list[URIRef]) -> None:
         """Several update requests of whole graphs each (a graph over the limit is split too)."""
         log.warning("metrokg: the write is over %d bytes and METROKG_GSP_URL is not set: sending it "
                     "in several requests (each graph whole, the batch not atomic)", self.max_update_bytes)
+        # unstamp the graphs and move the generation first: what readers derive meanwhile is keyed
+        # to this in-between generation and read again after the last part
+        self._update(" ;\n".join(generation_operations(self._next_generation(), (), [*written, *removed])))
         batch: list[str] = []
         size = 0
         for group in groups:
@@ -291,7 +295,7 @@ class RemoteStore(Store):
                     batch, size = [], 0
                 batch.append(op)
                 size += op_size
-        self._update(" ;\n".join(batch + generation_operations(self._next_generation())))
+        self._update(" ;\n".join(batch + generation_operations(self._next_generation(), written, removed)))
 
     def _write_staged(self, graphs: dict[URIRef, list[Triple]], remove: list[URIRef]) -> None:
         """Upload through the Graph Store Protocol into staging graphs, then swap them in with
@@ -314,7 +318,7 @@ class RemoteStore(Store):
             for g in graphs:
                 ops.append(f"MOVE SILENT {nt(staging[g])} TO {nt(g)}" if g in staging
                            else f"DROP SILENT GRAPH {nt(g)}")
-            self._update(" ;\n".join(ops + generation_operations(self._next_generation())))
+            self._update(" ;\n".join(ops + generation_operations(self._next_generation(), graphs, remove)))
         except BaseException:
             if not staging:
                 raise

@@ -13,6 +13,7 @@ part lives in its own folder and is built on the first search that needs it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 import threading
@@ -35,28 +36,6 @@ FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", 
 FACET_SCHEMES = {"industry": ("industry",), "quantity": ("quantity", "discipline"),
                  "instrument": ("instrument",), "actor": ("actor", "actortype")}
 INDEX_VERSION = 2
-
-PROVISIONS_QUERY = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
-SELECT ?p ?docId ?number ?heading ?text ?start ?end ?order WHERE {
-  ?p a mkg:Provision ; mkg:inDocument ?d ; mkg:number ?number ; mkg:heading ?heading ;
-     mkg:text ?text ; mkg:start ?start ; mkg:end ?end ; mkg:order ?order .
-  ?d mkg:documentId ?docId .
-}
-"""
-
-# Facts the extraction pipeline attached to provisions: what facets and expansion read.
-FACTS_QUERY = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
-SELECT ?p ?prop ?o WHERE {
-  { ?p mkg:mentions ?o . BIND(mkg:mentions AS ?prop) }
-  UNION
-  { ?f mkg:inProvision ?p ; ?prop ?o .
-    VALUES ?prop { mkg:refersTo mkg:concerns mkg:indicatorConcept mkg:actor mkg:actorName
-                   mkg:modality mkg:deadlineYear } }
-}
-"""
-
 
 @dataclass
 class ProvisionRecord:
@@ -105,37 +84,39 @@ class Signals:
 
 def load_provisions(store: Store, document: str | None = None) -> list[ProvisionRecord]:
     """Every provision in the store (or in one document), in document order."""
-    from rdflib import Literal
+    from metrokg.kg.factview import load_provision_infos
 
-    bindings = {"docId": Literal(document)} if document else None
-    rows = store.query(PROVISIONS_QUERY, bindings)
-    records = [ProvisionRecord(str(r.p), str(r.docId), str(r.number), str(r.heading), str(r.text),
-                               int(r.start), int(r.end), int(r.order)) for r in rows]
+    fields = [f.name for f in dataclasses.fields(ProvisionRecord)]
+    records = [ProvisionRecord(**{f: getattr(p, f) for f in fields})
+               for p in load_provision_infos(store, document).values()]
     records.sort(key=lambda r: (r.document, r.order))
     return records
 
 
 def load_facts(store: Store, records: list[ProvisionRecord]) -> list[dict[str, list]]:
     """Per provision: concepts, actors, actor names, modalities and deadline years from the graph."""
-    position = {r.iri: i for i, r in enumerate(records)}
-    out: list[dict[str, list]] = [{"concepts": [], "actors": [], "actor_names": [], "modalities": [],
-                                   "years": []} for _ in records]
+    from metrokg.kg.factview import document_parts
+
+    links: dict[str, dict[str, list]] = {}
+    for part in document_parts(store, "links"):
+        links.update(part)
     key = {"mentions": "concepts", "refersTo": "concepts", "concerns": "concepts",
            "indicatorConcept": "concepts", "actor": "actors", "actorName": "actor_names",
            "modality": "modalities", "deadlineYear": "years"}
-    for row in store.query(FACTS_QUERY):
-        i = position.get(str(row.p))
-        if i is None:
-            continue
-        slot = out[i][key[str(row.prop).rsplit("#", 1)[-1]]]
-        value: Any = str(row.o)
-        if slot is out[i]["years"]:
-            try:
-                value = int(value)
-            except ValueError:
-                continue
-        if value not in slot:
-            slot.append(value)
+    out: list[dict[str, list]] = []
+    for r in records:
+        facts: dict[str, list] = {"concepts": [], "actors": [], "actor_names": [], "modalities": [], "years": []}
+        for prop, values in links.get(r.iri, {}).items():
+            slot = facts[key[prop]]
+            for value in values:
+                if slot is facts["years"]:
+                    try:
+                        value = int(value)
+                    except ValueError:
+                        continue
+                if value not in slot:
+                    slot.append(value)
+        out.append(facts)
     return out
 
 

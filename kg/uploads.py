@@ -26,7 +26,6 @@ from metrokg.kg.ingest import IngestResult, extract_facts, parse_raw, write_docu
 from metrokg.kg.store import Store
 from metrokg.nlp.document import ParsedDocument
 from metrokg.nlp.readers import max_upload_bytes, read_bytes, safe_name
-from metrokg.nlp.structure import parse_document
 from metrokg.ontology.namespace import MKG, graph_iri
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")

@@ -266,3 +266,42 @@ def test_query_form_and_redaction():
     assert query_form('PREFIX x: <http://x/ASK> # CONSTRUCT\nSELECT ?s WHERE { ?s ?p "ASK" }') == "SELECT"
     assert query_form("prefix x: <http://x/> construct { ?s ?p ?o } where { ?s ?p ?o }") == "CONSTRUCT"
     assert redact("http://u:secret@h:1/q") == "http://u:***@h:1/q"
+
+
+def test_views_rederive_only_the_documents_a_write_touched(backend, tmp_path):
+    """The views read records derived per document graph. After a write only the graphs it
+    touched are read again; a new process reads the others from the index folder; a replaced or
+    removed document is never answered from its old records."""
+    from metrokg.kg import derived, factview
+    from metrokg.kg.build import build
+    from metrokg.kg.ingest import ingest_paths, remove_document
+    from metrokg.kg.obligations import list_obligations
+
+    city = tmp_path / CITY.name
+    city.write_text(CITY.read_text(encoding="utf-8"), encoding="utf-8")
+    with open_store(backend["spec"], write=True) as s:
+        build(s)
+        city_id = ingest_paths(s, [city])[0].id
+        stamps = s.graph_versions()
+        assert {str(graph_iri(SEED_ID)), str(graph_iri(city_id))} <= set(stamps)
+        first = list_obligations(s)
+        assert any("扭矩、力值计量标准" in r["text"] for r in first if r["document"] == city_id)
+
+        reads = []
+        plain = s.plain_triples
+        s.plain_triples = lambda g: reads.append(str(g)) or plain(g)
+        derived._memory.clear()  # as in a new process: records come from the index folder
+        factview._CACHE.clear()
+        assert list_obligations(s) == first and reads == []
+
+        city.write_text(CITY.read_text(encoding="utf-8").replace("扭矩、力值", "扭矩、压力"), encoding="utf-8")
+        assert ingest_paths(s, [city])[0].status == "replaced"
+        rows = [r for r in list_obligations(s) if r["document"] == city_id]
+        assert any("扭矩、压力计量标准" in r["text"] for r in rows)
+        assert not any("扭矩、力值" in r["text"] for r in rows)
+        assert reads == [str(graph_iri(city_id))]
+        assert s.graph_versions()[str(graph_iri(SEED_ID))] == stamps[str(graph_iri(SEED_ID))]
+
+        remove_document(s, city_id)
+        assert {r["document"] for r in list_obligations(s)} == {SEED_ID}
+        assert str(graph_iri(city_id)) not in s.graph_versions()

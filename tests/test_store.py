@@ -165,3 +165,19 @@ def test_view_cache_follows_the_store_generation(store):
     assert cached(store, ("probe",), build) == 1  # unchanged store: no rebuild
     store.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
     assert cached(store, ("probe",), build) == 2  # a write invalidates it
+
+
+def test_every_write_stamps_the_graphs_it_wrote(store):
+    """New graphs go in as one transaction with their stamps; replacing or removing a graph moves
+    only its own stamp, so records derived from the other graphs stay valid."""
+    t = (URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))
+    g2 = URIRef("http://example.org/g2")
+    store.replace_graphs({G: [t]})
+    store.replace_graphs({g2: [t]})
+    assert store.generation() == 2
+    assert store.graph_versions() == {str(G): 1, str(g2): 2}
+    store.replace_graphs({G: [t, (URIRef(EX + "b"), URIRef(EX + "p"), Literal("2"))]})
+    assert store.generation() == 3 and store.graph_versions() == {str(G): 3, str(g2): 2}
+    store.remove_graphs([g2])
+    assert store.generation() == 4 and store.graph_versions() == {str(G): 3}
+    assert len(list(store.graph_triples(G))) == 2 and g2 not in store.graph_iris()
