@@ -319,7 +319,13 @@ def _doc_bind(document: str | None) -> dict | None:
     return {"docId": Literal(document)} if document else None
 
 
-DOCUMENT_GRAPHS_QUERY = PREFIXES + "SELECT ?g ?docId WHERE { GRAPH ?g { ?d mkg:documentId ?docId } }"
+DOCUMENT_GRAPHS_QUERY = PREFIXES + """
+SELECT ?g ?docId WHERE {
+  GRAPH ?g { ?d mkg:documentId ?docId }
+  FILTER NOT EXISTS { GRAPH <https://w3id.org/metrokg/graph/meta> {
+    ?store <https://w3id.org/metrokg/store#pendingGraph> ?g } }
+}
+"""
 
 
 def document_graphs(store: Store) -> dict[str, str]:
@@ -495,6 +501,7 @@ _DEONTIC_SUBCLASSES = {"Obligation": "obligation", "Prohibition": "prohibition",
 _KIND_IRIS = {kind: {MKG + cls.split(":", 1)[1]} for kind, cls in _KIND_CLASSES.items()}
 _KIND_IRIS["deontic"] |= {MKG + sub for sub in _DEONTIC_SUBCLASSES}
 _MULTI_PROPS = {"concerns", "mentions", "type", "refersTo", "actor"}
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _SEARCH_LINKS = {"refersTo", "concerns", "indicatorConcept", "actor", "actorName", "modality", "deadlineYear"}
 
 
@@ -512,8 +519,14 @@ def _fact_rows(kind: str, encoded: list[dict]) -> list[FactRow]:
     out = []
     for d in encoded:
         row = FactRow(d["iri"], kind, d["provision"], d["document"], d["number"], "", 0, 0)
+        props = row.props
         for name, v in d["props"].items():  # a literal's Python value (an ill-typed one keeps its text)
-            row.props[name] = literal_python(v[0], v[1]) if isinstance(v, list) else v
+            if v.__class__ is list:
+                text, datatype = v
+                props[name] = text if datatype is None else int(text) if datatype == _XSD_INTEGER \
+                    else literal_python(text, datatype)
+            else:
+                props[name] = v
         for name, vs in d["multi"].items():
             row.multi[name] = list(vs)
         row.text = str(row.props.get("text", ""))

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
+import multiprocessing
+import os
 import re
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rdflib import Literal, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.documents import document_triples
-from metrokg.kg.store import Store, Triple, same_triples
+from metrokg.kg.store import Store, Triple, ntriples, same_triples
 from metrokg.nlp.document import ParsedDocument
 from metrokg.nlp.structure import parse_document
 from metrokg.ontology.namespace import graph_iri
@@ -79,9 +83,57 @@ def _work_resolver(store: Store) -> Callable[[str], URIRef | None]:
 
 def graph_for(store: Store, doc: ParsedDocument) -> tuple[list[Triple], int]:
     """All triples of a document's named graph, and how many came from extraction."""
-    triples = document_triples(doc, _work_resolver(store))
+    return _graph_of(doc, _work_resolver(store))
+
+
+def _graph_of(doc: ParsedDocument, resolve_work: Callable[[str], URIRef | None]) -> tuple[list[Triple], int]:
+    triples = document_triples(doc, resolve_work)
     facts, n_facts = extract_facts(doc) if doc.provisions else ([], 0)
     return triples + facts + document_entailments(triples + facts), n_facts
+
+
+def _graph_in_worker(doc: ParsedDocument, works: dict[str, URIRef | None],
+                     as_text: bool) -> tuple[list[Triple] | bytes, int]:
+    """A document's graph built in a worker process; as N-Triples when it goes to a bulk loader
+    (the text crosses processes and loads far faster than Python terms)."""
+    triples, n_facts = _graph_of(doc, works.get)
+    return (ntriples(triples) if as_text else triples), n_facts
+
+
+def default_workers(docs: Sequence[ParsedDocument]) -> int:
+    """Processes for extraction: one per core (up to 4) for batches large enough to repay each
+    process loading the pipeline (a few seconds); ``METROKG_WORKERS`` overrides."""
+    setting = os.environ.get("METROKG_WORKERS")
+    if setting:
+        try:
+            return max(1, int(setting))
+        except ValueError:
+            raise MetrokgError("E015", name="METROKG_WORKERS", value=setting) from None
+    return min(os.cpu_count() or 1, 4) if sum(len(d.provisions) for d in docs) >= 1000 else 1
+
+
+def document_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int = 1,
+                    as_text: Sequence[bool] = ()) -> Iterator[tuple[list[Triple] | bytes, int]]:
+    """Each document's graph triples and fact count, in order; extraction runs in ``workers``
+    processes when there are several (works cited by title are resolved here first), which send
+    back N-Triples for the documents flagged in ``as_text``."""
+    resolve = _work_resolver(store)
+    flags = list(as_text) or [False] * len(docs)
+    if workers <= 1 or len(docs) < 2:
+        for doc, flag in zip(docs, flags):
+            triples, n_facts = _graph_of(doc, resolve)
+            yield (ntriples(triples) if flag else triples), n_facts
+        return
+    works = {title: resolve(title) for doc in docs for title in doc.implements}
+    from metrokg.nlp.pipeline import load_pipeline
+
+    load_pipeline()  # once, here: forked workers share it instead of each loading their own
+    _schema()
+    # fork: no re-import of the caller's main module (scripts without a __main__ guard work), and the
+    # children only run extraction: they never touch the store this process holds open
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(docs)), mp_context=context) as pool:
+        yield from pool.map(_graph_in_worker, docs, itertools.repeat(works), flags)
 
 
 def document_entailments(triples: list[Triple]) -> list[Triple]:
@@ -115,38 +167,49 @@ def parse_raw(raw, doc_id: str | None = None, title: str | None = None) -> Parse
     return doc
 
 
-def write_documents(store: Store, docs: Sequence[ParsedDocument],
-                    progress: Progress | None = None) -> list[IngestResult]:
-    """Write the documents' graphs in one transaction; unchanged ones are left alone."""
+def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Progress | None = None,
+                    bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
+    """Write the documents' graphs in one transaction; unchanged ones are left alone.
+
+    ``bulk`` adds new documents through the store's bulk loader as each is extracted (much
+    faster on the embedded store, not isolated from readers; a failure or crash removes them
+    again); replaced ones still go in one transaction at the end."""
     existing = set(store.graph_iris())
+    workers = default_workers(docs) if workers is None else workers
+    new = [graph_iri(d.doc_id) for d in docs if graph_iri(d.doc_id) not in existing] if bulk else []
     graphs: dict[URIRef, list[Triple]] = {}
     results = []
-    for doc in docs:
-        if progress:
-            progress(doc.doc_id)
-        triples, n_facts = graph_for(store, doc)
-        g = graph_iri(doc.doc_id)
-        status = "added"
-        if g in existing:
-            status = "unchanged" if same_triples(store.graph_triples(g), triples) else "replaced"
-        if status != "unchanged":
-            graphs[g] = triples
-        results.append(IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts,
-                                    list(doc.warnings), doc.source_file))
-    if graphs:
-        store.replace_graphs(graphs)
+    with store.bulk_writer(new) as add:
+        as_text = [graph_iri(d.doc_id) in new for d in docs]
+        for doc, (triples, n_facts) in zip(docs, document_graphs(store, docs, max(1, workers), as_text)):
+            if progress:
+                progress(doc.doc_id)
+            g = graph_iri(doc.doc_id)
+            status = "added"
+            if g in existing:
+                status = "unchanged" if same_triples(store.graph_triples(g), triples) else "replaced"
+            if g in new:
+                add(g, triples)
+            elif status != "unchanged":
+                graphs[g] = triples
+            results.append(IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts,
+                                        list(doc.warnings), doc.source_file))
+        if graphs:
+            store.replace_graphs(graphs)
     return results
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path], progress: Progress | None = None) -> list[IngestResult]:
-    """Ingest files: all are read and parsed first, then written together (all or nothing)."""
+def ingest_paths(store: Store, paths: Iterable[str | Path], progress: Progress | None = None,
+                 bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
+    """Ingest files: all are read and parsed first, then written together (all or nothing;
+    with ``bulk``, see :func:`write_documents`)."""
     docs = [prepare(p) for p in paths]
     seen: dict[str, str] = {}
     for d in docs:
         if d.doc_id in seen:
             raise MetrokgError("E014", doc_id=d.doc_id, first=seen[d.doc_id], second=d.source_file)
         seen[d.doc_id] = d.source_file or d.doc_id
-    return write_documents(store, docs, progress)
+    return write_documents(store, docs, progress, bulk, workers)
 
 
 def remove_document(store: Store, doc_id: str) -> IngestResult:

@@ -211,8 +211,13 @@ def _modality_of(fact: FactRow, deontics: dict[tuple[str, str], list[FactRow]]) 
 def obligation_rows(store: Store, document: str | None = None) -> list[dict]:
     """Every row of the register (unfiltered), in document order (built once per store change;
     each call gets its own row dicts)."""
+    return [dict(r) for r in _shared_rows(store, document)]
+
+
+def _shared_rows(store: Store, document: str | None) -> list[dict]:
+    """The register's rows as cached for this store generation: read them, do not modify them."""
     check_document(store, document)
-    return [dict(r) for r in cached(store, ("obligation_rows", document), lambda: _obligation_rows(store, document))]
+    return cached(store, ("obligation_rows", document), lambda: _obligation_rows(store, document))
 
 
 def _obligation_rows(store: Store, document: str | None) -> list[dict]:
@@ -295,11 +300,11 @@ def _obligation_rows(store: Store, document: str | None) -> list[dict]:
 
 def _actor_query(text: str) -> tuple[set[str], set[tuple[str, str | None]]]:
     """Named bodies and (actor type, level) pairs written in a filter (湖北省市场监督管理局, 省市场监管局)."""
-    from metrokg.nlp.pipeline import load_pipeline, run_text
+    from metrokg.nlp.linking import shared_linker
 
     named, typed = set(), set()
-    for m in run_text(load_pipeline(), text):
-        if m.kind != "mention" or not m.iri:
+    for m in shared_linker().mentions(text):
+        if not m.iri:
             continue
         scheme = scheme_of(m.iri)
         level = next((t[6:] for t in m.types if t.startswith("level:")), None)
@@ -367,8 +372,9 @@ def list_obligations(store: Store, actor: str | None = None, actor_type: str | N
                      modality: str | None = None, deadline: int | None = None, document: str | None = None,
                      industry: str | None = None, role: str | None = None) -> list[dict]:
     """The obligations register, filtered; each row keeps issue 4's fields and adds more."""
-    rows = obligation_rows(store, document)
-    return filter_rows(rows, load_concepts(store), actor, actor_type, modality, deadline, industry, role)
+    rows = filter_rows(_shared_rows(store, document), load_concepts(store), actor, actor_type, modality, deadline,
+                       industry, role)
+    return [dict(r) for r in rows]
 
 
 def summary_by_actor(rows: list[dict]) -> list[dict]:

@@ -38,7 +38,7 @@ from rdflib.term import Node
 from metrokg.config import data_dir
 from metrokg.errors import MetrokgError
 from metrokg.kg.store import (_SKIP, GENERATION, META_GRAPH, STORE_NODE, Store, Triple, _result_from_ox, bind_values,
-                              generation_operations, nt, replace_operations, to_ox,
+                              generation_operations, nt, ntriples, replace_operations, to_ox,
                               triple_chunks)
 
 UPDATE_ENV = "METROKG_UPDATE_URL"
@@ -112,10 +112,6 @@ def default_update_url(query_url: str) -> str:
     if parts.path.endswith("/query"):
         return urlunsplit(parts._replace(path=parts.path[:-len("query")] + "update"))
     return query_url
-
-
-def _ntriples(triples: Iterable[Triple]) -> bytes:
-    return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples).encode("utf-8")
 
 
 class RemoteStore(Store):
@@ -306,7 +302,7 @@ class RemoteStore(Store):
             for g, stage in staging.items():
                 body, size = [], 0
                 for chunk in triple_chunks(graphs[g]):
-                    data = _ntriples(chunk)
+                    data = ntriples(chunk)
                     if body and size + len(data) > self.max_update_bytes:
                         self._gsp_post(stage, b"".join(body))
                         body, size = [], 0

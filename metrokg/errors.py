@@ -35,6 +35,7 @@ class Errors:
     E012 = "The store at {path} is locked by another writer. Wait for it to finish and try again."
     E013 = "Unknown store '{spec}': give a directory path or a sparql+http(s):// URL."
     E014 = "Two files would get the same document id '{doc_id}' ({first} and {second}). Rename one of them."
+    E015 = "The setting {name}='{value}' is not valid: give a whole number of worker processes (1 or more)."
     E020 = "The SPARQL query is not valid: {reason}"
     E021 = "Only read-only SPARQL is allowed here ({keyword} was refused). Use SELECT, ASK, CONSTRUCT or DESCRIBE."
     E022 = "The SPARQL query ran longer than {seconds} s and was stopped. Narrow it down or add a LIMIT."

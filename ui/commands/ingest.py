@@ -13,6 +13,11 @@ COLUMNS = ["id", "status", "provisions", "facts", "title", "warnings"]
 def register(sub) -> None:
     p = listing_parser(sub, "ingest", "ingest documents (.txt .md .html .docx .pdf); all or nothing")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--bulk", action="store_true",
+                   help="add new documents through the store's bulk loader: several times faster for large "
+                        "loads, but readers may see documents appear one by one (an interrupted load is undone)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="extraction processes (default: one per core, up to 4, for batches of 1,000+ provisions)")
     p.set_defaults(func=run_ingest)
     r = listing_parser(sub, "remove", "remove a document and everything extracted from it")
     r.add_argument("doc_id", metavar="ID")
@@ -24,7 +29,8 @@ def run_ingest(args) -> int:
 
     with opened_store(args, write=True) as store:
         with progress_bar(len(args.paths), "ingest") as bar:
-            results = ingest_paths(store, args.paths, progress=lambda _id: bar.update(1))
+            results = ingest_paths(store, args.paths, progress=lambda _id: bar.update(1), bulk=args.bulk,
+                                   workers=args.workers)
         refresh_indexes(store)
     emit([asdict(r) for r in results], args.fmt, COLUMNS)
     return 0
