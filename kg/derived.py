@@ -26,6 +26,7 @@ from metrokg.kg.store import Store
 FORMAT = 1  # bump when the shape of what a deriver returns changes
 
 Derive = Callable[[dict[str, list[tuple]]], dict[str, Any]]  # graphs' plain triples -> JSON parts
+Compute = Callable[[Store, Sequence[str]], dict[str, Any]]  # (store, graphs) -> JSON parts
 Decode = Callable[[str, Any], Any]  # (part name, JSON value) -> the object callers get
 
 _lock = threading.RLock()
@@ -33,17 +34,25 @@ _memory: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
 
 
 class Deriver:
-    """One kind of derived record: what to compute from some graphs' triples, and how to read it back.
+    """One kind of derived record: what to compute from some graphs, and how to read it back.
 
-    ``derive`` returns every part at once (one read of the graphs), each part JSON-encodable;
+    ``derive`` returns every part at once from the graphs' triples (one read of the graphs), or
+    ``compute`` from the store (records that build on other derived records of the same graphs,
+    such as a document's rows of the obligations register); each part JSON-encodable;
     ``decode`` turns a part back into the objects callers use. Parts are stored separately, so
     a caller that needs one part does not decode the others.
     """
 
-    def __init__(self, name: str, derive: Derive, decode: Decode):
+    def __init__(self, name: str, derive: Derive | None, decode: Decode, compute: Compute | None = None):
         self.name = name
         self.derive = derive
         self.decode = decode
+        self.compute = compute  # instead of ``derive``: records built from other records of these graphs
+
+    def parts(self, store: Store, graphs: Sequence[str]) -> dict[str, Any]:
+        if self.compute is not None:
+            return self.compute(store, graphs)
+        return self.derive({g: store.plain_triples(_iri(g)) for g in graphs})
 
 
 def versions(store: Store) -> tuple[int, dict[str, Any]]:
@@ -79,7 +88,7 @@ def part(store: Store, deriver: Deriver, graphs: Sequence[str], name: str,
     folder = _folder(store, deriver.name, graphs)
     value = _read(folder / f"{name}.json", key)
     if value is None:
-        parts = deriver.derive({g: store.plain_triples(_iri(g)) for g in graphs})
+        parts = deriver.parts(store, graphs)
         _save(folder, key, parts)
         value = parts[name]
         decoded_all = {n: deriver.decode(n, v) for n, v in parts.items()}

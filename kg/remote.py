@@ -38,7 +38,7 @@ from rdflib.term import Node
 from metrokg.config import data_dir
 from metrokg.errors import MetrokgError
 from metrokg.kg.store import (_SKIP, GENERATION, META_GRAPH, STORE_NODE, Store, Triple, _result_from_ox, bind_values,
-                              generation_operations, nt, ntriples, replace_operations, to_ox,
+                              generation_operations, make_lit, nt, ntriples, replace_operations, to_ox,
                               triple_chunks)
 
 UPDATE_ENV = "METROKG_UPDATE_URL"
@@ -105,6 +105,18 @@ def _term(value: dict) -> Node:
     return Literal(text, datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
 
 
+def _plain(value: dict | None):
+    """One term of SPARQL JSON results as a plain value (see :meth:`Store.rows`)."""
+    if value is None:
+        return None
+    kind, text = value["type"], value["value"]
+    if kind == "uri":
+        return text
+    if kind == "bnode":
+        return _BNODE_CHARS.sub("_", text)
+    return make_lit(text, value.get("xml:lang"), value.get("datatype"))
+
+
 def default_update_url(query_url: str) -> str:
     """The query URL itself, or its sibling ``/update`` when it ends in ``/query`` (the layout of
     Oxigraph's server and Fuseki, whose query endpoint refuses updates)."""
@@ -163,15 +175,31 @@ class RemoteStore(Store):
 
     # ---------------------------------------------------------------- reads
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
-              union: bool = True) -> Result:
-        text = bind_values(sparql, bindings)
-        form = query_form(text)
+    def _post_query(self, text: str, form: str, union: bool) -> requests.Response:
         data = {"query": text}
         if union:
             data["union-default-graph"] = ""  # Oxigraph's switch; servers with a union default ignore it
         accept = RESULTS_JSON if form in ("SELECT", "ASK") else RDF_ACCEPT
-        resp = self._http("POST", self.query_url, kind="query", data=data, headers={"Accept": accept})
+        return self._http("POST", self.query_url, kind="query", data=data, headers={"Accept": accept})
+
+    def rows(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+             union: bool = True) -> list[tuple]:
+        text = bind_values(sparql, bindings)
+        if query_form(text) != "SELECT":
+            raise MetrokgError("E370", reason="only a SELECT query has rows")
+        resp = self._post_query(text, "SELECT", union)
+        try:
+            doc = json.loads(resp.content)
+            names = doc["head"].get("vars", [])
+            return [tuple(_plain(row.get(v)) for v in names) for row in doc["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError) as err:
+            raise MetrokgError("E234", url=redact(self.query_url), reason=str(err)[:200]) from None
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+              union: bool = True) -> Result:
+        text = bind_values(sparql, bindings)
+        form = query_form(text)
+        resp = self._post_query(text, form, union)
         try:
             if form == "ASK":
                 return self._ask(resp.content)
@@ -221,12 +249,20 @@ class RemoteStore(Store):
                 break
         return sorted(g for g in found if g.startswith(GRAPH_BASE))
 
-    def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
+    @staticmethod
+    def _graph_query(graph: URIRef) -> str:
         # SELECT, not CONSTRUCT or a GSP GET: Virtuoso prints doubles with 6 digits in RDF and in
         # result bindings, but STR() keeps them whole; ?lex carries that form for doubles and floats.
-        q = (f"SELECT ?s ?p ?o ?lex WHERE {{ GRAPH {nt(graph)} {{ ?s ?p ?o }} "
-             f"BIND(IF(isLITERAL(?o) && DATATYPE(?o) IN ({nt(XSD.double)}, {nt(XSD.float)}), STR(?o), \"\") AS ?lex) }}")
-        rows = self.query(q, union=False).bindings
+        return (f"SELECT ?s ?p ?o ?lex WHERE {{ GRAPH {nt(graph)} {{ ?s ?p ?o }} "
+                f"BIND(IF(isLITERAL(?o) && DATATYPE(?o) IN ({nt(XSD.double)}, {nt(XSD.float)}), STR(?o), \"\") AS ?lex) }}")
+
+    def plain_triples(self, graph: URIRef) -> list[tuple]:
+        rows = self.rows(self._graph_query(graph), union=False)
+        self._check_complete(graph, len(rows))
+        return [(s, p, make_lit(lex, None, o.datatype) if lex else o) for s, p, o, lex in rows]
+
+    def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
+        rows = self.query(self._graph_query(graph), union=False).bindings
         self._check_complete(graph, len(rows))
         s_, p_, o_, lex_ = (Variable(v) for v in ("s", "p", "o", "lex"))
         out = []
