@@ -337,11 +337,29 @@ def document_graphs(store: Store) -> dict[str, str]:
 def document_parts(store: Store, name: str, document: str | None = None) -> list:
     """Part ``name`` of the records derived from each document's graph (one document or all,
     in document id order); see :data:`DOCUMENT_RECORDS`."""
+    return per_document(store, DOCUMENT_RECORDS, name, document, vocabulary=False)
+
+
+def per_document(store: Store, deriver: Deriver, name: str, document: str | None = None,
+                 vocabulary: bool = True) -> list:
+    """Part ``name`` of ``deriver``'s record of each document (one or all, in document id order),
+    keyed by the document's graph and, with ``vocabulary``, the ontology and catalogue graphs."""
     graphs = document_graphs(store)
     if document is not None:
         graphs = {document: graphs[document]} if document in graphs else {}
     state = versions(store)
-    return [part(store, DOCUMENT_RECORDS, [g], name, state) for g in graphs.values()]
+    extra = list(VOCAB_GRAPHS) if vocabulary else []
+    return [part(store, deriver, [g, *extra], name, state) for g in graphs.values()]
+
+
+def document_deriver(name: str, compute: Callable[[Store, str], dict]) -> Deriver:
+    """A deriver of records computed per document (by ``compute(store, document id)``) from that
+    document's records and the vocabularies: a view's rows, kept so that a write recomputes
+    only the documents it touched. Parts are JSON values, read back as they are."""
+    def for_graphs(store: Store, graphs) -> dict:
+        doc_id = next(d for d, g in document_graphs(store).items() if g == graphs[0])
+        return compute(store, doc_id)
+    return Deriver(name, None, lambda _name, value: value, compute=for_graphs)
 
 
 def load_provision_infos(store: Store, document: str | None = None) -> dict[str, ProvisionInfo]:

@@ -23,8 +23,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.factview import (Concepts, by_number, industry_context, load_concepts, load_facts,
-                                 load_provision_infos, number_key, scheme_of)
+from metrokg.kg.factview import (Concepts, by_number, document_deriver, industry_context, load_concepts, load_facts,
+                                 load_provision_infos, number_key, per_document, scheme_of)
 from metrokg.kg.listing import check_document
 from metrokg.kg.store import Store
 
@@ -66,8 +66,13 @@ def supply_index(concepts: Concepts, by: str) -> dict[str, list[dict]]:
     return out
 
 
-def demand_items(store: Store, concepts: Concepts, by: str, document: str | None = None) -> list[dict]:
-    """One record per (task or target) × column concept × industry it calls for."""
+def demand_items(store: Store, by: str, document: str | None = None) -> list[dict]:
+    """One record per (task or target) × column concept × industry it calls for, kept per
+    document (a write recomputes only the documents it touched)."""
+    return [it for items in per_document(store, DEMAND, by, document) for it in items]
+
+
+def _demand_items(store: Store, concepts: Concepts, by: str, document: str) -> list[dict]:
     provs = load_provision_infos(store, document)
     numbered = by_number(provs)
     items = []
@@ -94,6 +99,10 @@ def demand_items(store: Store, concepts: Concepts, by: str, document: str | None
     return items
 
 
+DEMAND = document_deriver("demand", lambda store, doc_id: {
+    by: _demand_items(store, load_concepts(store), by, doc_id) for by in DIMENSIONS})
+
+
 def gap_map(store: Store, by: str = "quantity", document: str | None = None) -> dict:
     """The gap map: ranked cells (industry × column) plus per-column totals.
 
@@ -108,7 +117,7 @@ def gap_map(store: Store, by: str = "quantity", document: str | None = None) -> 
     concepts = load_concepts(store)
     supply = supply_index(concepts, by)
     cells: dict[tuple[str | None, str], dict] = {}
-    for it in demand_items(store, concepts, by, document):
+    for it in demand_items(store, by, document):
         key = (it["industry"], it["column"])
         cell = cells.get(key)
         if cell is None:

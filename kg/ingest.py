@@ -112,7 +112,7 @@ def default_workers(docs: Sequence[ParsedDocument]) -> int:
     return min(os.cpu_count() or 1, 4) if sum(len(d.provisions) for d in docs) >= 1000 else 1
 
 
-def document_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int = 1,
+def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int = 1,
                     as_text: Sequence[bool] = ()) -> Iterator[tuple[list[Triple] | bytes, int]]:
     """Each document's graph triples and fact count, in order; extraction runs in ``workers``
     processes when there are several (works cited by title are resolved here first), which send
@@ -181,7 +181,7 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
     results = []
     with store.bulk_writer(new) as add:
         as_text = [graph_iri(d.doc_id) in new for d in docs]
-        for doc, (triples, n_facts) in zip(docs, document_graphs(store, docs, max(1, workers), as_text)):
+        for doc, (triples, n_facts) in zip(docs, extracted_graphs(store, docs, max(1, workers), as_text)):
             if progress:
                 progress(doc.doc_id)
             g = graph_iri(doc.doc_id)

@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Iterable
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.derived import Deriver, part, versions
-from metrokg.kg.factview import (PREFIXES, VOCAB_GRAPHS, Concepts, FactRow, by_number, cached, document_graphs,
-                                 industry_context, load_concepts, load_facts, load_provision_infos, number_key,
+from metrokg.kg.factview import (PREFIXES, Concepts, FactRow, by_number, cached, document_deriver, industry_context,
+                                 load_concepts, load_facts, load_provision_infos, number_key, per_document,
                                  scheme_of)
 from metrokg.kg.listing import check_document
 from metrokg.kg.store import Store
@@ -225,19 +224,10 @@ def _shared_rows(store: Store, document: str | None) -> list[dict]:
 def _register(store: Store, document: str | None) -> list[dict]:
     """Every document's rows, each kept as a derived record of its graph and the vocabularies
     (a write re-derives only the rows of the documents it touched)."""
-    graphs = document_graphs(store)
-    if document is not None:
-        graphs = {document: graphs[document]} if document in graphs else {}
-    state = versions(store)
-    return [row for g in graphs.values() for row in part(store, REGISTER, [g, *VOCAB_GRAPHS], "rows", state)]
+    return [row for rows in per_document(store, REGISTER, "rows", document) for row in rows]
 
 
-def _document_register(store: Store, graphs) -> dict[str, list[dict]]:
-    doc_id = next(d for d, g in document_graphs(store).items() if g == graphs[0])
-    return {"rows": _obligation_rows(store, doc_id)}
-
-
-REGISTER = Deriver("register", None, lambda _name, rows: rows, compute=_document_register)
+REGISTER = document_deriver("register", lambda store, doc_id: {"rows": _obligation_rows(store, doc_id)})
 
 
 def _obligation_rows(store: Store, document: str | None) -> list[dict]:

@@ -101,6 +101,9 @@ def test_ingest_search_sparql_remove(backend):
     assert (seed["provisions"], seed["date"], seed["implements"]) == (36, "2022-11-13", ["计量发展规划(2021—2035年)"])
     hits = cli_json("search", "充电桩", "--mode", "lexical", "--document", SEED_ID, "--k", "3", store=spec, env=env)
     assert hits[0]["number"] == "5.4" and "充电桩" in hits[0]["sentence"]["text"]
+    goals = [t for t in cli_json("targets", "--document", SEED_ID, store=spec, env=env) if t["number"] == "1.2"]
+    coverage = next(t for t in goals if "覆盖率" in t["indicator"])
+    assert len(goals) == 16 and (coverage["value"], coverage["unit"], coverage["deadline"]) == (92, "%", 2025)
 
     q = ("PREFIX mkg: <https://w3id.org/metrokg/ontology#> SELECT ?id (COUNT(?p) AS ?n) WHERE "
          "{ ?p a mkg:Provision ; mkg:inDocument ?d . ?d mkg:documentId ?id } GROUP BY ?id ORDER BY ?id")
