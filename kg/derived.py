@@ -11,13 +11,15 @@ generation instead (read again after any write).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import os
 import tempfile
 import threading
 import weakref
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import orjson
 
@@ -55,9 +57,33 @@ class Deriver:
         return self.derive({g: store.plain_triples(_iri(g)) for g in graphs})
 
 
-def versions(store: Store) -> tuple[int, dict[str, Any]]:
-    """The store's generation and a version key for every stamped graph."""
+_pinned: contextvars.ContextVar[tuple[Store, tuple[int, dict[str, int]]] | None] = \
+    contextvars.ContextVar("metrokg_pinned_versions", default=None)
+
+
+def versions(store: Store) -> tuple[int, dict[str, int]]:
+    """The store's generation and every stamped graph's stamp (as pinned by :func:`pinned`)."""
+    held = _pinned.get()
+    if held is not None and held[0] is store:
+        return held[1]
     return store.generation(), store.graph_versions()
+
+
+def generation(store: Store) -> int:
+    """The store's generation, as pinned by :func:`pinned` when inside one view call."""
+    held = _pinned.get()
+    return held[1][0] if held is not None and held[0] is store else store.generation()
+
+
+@contextlib.contextmanager
+def pinned(store: Store, state: tuple[int, dict[str, int]]) -> Iterator[None]:
+    """Within one view call, read the store's versions once: nested lookups reuse ``state``
+    (one consistent state for the whole answer, and no round trip per document on a server)."""
+    token = _pinned.set((store, state))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def version_of(store: Store, graph: str, generation: int, stamps: dict[str, int]) -> str:

@@ -19,7 +19,8 @@ from typing import Callable, Iterable, TypeVar
 from rdflib import Literal, URIRef
 
 from metrokg.kg.search import ProvisionRecord
-from metrokg.kg.derived import Deriver, part, versions
+from metrokg.kg.derived import Deriver, part, pinned, versions
+from metrokg.kg.derived import generation as pinned_generation
 from metrokg.kg.store import Lit, Store, literal_python
 
 PREFIXES = """
@@ -60,7 +61,7 @@ def cached(store: Store, key: tuple, build: Callable[[], T]) -> T:
     """``build()``'s result, kept per store until its generation changes (every write bumps it),
     so the views sharing facts and concepts read them from the graph once per change.
     Callers must not modify what they get back."""
-    generation = store.generation()
+    generation = pinned_generation(store)
     entry = _CACHE.get(store)
     if entry is None or entry[0] != generation:
         entry = (generation, {})
@@ -349,7 +350,8 @@ def per_document(store: Store, deriver: Deriver, name: str, document: str | None
         graphs = {document: graphs[document]} if document in graphs else {}
     state = versions(store)
     extra = list(VOCAB_GRAPHS) if vocabulary else []
-    return [part(store, deriver, [g, *extra], name, state) for g in graphs.values()]
+    with pinned(store, state):
+        return [part(store, deriver, [g, *extra], name, state) for g in graphs.values()]
 
 
 def document_deriver(name: str, compute: Callable[[Store, str], dict]) -> Deriver:

@@ -17,12 +17,14 @@ key is the actor type and level (``market-regulation-bureau@city``).
 
 from __future__ import annotations
 
-import re
 import itertools
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
+
+from rdflib import Literal
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.factview import (PREFIXES, Concepts, FactRow, by_number, cached, document_deriver, industry_context,
@@ -63,15 +65,16 @@ def _province(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def document_places(store: Store) -> dict[str, tuple[str | None, str | None]]:
+def document_places(store: Store, document: str | None = None) -> dict[str, tuple[str | None, str | None]]:
     """(province, city) each document is issued for (湖北, 宜昌市), from its jurisdiction,
     issuer, title or opening lines; None where the text does not say."""
-    return dict(cached(store, ("document_places",), lambda: _document_places(store)))
+    return dict(cached(store, ("document_places", document), lambda: _document_places(store, document)))
 
 
-def _document_places(store: Store) -> dict[str, tuple[str | None, str | None]]:
+def _document_places(store: Store, document: str | None) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
-    for doc_id, issuer, title, jurisdiction, head in store.rows(DOC_PLACES_QUERY):
+    bound = {"id": Literal(document)} if document is not None else None
+    for doc_id, issuer, title, jurisdiction, head in store.rows(DOC_PLACES_QUERY, bound):
         sources = [str(x) for x in (jurisdiction, issuer, title, head) if x is not None]
         province = next((p for p in map(_province, sources) if p), None)
         city = None
@@ -157,17 +160,28 @@ SELECT ?node ?type ?level WHERE {
   OPTIONAL { ?node mkg:administrativeLevel ?level }
 }
 """
+DOCUMENT_ACTOR_NODES_QUERY = PREFIXES + """
+SELECT ?node ?type ?level WHERE {
+  ?d mkg:documentId ?docId .
+  ?r a mkg:Responsibility ; mkg:actor ?node ; mkg:inProvision ?p . ?p mkg:inDocument ?d .
+  OPTIONAL { ?node mkg:actorType ?type }
+  OPTIONAL { ?node mkg:administrativeLevel ?level }
+}
+"""
 
 
-def actor_nodes(store: Store) -> dict[str, tuple[str | None, str | None]]:
+def actor_nodes(store: Store, document: str | None = None) -> dict[str, tuple[str | None, str | None]]:
     """A document's actor nodes (``…/doc/{id}/actor/province-market-regulation-bureau``) ->
-    (actor type IRI, level); named bodies of the vocabulary are not listed."""
-    return dict(cached(store, ("actor_nodes",), lambda: _actor_nodes(store)))
+    (actor type IRI, level); named bodies of the vocabulary are not listed. All documents'
+    without ``document``."""
+    return dict(cached(store, ("actor_nodes", document), lambda: _actor_nodes(store, document)))
 
 
-def _actor_nodes(store: Store) -> dict[str, tuple[str | None, str | None]]:
+def _actor_nodes(store: Store, document: str | None) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
-    for node, type_, level in store.rows(ACTOR_NODES_QUERY):
+    rows = (store.rows(DOCUMENT_ACTOR_NODES_QUERY, {"docId": Literal(document)}) if document is not None
+            else store.rows(ACTOR_NODES_QUERY))
+    for node, type_, level in rows:
         if scheme_of(node) is not None:
             continue
         out[node] = (str(type_) if type_ is not None else None, str(level) if level is not None else None)
@@ -234,7 +248,7 @@ def _obligation_rows(store: Store, document: str | None) -> list[dict]:
     concepts = load_concepts(store)
     provs = load_provision_infos(store, document)
     numbered = by_number(provs)
-    resolver = ActorResolver(concepts, document_places(store))
+    resolver = ActorResolver(concepts, document_places(store, document))
     resps = load_facts(store, "responsibility", document)
     deontics = load_facts(store, "deontic", document)
     tasks = load_facts(store, "task", document)
@@ -253,7 +267,7 @@ def _obligation_rows(store: Store, document: str | None) -> list[dict]:
                 "text": f.text, "start": f.start, "end": f.end,
                 "confidence": float(f.get("confidence")) if f.get("confidence") is not None else None}
 
-    nodes = actor_nodes(store)
+    nodes = actor_nodes(store, document)
     deontics_at: dict[tuple[str, str], list[FactRow]] = defaultdict(list)
     for d in deontics:
         deontics_at[(d.document, d.provision)].append(d)
