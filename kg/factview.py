@@ -18,7 +18,7 @@ from typing import Callable, Iterable, TypeVar
 
 from rdflib import Literal, URIRef
 
-from metrokg.kg.search import ProvisionRecord
+from metrokg.kg.search import FACT_LINKS, ProvisionRecord
 from metrokg.kg.derived import Deriver, part, pinned, versions
 from metrokg.kg.derived import generation as pinned_generation
 from metrokg.kg.store import Lit, Store, literal_python
@@ -522,7 +522,7 @@ _KIND_IRIS = {kind: {MKG + cls.split(":", 1)[1]} for kind, cls in _KIND_CLASSES.
 _KIND_IRIS["deontic"] |= {MKG + sub for sub in _DEONTIC_SUBCLASSES}
 _MULTI_PROPS = {"concerns", "mentions", "type", "refersTo", "actor"}
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-_SEARCH_LINKS = {"refersTo", "concerns", "indicatorConcept", "actor", "actorName", "modality", "deadlineYear"}
+_SEARCH_LINKS = set(FACT_LINKS) - {"mentions"}  # statements' links; a provision's own mentions are read apart
 
 
 def load_facts(store: Store, kind: str, document: str | None = None) -> list[FactRow]:

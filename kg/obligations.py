@@ -65,16 +65,15 @@ def _province(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def document_places(store: Store, document: str | None = None) -> dict[str, tuple[str | None, str | None]]:
-    """(province, city) each document is issued for (湖北, 宜昌市), from its jurisdiction,
+def document_places(store: Store, document: str) -> dict[str, tuple[str | None, str | None]]:
+    """{document: (province, city)} it is issued for (湖北, 宜昌市), from its jurisdiction,
     issuer, title or opening lines; None where the text does not say."""
     return dict(cached(store, ("document_places", document), lambda: _document_places(store, document)))
 
 
-def _document_places(store: Store, document: str | None) -> dict[str, tuple[str | None, str | None]]:
+def _document_places(store: Store, document: str) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
-    bound = {"id": Literal(document)} if document is not None else None
-    for doc_id, issuer, title, jurisdiction, head in store.rows(DOC_PLACES_QUERY, bound):
+    for doc_id, issuer, title, jurisdiction, head in store.rows(DOC_PLACES_QUERY, {"id": Literal(document)}):
         sources = [str(x) for x in (jurisdiction, issuer, title, head) if x is not None]
         province = next((p for p in map(_province, sources) if p), None)
         city = None
@@ -155,13 +154,6 @@ class ActorResolver:
 
 ACTOR_NODES_QUERY = PREFIXES + """
 SELECT ?node ?type ?level WHERE {
-  ?r a mkg:Responsibility ; mkg:actor ?node .
-  OPTIONAL { ?node mkg:actorType ?type }
-  OPTIONAL { ?node mkg:administrativeLevel ?level }
-}
-"""
-DOCUMENT_ACTOR_NODES_QUERY = PREFIXES + """
-SELECT ?node ?type ?level WHERE {
   ?d mkg:documentId ?docId .
   ?r a mkg:Responsibility ; mkg:actor ?node ; mkg:inProvision ?p . ?p mkg:inDocument ?d .
   OPTIONAL { ?node mkg:actorType ?type }
@@ -170,18 +162,15 @@ SELECT ?node ?type ?level WHERE {
 """
 
 
-def actor_nodes(store: Store, document: str | None = None) -> dict[str, tuple[str | None, str | None]]:
+def actor_nodes(store: Store, document: str) -> dict[str, tuple[str | None, str | None]]:
     """A document's actor nodes (``…/doc/{id}/actor/province-market-regulation-bureau``) ->
-    (actor type IRI, level); named bodies of the vocabulary are not listed. All documents'
-    without ``document``."""
+    (actor type IRI, level); named bodies of the vocabulary are not listed."""
     return dict(cached(store, ("actor_nodes", document), lambda: _actor_nodes(store, document)))
 
 
-def _actor_nodes(store: Store, document: str | None) -> dict[str, tuple[str | None, str | None]]:
+def _actor_nodes(store: Store, document: str) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
-    rows = (store.rows(DOCUMENT_ACTOR_NODES_QUERY, {"docId": Literal(document)}) if document is not None
-            else store.rows(ACTOR_NODES_QUERY))
-    for node, type_, level in rows:
+    for node, type_, level in store.rows(ACTOR_NODES_QUERY, {"docId": Literal(document)}):
         if scheme_of(node) is not None:
             continue
         out[node] = (str(type_) if type_ is not None else None, str(level) if level is not None else None)
@@ -244,7 +233,8 @@ def _register(store: Store, document: str | None) -> list[dict]:
 REGISTER = document_deriver("register", lambda store, doc_id: {"rows": _obligation_rows(store, doc_id)})
 
 
-def _obligation_rows(store: Store, document: str | None) -> list[dict]:
+def _obligation_rows(store: Store, document: str) -> list[dict]:
+    """One document's rows of the register (see :data:`REGISTER`)."""
     concepts = load_concepts(store)
     provs = load_provision_infos(store, document)
     numbered = by_number(provs)

@@ -37,6 +37,12 @@ FACET_SCHEMES = {"industry": ("industry",), "quantity": ("quantity", "discipline
                  "instrument": ("instrument",), "actor": ("actor", "actortype")}
 INDEX_VERSION = 2
 
+# The provision's and its statements' links that facets and expansion read, and where each goes.
+FACT_LINKS = {"mentions": "concepts", "refersTo": "concepts", "concerns": "concepts",
+              "indicatorConcept": "concepts", "actor": "actors", "actorName": "actor_names",
+              "modality": "modalities", "deadlineYear": "years"}
+
+
 @dataclass
 class ProvisionRecord:
     """A provision as search and listings show it (the foundation's JSON contract)."""
@@ -100,9 +106,7 @@ def load_facts(store: Store, records: list[ProvisionRecord]) -> list[dict[str, l
     links: dict[str, dict[str, list]] = {}
     for part in document_parts(store, "links"):
         links.update(part)
-    key = {"mentions": "concepts", "refersTo": "concepts", "concerns": "concepts",
-           "indicatorConcept": "concepts", "actor": "actors", "actorName": "actor_names",
-           "modality": "modalities", "deadlineYear": "years"}
+    key = FACT_LINKS
     out: list[dict[str, list]] = []
     for r in records:
         facts: dict[str, list] = {"concepts": [], "actors": [], "actor_names": [], "modalities": [], "years": []}
