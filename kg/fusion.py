@@ -1,7 +1,7 @@
 """Fusion of search signals: a weighted sum of normalised scores, or reciprocal-rank fusion.
 
 Both take ``{signal name: score per provision}``. Weights were tuned on the labelled queries
-in ``tests/data/queries`` with ``metrokg eval-search --tune`` (figures in the README); the
+in ``corpus/queries`` with ``metrokg eval-search --tune`` (figures in the README); the
 defaults below are the result. An untuned equal-weight fusion can rank worse than its best
 signal, which is why the weights are not all 1.
 """

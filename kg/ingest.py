@@ -50,8 +50,13 @@ class IngestResult:
     status: str  # added | replaced | unchanged | removed
     provisions: int = 0
     facts: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # reading, structure and extraction ([W0xx]) warnings
     source: str | None = None
+
+    @property
+    def failures(self) -> int:
+        """How many extraction failures (W001): facts missing because a component raised."""
+        return sum(w.startswith("[W001]") for w in self.warnings)
 
 
 def doc_id_for(name: str) -> str:
@@ -65,11 +70,14 @@ def doc_id_for(name: str) -> str:
 
 
 def extract_facts(doc: ParsedDocument) -> tuple[list[Triple], int]:
-    """Triples of the facts the extraction pipeline finds in ``doc``, and how many facts."""
+    """Triples of the facts the extraction pipeline finds in ``doc``, and how many facts.
+
+    Lenient: a component that fails on a provision loses only its facts there, and a W001 warning
+    saying so is added to ``doc.warnings`` (the ingest report counts them)."""
     from metrokg.kg.facts_rdf import facts_to_triples
     from metrokg.nlp.pipeline import extract
 
-    facts = extract(doc)
+    facts = extract(doc, strict=False, warnings=doc.warnings)
     return list(facts_to_triples(doc.doc_id, facts)), len(facts)
 
 
@@ -93,11 +101,12 @@ def _graph_of(doc: ParsedDocument, resolve_work: Callable[[str], URIRef | None])
 
 
 def _graph_in_worker(doc: ParsedDocument, works: dict[str, URIRef | None],
-                     as_text: bool) -> tuple[list[Triple] | bytes, int]:
+                     as_text: bool) -> tuple[list[Triple] | bytes, int, list[str]]:
     """A document's graph built in a worker process; as N-Triples when it goes to a bulk loader
-    (the text crosses processes and loads far faster than Python terms)."""
+    (the text crosses processes and loads far faster than Python terms). The document's warnings
+    go back with it: extraction added to this process's copy."""
     triples, n_facts = _graph_of(doc, works.get)
-    return (ntriples(triples) if as_text else triples), n_facts
+    return (ntriples(triples) if as_text else triples), n_facts, doc.warnings
 
 
 def default_workers(docs: Sequence[ParsedDocument]) -> int:
@@ -113,8 +122,8 @@ def default_workers(docs: Sequence[ParsedDocument]) -> int:
 
 
 def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int = 1,
-                    as_text: Sequence[bool] = ()) -> Iterator[tuple[list[Triple] | bytes, int]]:
-    """Each document's graph triples and fact count, in order; extraction runs in ``workers``
+                    as_text: Sequence[bool] = ()) -> Iterator[tuple[list[Triple] | bytes, int, list[str]]]:
+    """Each document's graph triples, fact count and warnings, in order; extraction runs in ``workers``
     processes when there are several (works cited by title are resolved here first), which send
     back N-Triples for the documents flagged in ``as_text``."""
     resolve = _work_resolver(store)
@@ -122,7 +131,7 @@ def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int 
     if workers <= 1 or len(docs) < 2:
         for doc, flag in zip(docs, flags):
             triples, n_facts = _graph_of(doc, resolve)
-            yield (ntriples(triples) if flag else triples), n_facts
+            yield (ntriples(triples) if flag else triples), n_facts, doc.warnings
         return
     works = {title: resolve(title) for doc in docs for title in doc.implements}
     from metrokg.nlp.pipeline import load_pipeline
@@ -158,12 +167,15 @@ def prepare(path: str | Path, doc_id: str | None = None,
 
 
 def parse_raw(raw, doc_id: str | None = None, title: str | None = None) -> ParsedDocument:
-    """Parse a read document (file or upload), its reading warnings kept in front."""
+    """Parse a read document (file or upload), its reading warnings kept in front, and warnings
+    (W157, W158) when dense search will embed only part of it."""
+    from metrokg.kg.dense import embedding_warnings
+
     if not raw.text.strip():
         raise MetrokgError("E030", path=raw.source_name)
     doc = parse_document(raw.text, doc_id=doc_id or doc_id_for(raw.source_name), title=title,
                          source_file=raw.source_name, source_format=raw.format)
-    doc.warnings = list(raw.warnings) + doc.warnings
+    doc.warnings = list(raw.warnings) + doc.warnings + embedding_warnings(doc.provisions)
     return doc
 
 
@@ -181,7 +193,7 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
     results = []
     with store.bulk_writer(new) as add:
         as_text = [graph_iri(d.doc_id) in new for d in docs]
-        for doc, (triples, n_facts) in zip(docs, extracted_graphs(store, docs, max(1, workers), as_text)):
+        for doc, (triples, n_facts, warnings) in zip(docs, extracted_graphs(store, docs, max(1, workers), as_text)):
             if progress:
                 progress(doc.doc_id)
             g = graph_iri(doc.doc_id)
@@ -193,7 +205,7 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
             elif status != "unchanged":
                 graphs[g] = triples
             results.append(IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts,
-                                        list(doc.warnings), doc.source_file))
+                                        list(warnings), doc.source_file))
         if graphs:
             store.replace_graphs(graphs)
     return results

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from metrokg.nlp.segment import Segmenter
 from metrokg.nlp.tokens import search_tokens
 
 
@@ -23,8 +24,9 @@ class LexicalIndex:
     df: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, texts: list[str]) -> "LexicalIndex":
-        return cls.from_tokens([search_tokens(t) for t in texts])
+    def build(cls, texts: list[str], segmenter: Segmenter | None = None) -> "LexicalIndex":
+        """Index ``texts`` cut by ``segmenter`` (query with the same one)."""
+        return cls.from_tokens([search_tokens(t, segmenter) for t in texts])
 
     @classmethod
     def from_tokens(cls, tokens: list[list[str]]) -> "LexicalIndex":
@@ -62,12 +64,13 @@ class LexicalIndex:
         df = self.df.get(token, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every indexed text for ``query`` (zeros when no term is known)."""
+    def scores(self, query: str, segmenter: Segmenter | None = None) -> np.ndarray:
+        """BM25 score of every indexed text for ``query`` cut by the segmenter that cut the texts
+        (zeros when no term is known)."""
         if self.retriever is None:
             return np.zeros(0, dtype=np.float32)
         vocab = self.retriever.vocab_dict
-        ids = [vocab[t] for t in search_tokens(query) if t in vocab]
+        ids = [vocab[t] for t in search_tokens(query, segmenter) if t in vocab]
         if not ids:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(ids), dtype=np.float32)

@@ -7,6 +7,9 @@ query whose user values are *bound* (never pasted into the text); the answer car
 query and its bindings, so anyone can rerun it with ``metrokg sparql``. When no pattern fits,
 or a pattern's query finds nothing, the answer comes from search. Every answer item cites
 its provision and the source span (offsets into the document's normalised text).
+
+A question is cut to ``METROKG_MAX_QUERY_CHARS`` before any pattern runs (the patterns' lazy
+groups, and embedding, take time that grows with its length); ``notices`` in the answer say so.
 """
 
 from __future__ import annotations
@@ -117,11 +120,12 @@ class Answer:
     answers: list[dict] = field(default_factory=list)
     provisions: list[dict] = field(default_factory=list)
     note: str = ""
+    notices: list[str] = field(default_factory=list)  # what was cut from the question (W155, W156)
 
     def public(self) -> dict:
         return {"question": self.question, "kind": self.kind, "sparql": self.sparql,
                 "bindings": self.bindings, "answers": self.answers, "provisions": self.provisions,
-                "note": self.note}
+                "note": self.note, "notices": self.notices}
 
 
 def _clean(text: str) -> str:
@@ -171,6 +175,7 @@ class QuestionAnswerer:
         self.mode = mode
         self._index = None
         self._records: dict[str, Any] | None = None
+        self._notices: list[str] = []
 
     @property
     def index(self):
@@ -188,7 +193,17 @@ class QuestionAnswerer:
     # ---- entry point
 
     def ask(self, question: str, k: int = 10) -> Answer:
-        q = _clean(question or "")
+        answer = self._answer(question, k)
+        answer.notices = list(dict.fromkeys(self._notices))
+        return answer
+
+    def _answer(self, question: str, k: int) -> Answer:
+        from metrokg.kg.search import bounded_query
+
+        bounded, self._notices = bounded_query(question)
+        if not self._notices:
+            bounded = question or ""  # echoed back as asked unless it was cut
+        q = _clean(bounded)
         if not q:
             raise MetrokgError("E287")
         handlers: dict[str, Callable[[str, re.Match, int], Answer | None]] = {
@@ -199,9 +214,9 @@ class QuestionAnswerer:
             if m:
                 answer = handlers[kind](q, m, k)
                 if answer is not None and answer.answers:
-                    answer.question = question
+                    answer.question = bounded
                     return answer
-        return self._search(question, q, k)
+        return self._search(bounded, q, k)
 
     # ---- running SPARQL
 
@@ -345,7 +360,7 @@ class QuestionAnswerer:
         """The document whose id, title or issuer best matches ``name`` (most shared words)."""
         from metrokg.nlp.tokens import search_tokens
 
-        words = {w for w in search_tokens(name) if len(w) >= 2} or {name}
+        words = {w for w in search_tokens(name, self.index.segmenter) if len(w) >= 2} or {name}
         best, best_score = None, 0.0
         for r in self._run(DOCUMENTS_SPARQL, {}):
             doc_id, title, issuer = str(r.docId), str(r.title), str(r.issuer or "")
@@ -360,7 +375,9 @@ class QuestionAnswerer:
     # ---- search fallback
 
     def _hits(self, query: str, k: int, document: str | None = None):
-        return self.index.search(query, k=k, document=document, mode=self.mode)
+        results = self.index.search(query, k=k, document=document, mode=self.mode)
+        self._notices += results.notices
+        return results
 
     def _hit_item(self, h) -> dict:
         p = h.provision

@@ -9,13 +9,16 @@ never loads the embedding model.
 The index is a cache of the graph: it records the store generation it was built from and is
 rebuilt (into a new folder, swapped in atomically) whenever the store has changed. The dense
 part lives in its own folder and is built on the first search that needs it.
+
+A query is cut to ``METROKG_MAX_QUERY_CHARS`` characters (embedding time grows with its length:
+a 1 MB query held a core for 12 minutes), and its dense input to the model's window; the hits
+come as :class:`SearchResults`, whose ``notices`` say what was cut.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,12 +26,15 @@ from typing import Any
 
 import numpy as np
 
-from metrokg.errors import MetrokgError
+from metrokg import settings
+from metrokg.errors import MetrokgError, warning_text
+from metrokg.kg.derived import can_write, persist_folder
 from metrokg.kg.expansion import ConceptMatch, ConceptMatcher, ExpansionIndex
 from metrokg.kg.fusion import DEFAULT_METHOD, METHODS, fuse
-from metrokg.kg.lexical import LexicalIndex, replace_dir
+from metrokg.kg.lexical import LexicalIndex
 from metrokg.kg.store import Store
-from metrokg.nlp.tokens import add_terms, search_tokens
+from metrokg.nlp.segment import search_segmenter
+from metrokg.nlp.tokens import search_tokens
 
 MODES = ("hybrid", "lexical", "dense")
 MODALITIES = ("obligation", "prohibition", "encouragement", "permission", "exploration")
@@ -86,6 +92,26 @@ class Signals:
     scores: dict[str, np.ndarray]
     matches: list[ConceptMatch]
     query_vector: np.ndarray | None = None  # the query's embedding when the dense signal ran
+    notices: list[str] = field(default_factory=list)  # what was cut from the query (W155, W156)
+
+
+class SearchResults(list):
+    """The hits of a search, best first (a list of :class:`Hit`), and ``notices``: warnings
+    about the query as ``[W155] ...`` strings (cut to ``METROKG_MAX_QUERY_CHARS``; W156: its
+    dense input cut to the model's window). The CLI prints them to stderr; the web app shows them."""
+
+    def __init__(self, hits: list[Hit] | tuple = (), notices: list[str] | tuple = ()) -> None:
+        super().__init__(hits)
+        self.notices = list(notices)
+
+
+def bounded_query(query: str | None) -> tuple[str, list[str]]:
+    """The query stripped and cut to ``METROKG_MAX_QUERY_CHARS``, with a W155 notice when cut."""
+    text = (query or "").strip()
+    limit = int(settings.get("METROKG_MAX_QUERY_CHARS"))
+    if len(text) <= limit:
+        return text, []
+    return text[:limit].rstrip(), [warning_text("W155", length=len(text), limit=limit)]
 
 
 def load_provisions(store: Store, document: str | None = None) -> list[ProvisionRecord]:
@@ -150,11 +176,12 @@ class SearchIndex:
         self.generation = generation
         self.index_dir = index_dir
         self._dense = None
+        self._dense_limits = None
         self._encoder = None
         self._documents = np.array([r.document for r in records], dtype=object)
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
         self._heading_only = np.array([len(r.text.strip()) <= len(r.heading) + 6 for r in records], dtype=bool)
-        add_terms(matcher.zh_terms())
+        self.segmenter = search_segmenter(matcher.zh_terms())
 
     # ---- building and opening
 
@@ -168,8 +195,8 @@ class SearchIndex:
         generation = store.generation()
         records = load_provisions(store)
         matcher = ConceptMatcher.from_vocabulary()
-        add_terms(matcher.zh_terms())
-        tokens = [search_tokens(f"{r.heading}\n{r.text}") for r in records]
+        segmenter = search_segmenter(matcher.zh_terms())
+        tokens = [search_tokens(f"{r.heading}\n{r.text}", segmenter) for r in records]
         lexical = LexicalIndex.from_tokens(tokens)
         facts = load_facts(store, records)
         links = []
@@ -181,16 +208,17 @@ class SearchIndex:
         expansion = ExpansionIndex.build(links)
         index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir)
         folder = cls.folder(store)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix="search.", dir=folder.parent))
-        lexical.save(tmp)
-        (tmp / "records.json").write_text(json.dumps([asdict(r) for r in records], ensure_ascii=False),
-                                          encoding="utf-8")
-        (tmp / "concepts.json").write_text(json.dumps(matcher.to_json(), ensure_ascii=False), encoding="utf-8")
-        (tmp / "expansion.json").write_text(json.dumps(expansion.to_json()), encoding="utf-8")
-        (tmp / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
-        (tmp / "meta.json").write_text(json.dumps({"generation": generation, "version": INDEX_VERSION}))
-        replace_dir(tmp, folder)
+
+        def write(tmp: Path) -> None:
+            lexical.save(tmp)
+            (tmp / "records.json").write_text(json.dumps([asdict(r) for r in records], ensure_ascii=False),
+                                              encoding="utf-8")
+            (tmp / "concepts.json").write_text(json.dumps(matcher.to_json(), ensure_ascii=False), encoding="utf-8")
+            (tmp / "expansion.json").write_text(json.dumps(expansion.to_json()), encoding="utf-8")
+            (tmp / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+            (tmp / "meta.json").write_text(json.dumps({"generation": generation, "version": INDEX_VERSION}))
+
+        persist_folder(folder, write)  # best effort: a store on read-only media searches from memory
         cls._loaded[str(folder)] = index
         return index
 
@@ -221,32 +249,36 @@ class SearchIndex:
 
     def dense(self, model: str | None = None):
         """The dense index for the configured model, built (and persisted) on first use."""
-        from metrokg.kg.dense import DenseIndex, configured_model_id, shared_embedder
+        from metrokg.kg.dense import DenseIndex, EmbedLimits, configured_model_id, shared_embedder
 
         with self._lock:
             model_id = configured_model_id(model)
-            if self._dense is not None and self._dense.model_id == model_id:
+            limits = EmbedLimits.configured()  # an index embedded under other limits is rebuilt
+            if self._dense is not None and self._dense.model_id == model_id and self._dense_limits == limits:
                 return self._dense
             folder = self.index_dir / "search-dense" if self.index_dir else None
             if folder is not None:
                 try:
                     meta = json.loads((folder / "meta.json").read_text())
                     if meta["generation"] == self.generation and meta["model_id"] == model_id \
-                            and meta.get("size") == len(self.records):
-                        self._dense = DenseIndex.load(folder)
+                            and meta.get("size") == len(self.records) and meta.get("limits") == asdict(limits):
+                        self._dense, self._dense_limits = DenseIndex.load(folder), limits
                         return self._dense
                 except (OSError, ValueError, KeyError):
                     pass
-            embedder = shared_embedder(model, cache_dir=self.index_dir)
-            dense = DenseIndex.build(self.records, embedder)
+            writable = folder is not None and can_write(folder)
+            embedder = shared_embedder(model, cache_dir=self.index_dir if writable else None)
+            dense = DenseIndex.build(self.records, embedder, limits=limits)
             dense.model_id = model_id
-            if folder is not None:
-                tmp = Path(tempfile.mkdtemp(prefix="search-dense.", dir=folder.parent))
-                dense.save(tmp)
-                (tmp / "meta.json").write_text(json.dumps({"generation": self.generation, "model_id": model_id,
-                                                           "size": len(self.records)}))
-                replace_dir(tmp, folder)
-            self._dense = dense
+            if writable:
+                def write(tmp: Path) -> None:
+                    dense.save(tmp)
+                    (tmp / "meta.json").write_text(json.dumps({"generation": self.generation, "model_id": model_id,
+                                                               "size": len(self.records),
+                                                               "limits": asdict(limits)}))
+
+                persist_folder(folder, write)
+            self._dense, self._dense_limits = dense, limits
             return dense
 
     def encoder(self, model: str | None = None):
@@ -260,8 +292,9 @@ class SearchIndex:
     # ---- scoring
 
     def signals(self, query: str, mode: str = "hybrid", dense_mode: str | None = None) -> Signals:
-        """Raw scores of every provision for ``query``, one array per signal the mode uses."""
-        query = (query or "").strip()
+        """Raw scores of every provision for ``query``, one array per signal the mode uses; the
+        query is cut as :func:`bounded_query` and :meth:`QueryEncoder.fit` say (``notices``)."""
+        query, notices = bounded_query(query)
         if not query:
             raise MetrokgError("E031")
         if mode not in MODES:
@@ -270,11 +303,16 @@ class SearchIndex:
         scores: dict[str, np.ndarray] = {}
         best = None
         if mode != "dense":
-            scores["lexical"] = self.lexical.scores(query)
+            scores["lexical"] = self.lexical.scores(query, self.segmenter)
             scores["expansion"] = self.expansion.scores(matches)
         if mode in ("hybrid", "dense") and self.records:
             dense = self.dense()
-            qvec = self.encoder().encode(query)
+            encoder = self.encoder()
+            fitted = encoder.fit(query)
+            if len(fitted) < len(query):
+                notices.append(warning_text("W156", tokens=encoder.tokens(query), window=encoder.window,
+                                            chars=len(fitted)))
+            qvec = encoder.encode(fitted)
             from metrokg.kg.dense import DENSE_MODE
 
             dense_scores = dense.scores(qvec, dense_mode or DENSE_MODE)
@@ -285,11 +323,11 @@ class SearchIndex:
                 floor = float(np.min(dense_scores[~self._heading_only]))
                 dense_scores = np.where(self._heading_only, floor, dense_scores).astype(np.float32)
             scores["dense"] = dense_scores
-        return Signals(scores, matches, best)
+        return Signals(scores, matches, best, notices)
 
     def query_terms(self, query: str) -> dict[str, float]:
         """The query's search tokens with their idf (for choosing the sentence to show)."""
-        return {t: self.lexical.idf(t) for t in set(search_tokens(query))}
+        return {t: self.lexical.idf(t) for t in set(search_tokens(query, self.segmenter))}
 
     def facet_mask(self, document: str | None = None, **facets) -> np.ndarray | None:
         """Which provisions pass the filters (None when there are none)."""
@@ -346,11 +384,12 @@ class SearchIndex:
                method: str | None = None, chapter: str | None = None, industry: str | None = None,
                quantity: str | None = None, instrument: str | None = None, actor: str | None = None,
                modality: str | None = None, year: int | str | None = None,
-               deadline_year: int | str | None = None) -> list[Hit]:
+               deadline_year: int | str | None = None) -> SearchResults:
         """The ``k`` best provisions for ``query``, best first; facets filter before ranking.
 
         Provisions no signal scores (no shared word, no linked concept, dense similarity at or
-        below the query's median) are left out.
+        below the query's median) are left out. The results' ``notices`` say what was cut from
+        the query.
         """
         if k < 1:
             raise MetrokgError("E285", k=k)
@@ -360,6 +399,7 @@ class SearchIndex:
         mask = self.facet_mask(document, chapter=chapter, industry=industry, quantity=quantity,
                                instrument=instrument, actor=actor, modality=modality, year=year,
                                deadline_year=deadline_year)
+        query, notices = bounded_query(query)
         sig = self.signals(query, mode)
         fused = fuse(sig.scores, method, mode)
         if mask is not None:
@@ -377,7 +417,7 @@ class SearchIndex:
             hits.append(Hit(rec, float(fused[i]), self.best_sentence(i, query, sig, linked, terms),
                             [m.public(self.matcher.entries.get(m.iri)) for m in linked],
                             {name: float(s[i]) for name, s in sig.scores.items()}))
-        return hits
+        return SearchResults(hits, notices + sig.notices)
 
     # ---- the sentence to show
 

@@ -7,26 +7,94 @@ lock held) until the query ends, minutes or hours later. A process can be killed
 and reads one JSON answer per line on stdout; it kills the process when the time is up.
 
 The view is reopened whenever the parent's store generation changes, so answers follow writes.
-Only ``pyoxigraph`` and the standard library are imported, to keep start-up short.
+Only ``pyoxigraph`` and the standard library are imported at start, to keep start-up short; the
+read-only check (rdflib's parser, 0.8 s to import) is loaded only when a long query needs it here.
+
+Two fences, set once at start (issue 13): the process is moved into a network namespace of its
+own, which has no interface up, so a SERVICE clause that got past the parent's check reaches
+nothing (pyoxigraph has no switch to turn federation off); and its address space is capped
+(``--memory-mb``), so a query that sorts a cross product fails in this process instead of taking
+the machine's memory. When a fence cannot be set, each answer says so under ``"unfenced"``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import resource
+import signal
 import sys
 
 import pyoxigraph as ox
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+MEMORY_FAILED = "memory"  # the ``error`` of an answer whose query ran out of the capped memory
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def _die_with_parent() -> None:
     """Ask Linux to kill this process when the parent dies (no orphaned long queries)."""
     try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def isolate_network() -> str | None:
+    """Enter a new, empty network namespace; None when done, else why not.
+
+    Privileged processes can do it directly; others first enter a user namespace of their own
+    (allowed on most kernels), mapping their own ids so files look as before. Python 3.11 has
+    no ``os.unshare``, hence ctypes.
+    """
+    try:
+        libc = _libc()
+        if libc.unshare(CLONE_NEWNET) == 0:
+            return None
+        uid, gid = os.getuid(), os.getgid()
+        if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+            return f"unshare refused: {os.strerror(ctypes.get_errno())}"
+    except (OSError, AttributeError) as err:
+        return f"unshare unavailable: {err}"
+    try:  # cosmetic: without the maps the ids read as 'nobody'; access is checked on the real ids
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    except OSError:
+        pass
+    return None
+
+
+def cap_memory(megabytes: int) -> str | None:
+    """Limit this process's address space (0: no cap); None when done, else why not."""
+    if megabytes <= 0:
+        return None
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = megabytes * 2**20
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (OSError, ValueError) as err:
+        return f"memory cap refused: {err}"
+    return None
+
+
+def memory_option(argv: list[str]) -> int:
+    """The ``--memory-mb N`` of the command line (0 when absent)."""
+    if "--memory-mb" in argv:
+        return int(argv[argv.index("--memory-mb") + 1])
+    return 0
 
 
 def encode(term) -> list | None:
@@ -63,29 +131,61 @@ def answer(store: ox.Store, request: dict) -> dict:
     return {"type": "CONSTRUCT", "triples": out[:limit], "truncated": len(out) > limit}
 
 
-def serve(stdin=None, stdout=None) -> None:
-    """Answer requests until stdin closes."""
+def refusal(query: str) -> dict | None:
+    """The parent's read-only check, run here for a long query (parsing it takes seconds of pure
+    Python, which only a process can stop at the time limit); None when the query may run.
+    Imported on first use: short queries never need it, and it costs this process 0.8 s."""
+    from metrokg.errors import MetrokgError
+    from metrokg.kg.sparql import check_read_only
+
+    try:
+        check_read_only(query)
+    except MetrokgError as err:
+        return {"error": "refused", "code": err.code, "fields": err.fields}
+    return None
+
+
+def respond(request: dict, opened: list) -> dict:
+    """The answer to one request; ``opened`` holds the (db path, generation, store) view in use."""
+    if request.get("check"):
+        refused = refusal(request["query"])
+        if refused or request.get("check_only"):
+            return refused or {"checked": True}
+    key = (request["db"], request.get("generation"))
+    if not opened or opened[0][:2] != key:
+        opened.clear()  # drop the old view before opening the new one
+        opened.append((key[0], key[1], ox.Store.read_only(key[0])))
+    return answer(opened[0][2], request)
+
+
+def serve(stdin=None, stdout=None, unfenced: list[str] | None = None) -> None:
+    """Answer requests until stdin closes; ``unfenced`` lists the fences that could not be set."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    opened: tuple[str, object, ox.Store] | None = None  # (db path, generation, store)
+    opened: list = []
     for line in stdin:
         if not line.strip():
             continue
         try:
-            request = json.loads(line)
-            key = (request["db"], request.get("generation"))
-            if opened is None or opened[:2] != key:
-                opened = None  # drop the old view before opening the new one
-                opened = (key[0], key[1], ox.Store.read_only(key[0]))
-            reply = answer(opened[2], request)
+            reply = respond(json.loads(line), opened)
         except SyntaxError as err:
             reply = {"error": "syntax", "message": str(err)}
+        except MemoryError:
+            reply = {"error": MEMORY_FAILED, "message": "out of the capped memory"}
         except Exception as err:  # noqa: BLE001 - every failure goes back to the parent as a message
             reply = {"error": type(err).__name__, "message": str(err)[:500]}
+        if unfenced:
+            reply["unfenced"] = unfenced
         stdout.write(json.dumps(reply, ensure_ascii=False) + "\n")
         stdout.flush()
 
 
-if __name__ == "__main__":
+def main(argv: list[str]) -> None:
+    """Set the fences, then serve: the namespace first, as the parent-death signal must outlive it."""
+    unfenced = [reason for reason in (isolate_network(), cap_memory(memory_option(argv))) if reason]
     _die_with_parent()
-    serve()
+    serve(unfenced=unfenced)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import errno
 import logging
 import functools
 import os
 import re
 import threading
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -415,6 +417,16 @@ class Store(abc.ABC):
     def is_empty(self) -> bool:
         return not any(iri != META_GRAPH for iri in self.graph_iris())
 
+    def triple_counts(self) -> dict[str, int]:
+        """Triples per named graph, counted by reading every triple (so a damaged part shows)."""
+        return {str(g): sum(1 for _ in self.graph_triples(g)) for g in self.graph_iris()}
+
+    def pending_graphs(self) -> list[str]:
+        """Graphs an interrupted bulk load left half-written (the next writer drops them)."""
+        rows = self.rows("SELECT ?g WHERE { GRAPH ?m { ?s ?p ?g } }",
+                         {"m": META_GRAPH, "s": STORE_NODE, "p": PENDING}, union=False)
+        return [g for (g,) in rows]
+
     def __enter__(self) -> "Store":
         return self
 
@@ -450,11 +462,113 @@ def _result_from_ox(raw) -> Result:
     return res
 
 
+# ----------------------------------------------------------------- the embedded store's files
+
+_MANIFEST_NAME = re.compile(r"MANIFEST-\d+")
+RECOVERY = ("Nothing was changed. `metrokg doctor --store {path}` shows what is wrong (`--repair` rebuilds a missing "
+            "CURRENT file); else restore a backup made with `metrokg export --format nq` "
+            "(`metrokg restore FILE.nq --to NEW_DIR`) or rebuild into a new store (`metrokg build`, `metrokg ingest`).")
+
+
+def has_database(db: Path) -> bool:
+    """Whether an Oxigraph directory holds anything (an absent or empty folder is no store yet)."""
+    try:
+        return db.is_dir() and any(db.iterdir())
+    except OSError:
+        return True  # unreadable: let the open report it, never treat it as empty
+
+
+def file_problems(db: Path) -> list[str]:
+    """What is visibly wrong with an Oxigraph (RocksDB) directory, from the file system alone:
+    the CURRENT pointer, the MANIFEST it names, empty table files. Cheap (no file is opened
+    but CURRENT); RocksDB checks the rest, such as the sizes of the tables the MANIFEST lists,
+    when the store is opened read-only."""
+    problems: list[str] = []
+    try:
+        name = (db / "CURRENT").read_bytes().decode("ascii").strip()
+    except FileNotFoundError:
+        problems.append("its CURRENT file (which names the database's MANIFEST) is missing")
+        name = None
+    except (OSError, UnicodeDecodeError) as err:
+        problems.append(f"its CURRENT file cannot be read ({err})")
+        name = None
+    if name is not None:
+        manifest = db / name
+        if not _MANIFEST_NAME.fullmatch(name):
+            problems.append("its CURRENT file does not name a MANIFEST file")
+        elif not manifest.is_file():
+            problems.append(f"{name}, which CURRENT names, is missing")
+        elif file_size(manifest) == 0:
+            problems.append(f"{name} is empty")
+    empty = sorted(t.name for t in db.glob("*.sst") if file_size(t) == 0)
+    if empty:
+        problems.append(f"table file(s) {', '.join(empty[:5])} are empty")
+    return problems
+
+
+def file_size(path: Path) -> int | None:
+    """A file's size, None when a writer's compaction removed it meanwhile."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def _reason(err: BaseException) -> str:
+    """An error's text without the trailing full stop RocksDB puts there (the templates add theirs)."""
+    return " ".join(str(err).split()).rstrip(". ") or type(err).__name__
+
+
+def storage_error(path: Path | str, err: BaseException) -> MetrokgError | None:
+    """The coded error for what Oxigraph or the file system raised on a store, or None when it
+    is not a storage failure: a full disk, damaged files, other I/O errors."""
+    text = _reason(err)
+    if getattr(err, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text:
+        return MetrokgError("E382", path=path, reason=text)
+    if isinstance(err, RuntimeError) and text.startswith("Corruption"):
+        return MetrokgError("E381", path=path, reason=text, recovery=RECOVERY.format(path=path))
+    if isinstance(err, OSError):
+        return MetrokgError("E383", path=path, reason=text)
+    return None
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """The store's database opened read-only, after the cheap file checks: writes nothing at
+    all (works on read-only media), and a damaged store gives E381 with the way to recover.
+    A failure is tried once more: a writer in another process may have just replaced the
+    MANIFEST or compacted tables between our reads."""
+    try:
+        return _open_read_only(path)
+    except MetrokgError:
+        time.sleep(0.05)
+    return _open_read_only(path)
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    db = path / "oxigraph"
+    problems = file_problems(db)
+    if problems:
+        raise MetrokgError("E381", path=path, reason="; ".join(problems), recovery=RECOVERY.format(path=path))
+    try:
+        return ox.Store.read_only(str(db))
+    except (OSError, RuntimeError) as err:
+        if isinstance(err, (FileNotFoundError, RuntimeError)):  # a file the MANIFEST names, or its contents
+            raise MetrokgError("E381", path=path, reason=_reason(err), recovery=RECOVERY.format(path=path)) from None
+        raise storage_error(path, err) from None
+
+
+def check_database(path: Path) -> None:
+    """E381 (or E383) unless the store's database opens read-only; nothing is written."""
+    open_read_only(path)  # the handle is released as soon as it is dropped
+
+
 class EmbeddedStore(Store):
     """Oxigraph (RocksDB) in a directory; the default backend.
 
-    One process may write at a time. Readers in another process fall back to a
-    read-only view (taken as a snapshot when opened).
+    One process may write at a time. Readers open a read-only view (a snapshot taken when
+    opened) that writes nothing, so a reader never creates, changes or "repairs" a store;
+    a writer first checks an existing store the same way, so a damaged one is refused
+    instead of being replaced by an empty database.
     """
 
     def __init__(self, path: str | Path, read_only: bool = False, create: bool = True):
@@ -462,36 +576,49 @@ class EmbeddedStore(Store):
         self.spec = str(self.path)
         self.index_dir = self.path / "index"
         self.read_only = read_only
+        self._lock = threading.RLock()
+        self._db = None
         db = self.path / "oxigraph"
         if self.path.exists() and not self.path.is_dir():
             raise MetrokgError("E011", path=self.path, reason="it is a file, not a directory")
-        if not db.exists() and not create:
-            raise MetrokgError("E011", path=self.path, reason="no store there yet; run `metrokg build` first")
-        self._lock = threading.RLock()
+        exists = has_database(db)
+        if not exists and (read_only or not create):
+            raise MetrokgError("E380", path=self.path)
+        if read_only:
+            self._db = open_read_only(self.path)
+            return
+        if exists:
+            check_database(self.path)  # refuse a damaged store before RocksDB "recovers" it
         try:
-            if read_only:
-                if not db.exists():
-                    db.mkdir(parents=True)
-                    ox.Store(str(db)).flush()
-                self._db = ox.Store.read_only(str(db))
-            else:
-                db.mkdir(parents=True, exist_ok=True)
-                self._db = ox.Store(str(db))
-        except OSError as err:
+            db.mkdir(parents=True, exist_ok=True)
+            self._db = ox.Store(str(db))
+        except (OSError, RuntimeError) as err:
             if "lock" in str(err).lower():
                 raise MetrokgError("E012", path=self.path) from None
-            raise MetrokgError("E011", path=self.path, reason=str(err)) from None
-        if not read_only:
-            left = self._drop_pending()
-            if left:
-                log.warning("metrokg: removed %d graph(s) an interrupted bulk load had left half-written: %s",
-                            len(left), ", ".join(left))
+            raise storage_error(self.path, err) or MetrokgError("E011", path=self.path, reason=str(err)) from None
+        left = self._drop_pending()
+        if left:
+            log.warning("metrokg: removed %d graph(s) an interrupted bulk load had left half-written: %s",
+                        len(left), ", ".join(left))
+
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """Hold the store's lock around Oxigraph calls and turn storage failures (full disk,
+        damaged files) into coded errors. Only wraps the calls, never a caller's code."""
+        with self._lock:
+            try:
+                yield
+            except (OSError, RuntimeError) as err:
+                coded = storage_error(self.path, err)
+                if coded is None:
+                    raise
+                raise coded from None
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
               union: bool = True) -> Result:
         sparql = bind_values(sparql, bindings)
         try:
-            with self._lock:
+            with self._guarded():
                 raw = self._db.query(sparql, use_default_graph_as_union=union)
                 return _result_from_ox(raw)
         except SyntaxError as err:
@@ -501,7 +628,7 @@ class EmbeddedStore(Store):
              union: bool = True) -> list[tuple]:
         sparql = bind_values(sparql, bindings)
         try:
-            with self._lock:
+            with self._guarded():
                 raw = self._db.query(sparql, use_default_graph_as_union=union)
                 if not isinstance(raw, ox.QuerySolutions):
                     raise MetrokgError("E370", reason="only a SELECT query has rows")
@@ -513,9 +640,9 @@ class EmbeddedStore(Store):
                        remove: Iterable[URIRef] = ()) -> None:
         if self.read_only:
             raise MetrokgError("E012", path=self.path)
-        with self._lock:
-            graphs = {g: list(ts) for g, ts in graphs.items()}  # a failing iterator writes nothing
-            remove = [g for g in remove if g not in graphs]
+        graphs = {g: list(ts) for g, ts in graphs.items()}  # a failing iterator writes nothing
+        remove = [g for g in remove if g not in graphs]
+        with self._guarded():
             gen = self.generation() + 1
             present = {g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)}
             if graphs and not remove and not any(str(g) in present for g in graphs):
@@ -548,25 +675,28 @@ class EmbeddedStore(Store):
         graphs = list(graphs)
         if self.read_only:
             raise MetrokgError("E012", path=self.path)
-        with self._lock:
-            present = {g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)}
+        with self._lock:  # held while the caller writes; only the Oxigraph calls are guarded
+            present = {str(g) for g in self.graph_iris()}
             if any(str(g) in present for g in graphs):
                 raise ValueError("bulk_writer only adds graphs the store does not hold")
             m, pending = nt(META_GRAPH), nt(PENDING)
             if graphs:
                 marks = " ".join(f"{nt(STORE_NODE)} {pending} {nt(g)} ." for g in graphs)
-                self._db.update(f"INSERT DATA {{ GRAPH {m} {{ {marks} }} }}")
-                self._db.flush()
+                with self._guarded():
+                    self._db.update(f"INSERT DATA {{ GRAPH {m} {{ {marks} }} }}")
+                    self._db.flush()
             written: list[URIRef] = []
             term = _OxTerms()
 
             def write(graph: URIRef, triples: Iterable[Triple] | bytes) -> None:
                 if graph not in graphs:
                     raise ValueError(f"{graph} was not announced to bulk_writer")
-                if isinstance(triples, bytes):  # N-Triples: parsed by Oxigraph, no Python terms at all
-                    self._db.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
-                else:
-                    self._db.bulk_extend(term.quads({graph: triples}))
+                quads = None if isinstance(triples, bytes) else term.quads({graph: triples})
+                with self._guarded():
+                    if quads is None:  # N-Triples: parsed by Oxigraph, no Python terms at all
+                        self._db.bulk_load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
+                    else:
+                        self._db.bulk_extend(quads)
                 written.append(graph)
 
             try:
@@ -578,15 +708,14 @@ class EmbeddedStore(Store):
                 done = " ".join(nt(g) for g in graphs)
                 ops = [f"DELETE {{ GRAPH {m} {{ ?s {pending} ?g }} }} WHERE {{ GRAPH {m} {{ ?s {pending} ?g }} "
                        f"VALUES ?g {{ {done} }} }}"]
-                self._db.update(" ;\n".join(ops + generation_operations(self.generation() + 1, written)))
-                self._db.flush()
+                with self._guarded():
+                    self._db.update(" ;\n".join(ops + generation_operations(self.generation() + 1, written)))
+                    self._db.flush()
 
     def _drop_pending(self) -> list[str]:
         """Drop the graphs an interrupted bulk load left pending (and their marks); returns them."""
-        with self._lock:
-            rows = self.rows("SELECT ?g WHERE { GRAPH ?m { ?s ?p ?g } }",
-                             {"m": META_GRAPH, "s": STORE_NODE, "p": PENDING}, union=False)
-            left = [g for (g,) in rows]
+        with self._guarded():
+            left = self.pending_graphs()
             if left:
                 m, pending = nt(META_GRAPH), nt(PENDING)
                 ops = [f"DROP SILENT GRAPH {nt(URIRef(g))}" for g in left]
@@ -597,38 +726,64 @@ class EmbeddedStore(Store):
             return left
 
     def graph_iris(self) -> list[URIRef]:
-        with self._lock:
+        with self._guarded():
             return sorted(URIRef(g.value) for g in self._db.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
-        with self._lock:
+        with self._guarded():
             quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
         for q in quads:
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
     def plain_triples(self, graph: URIRef) -> list[tuple]:
-        with self._lock:
+        with self._guarded():
             quads = list(self._db.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
         return _plain_rows((q.subject, q.predicate, q.object) for q in quads)
 
+    def triple_counts(self) -> dict[str, int]:
+        """One pass over every stored quad: RocksDB checks each block it reads."""
+        counts: dict[str, int] = {}
+        with self._guarded():
+            for q in self._db.quads_for_pattern(None, None, None, None):
+                if isinstance(q.graph_name, ox.NamedNode):
+                    counts[q.graph_name.value] = counts.get(q.graph_name.value, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def read_all_indexes(self) -> int:
+        """Read every quad through each of Oxigraph's other five quad indexes too (SPOG, POSG,
+        OSPG, GPOS, GOSP), one lookup per distinct term, so a damaged block in any of them
+        raises E381 (a full scan only reads GSPO). Through the quad API, never SPARQL: an
+        aggregate over a damaged block makes pyoxigraph 0.5 allocate without end. Minutes on
+        millions of triples. Returns the number of lookups."""
+        patterns: set[tuple] = set()
+        with self._guarded():
+            for q in self._db.quads_for_pattern(None, None, None, None):
+                g, s, p, o = q.graph_name, q.subject, q.predicate, q.object
+                patterns.update(((s, None, None, None), (None, p, None, None), (None, None, o, None),
+                                 (None, p, None, g), (None, None, o, g)))
+            for pattern in patterns:
+                for _ in self._db.quads_for_pattern(*pattern):
+                    pass
+        return len(patterns)
+
     def dump(self, fmt: str) -> bytes:
         formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
-        with self._lock:
+        with self._guarded():
             return self._db.dump(format=formats[fmt])
 
     def close(self) -> None:
-        with self._lock:
-            if getattr(self, "_db", None) is not None:
-                if not self.read_only:
-                    self._db.flush()
-                self._db = None
+        with self._guarded():
+            db, self._db = getattr(self, "_db", None), None
+            if db is not None and not self.read_only:
+                db.flush()
 
 
 def open_store(spec: str | None = None, write: bool = False) -> Store:
     """Open the store named by ``spec`` (a directory or a ``sparql+http(s)://`` URL).
 
-    ``None`` means ``$METROKG_STORE`` or the per-user default. A reader whose store is
-    locked by a writing process gets a read-only snapshot; a writer gets error E012.
+    ``None`` means ``$METROKG_STORE`` or the per-user default. A reader gets a read-only
+    snapshot of an embedded store (E380 when there is none: reading never creates one); a
+    writer creates the store if needed, and gets E012 while another process writes.
     """
     spec = spec or default_store()
     if spec.startswith(("sparql+http://", "sparql+https://")):
@@ -637,10 +792,4 @@ def open_store(spec: str | None = None, write: bool = False) -> Store:
         return RemoteStore(spec)
     if "://" in spec:
         raise MetrokgError("E013", spec=spec)
-    path = Path(os.path.expanduser(spec))
-    try:
-        return EmbeddedStore(path)
-    except MetrokgError as err:
-        if err.code == "E012" and not write:
-            return EmbeddedStore(path, read_only=True)
-        raise
+    return EmbeddedStore(Path(os.path.expanduser(spec)), read_only=not write)

@@ -60,19 +60,27 @@ PERCENT_UNITS = {"%", "％", "百分点", "个百分点"}
 COLUMNS = ["id", "document", "number", "indicator", "scope", "comparator", "value", "unit", "deadline",
            "latest_value", "as_of", "share", "status", "text"]
 
-OBSERVATIONS_QUERY = """
+# Each observation is read inside its own graph: the agent's label is written into every
+# observation graph, so over the union default graph one observation would meet the label
+# once per graph naming the agent (300 observations -> 90,000 rows), and an agent whose name
+# was written two ways (``Tester``/``tester`` share an IRI) would cross with every spelling.
+# Observations written by any earlier version are read the same way, no migration needed.
+OBSERVATIONS_QUERY = f"""
 PREFIX sosa: <http://www.w3.org/ns/sosa/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX mkg: <https://w3id.org/metrokg/ontology#>
-SELECT ?obs ?target ?value ?asOf ?recorded ?agentName ?source ?unit WHERE {
-  ?obs a sosa:Observation ; sosa:hasFeatureOfInterest ?target ; sosa:hasSimpleResult ?value ;
-       sosa:phenomenonTime ?asOf ; prov:generatedAtTime ?recorded .
-  OPTIONAL { ?obs prov:wasAttributedTo ?agent . OPTIONAL { ?agent rdfs:label ?agentName } }
-  OPTIONAL { ?obs dcterms:source ?source }
-  OPTIONAL { ?obs mkg:unitText ?unit }
-}
+SELECT ?obs ?target ?value ?asOf ?recorded ?agentName ?source ?unit WHERE {{
+  GRAPH ?g {{
+    ?obs a sosa:Observation ; sosa:hasFeatureOfInterest ?target ; sosa:hasSimpleResult ?value ;
+         sosa:phenomenonTime ?asOf ; prov:generatedAtTime ?recorded .
+    OPTIONAL {{ ?obs prov:wasAttributedTo ?agent . OPTIONAL {{ ?agent rdfs:label ?agentName }} }}
+    OPTIONAL {{ ?obs dcterms:source ?source }}
+    OPTIONAL {{ ?obs mkg:unitText ?unit }}
+  }}
+  FILTER(STRSTARTS(STR(?g), "{PROGRESS_GRAPH_PREFIX}"))
+}}
 """
 
 
@@ -132,22 +140,18 @@ def find_target(store: Store, ref: str) -> dict:
 # ----------------------------------------------------------------- progress values
 
 def parse_progress_value(raw: str, target: dict) -> Decimal:
-    """A progress value as the user wrote it (``12``, ``12家``, ``92%``, ``十二项``, ``1.2万``),
-    checked against the target's unit: refused when not a number or in another unit."""
-    from metrokg.nlp.numbers import parse_number
+    """A progress value as the user wrote it (``12``, ``12家``, ``92%``, ``十二项``, ``1.2万``, ``三点五``,
+    ``百分之九十九点九``, ``九成``, full-width ``１２％`` too), checked against the target's unit:
+    refused when not a number or in another unit."""
+    from metrokg.nlp.normalize import normalize
+    from metrokg.nlp.numbers import parse_quantity
 
-    text = str(raw).strip().replace(",", "").replace("，", "")
-    m = re.fullmatch(r"([-+]?[0-9.]+(?:[万亿])?|[-+]?[零〇○一二两三四五六七八九十百千万亿点]+|百分之[0-9零〇一二两三四五六七八九十百千点.]+)"
-                     r"\s*(.*)", text)
-    if not m or not m.group(1):
+    text = normalize(str(raw)).replace(",", "").replace("，", "")
+    negative = text[:1] == "-"
+    parsed = parse_quantity(text[1:] if text[:1] in "+-" else text)
+    if parsed is None:
         raise MetrokgError("E322", value=raw)
-    number, unit = m.group(1), m.group(2).strip()
-    if number.startswith("百分之"):
-        unit = unit or "%"
-    negative = number.startswith("-")
-    value = parse_number(number.lstrip("+-"))
-    if value is None:
-        raise MetrokgError("E322", value=raw)
+    value, unit = parsed
     if negative:
         value = -value
     expected = (target.get("unit") or "").strip()
@@ -213,14 +217,14 @@ def default_agent() -> str:
         return "unknown"
 
 
-def record_progress(store: Store, target_ref: str, value: str, as_of: str, source: str | None = None,
-                    agent: str | None = None, now: datetime | None = None) -> dict:
-    """Check and append one progress observation; returns it as :func:`progress_history` shows it.
+def observation_graph(target: dict, value: str, as_of: str, source: str | None = None,
+                      agent: str | None = None, now: datetime | None = None) -> tuple[URIRef, list, dict]:
+    """Check one progress value for ``target`` and build its observation graph, writing nothing.
 
-    Everything is checked before anything is written, and the observation goes in with one
-    atomic ``replace_graphs`` call into a graph of its own: a refused value changes nothing.
+    Returns the graph IRI, its triples and the observation as :func:`progress_history` shows
+    it. :func:`record_progress` writes one; a batch of figures can go in as several such
+    graphs in one ``replace_graphs`` call.
     """
-    target = find_target(store, target_ref)
     amount = parse_progress_value(value, target)
     day = parse_as_of(as_of)
     if source is not None and len(source) > SOURCE_LIMIT:
@@ -231,6 +235,8 @@ def record_progress(store: Store, target_ref: str, value: str, as_of: str, sourc
     obs = URIRef(OBSERVATION_PREFIX + key)
     who = agent_iri(agent)
     stamp = Literal(now.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    # the agent's label goes into every observation graph, so each graph is self-contained
+    # (exported, removed or restored alone); observations() reads it graph by graph
     triples = [
         (obs, RDF.type, SOSA.Observation), (obs, RDF.type, PROV.Entity),
         (obs, SOSA.hasFeatureOfInterest, URIRef(target["iri"])),
@@ -245,21 +251,40 @@ def record_progress(store: Store, target_ref: str, value: str, as_of: str, sourc
         triples.append((obs, MKG.unitText, Literal(target["unit"])))
     if source:
         triples.append((obs, DCTERMS.source, Literal(source)))
-    store.replace_graphs({URIRef(PROGRESS_GRAPH_PREFIX + key): triples})
-    return {"observation": str(obs), "target": target["iri"], "id": target["id"], "value": as_number(amount),
-            "unit": target.get("unit"), "as_of": day.isoformat(), "source": source, "agent": agent,
-            "recorded_at": now.isoformat(timespec="seconds")}
+    record = {"observation": str(obs), "target": target["iri"], "id": target["id"], "value": as_number(amount),
+              "unit": target.get("unit"), "as_of": day.isoformat(), "source": source, "agent": agent,
+              "recorded_at": now.isoformat(timespec="seconds")}
+    return URIRef(PROGRESS_GRAPH_PREFIX + key), triples, record
+
+
+def record_progress(store: Store, target_ref: str, value: str, as_of: str, source: str | None = None,
+                    agent: str | None = None, now: datetime | None = None) -> dict:
+    """Check and append one progress observation; returns it as :func:`progress_history` shows it.
+
+    Everything is checked before anything is written, and the observation goes in with one
+    atomic ``replace_graphs`` call into a graph of its own: a refused value changes nothing.
+    """
+    graph, triples, record = observation_graph(find_target(store, target_ref), value, as_of, source, agent, now)
+    store.replace_graphs({graph: triples})
+    return record
+
+
+def _text(value) -> str | None:
+    return str(value) if value is not None else None
 
 
 def observations(store: Store) -> dict[str, list[dict]]:
     """Every progress observation, grouped by target IRI, oldest first (as of, then recorded)."""
     out: dict[str, list[dict]] = {}
-    for r in store.query(OBSERVATIONS_QUERY):
-        out.setdefault(str(r.target), []).append({
-            "observation": str(r.obs), "target": str(r.target), "value": as_number(r.value.toPython()),
-            "unit": str(r.unit) if r.unit is not None else None, "as_of": str(r.asOf),
-            "recorded_at": str(r.recorded), "agent": str(r.agentName) if r.agentName is not None else None,
-            "source": str(r.source) if r.source is not None else None})
+    seen: set[str] = set()
+    for obs, target, value, as_of, recorded, agent, source, unit in store.rows(OBSERVATIONS_QUERY, union=False):
+        if obs in seen:
+            continue  # an observation graph edited by hand to hold two labels or sources: the first
+        seen.add(obs)
+        out.setdefault(target, []).append({
+            "observation": obs, "target": target, "value": as_number(value.toPython()),
+            "unit": _text(unit), "as_of": str(as_of), "recorded_at": str(recorded), "agent": _text(agent),
+            "source": _text(source)})
     for obs in out.values():
         obs.sort(key=lambda o: (o["as_of"], o["recorded_at"]))
     return out

@@ -3,16 +3,24 @@
 A web upload is untrusted: its name never becomes a path (files are stored as
 ``<token>.bin`` with a random hex token, and tokens are checked before use), its type is
 decided on content and its size is limited by :func:`metrokg.nlp.readers.read_bytes`.
+A file the web server received is read only when it lies in the folder the server's own
+upload route writes to (:func:`read_received`): a path a client names is never trusted, or
+``/ingest`` would read any file on the server. A document replaces another only when the
+caller asks to (:func:`write_upload`).
 The preview runs the same reading, parsing and extraction as ``metrokg ingest``; adding
 it to the graph goes through :func:`metrokg.kg.ingest.write_documents`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,9 +31,11 @@ from rdflib import RDF, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.ingest import IngestResult, extract_facts, parse_raw, write_documents
+from metrokg.kg.listing import list_documents
 from metrokg.kg.store import Store
 from metrokg.nlp.document import ParsedDocument
-from metrokg.nlp.readers import max_upload_bytes, read_bytes, safe_name
+from metrokg.nlp.readers import UPLOAD_LIMIT_ENV, max_upload_bytes, read_bytes, safe_name
+from metrokg.nlp.readers import _check_size as check_size
 from metrokg.ontology.namespace import MKG, graph_iri
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -56,9 +66,7 @@ class UploadArea:
 
     def put(self, data: bytes, name: str) -> str:
         """Store an upload (size checked first); returns its token."""
-        limit = max_upload_bytes()
-        if len(data) > limit:
-            read_bytes(data, name, max_bytes=limit)  # raises the readers' size error (E170)
+        check_size(len(data), max_upload_bytes(), safe_name(name), UPLOAD_LIMIT_ENV)
         token = secrets.token_hex(16)
         (self.root / f"{token}.bin").write_bytes(data)
         (self.root / f"{token}.json").write_text(json.dumps({"name": safe_name(name)}), encoding="utf-8")
@@ -90,15 +98,62 @@ class UploadArea:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def read_upload(path: str | Path) -> bytes:
-    """The bytes of a file the web server received, refused (E170) when over the upload limit."""
+def received_file(path: object, root: str | Path) -> Path:
+    """``path`` as a file inside ``root`` (the upload folder), else E257; a symbolic link is E258.
+
+    Symbolic links are resolved before the containment check, so neither ``..`` nor a link
+    leads out of the folder; the folder's own upload route never writes links.
+    """
+    shown = str(path)[:200]
+    if not isinstance(path, str) or not path or "\0" in path:
+        raise MetrokgError("E257", path=shown)
     p = Path(path)
+    if not p.is_absolute() or ".." in p.parts:
+        raise MetrokgError("E257", path=shown)
+    try:
+        inside = Path(root).resolve() in p.resolve().parents
+    except (OSError, RuntimeError):  # a link loop, a name too long
+        inside = False
+    if not inside:  # checked before existence: no answer tells whether a file outside exists
+        raise MetrokgError("E257", path=shown)
+    if p.is_symlink():
+        raise MetrokgError("E258", path=safe_name(p.name))
+    if not p.exists():
+        raise MetrokgError("E250")
+    return p
+
+
+def read_received(path: object, root: str | Path) -> bytes:
+    """The bytes of an upload the server received under ``root``; never more than the upload limit.
+
+    The file is opened without following a link and its size is checked on the open file, so
+    what is read is what was checked (E257, E258; E170 when over ``METROKG_MAX_UPLOAD_MB``).
+    """
+    p = received_file(path, root)
     limit = max_upload_bytes()
-    size = p.stat().st_size
-    if size > limit:
-        raise MetrokgError("E170", path=safe_name(p.name), size_mb=size / 1048576, limit_mb=limit / 1048576,
-                           setting="METROKG_MAX_UPLOAD_MB")
-    return p.read_bytes()
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as err:
+        if err.errno == errno.ENOENT:
+            raise MetrokgError("E250") from None
+        raise MetrokgError("E258", path=safe_name(p.name)) from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise MetrokgError("E258", path=safe_name(p.name))
+        check_size(info.st_size, limit, safe_name(p.name), UPLOAD_LIMIT_ENV)
+        data = f.read(limit + 1)  # a file that grew since is still cut at the limit
+    check_size(len(data), limit, safe_name(p.name), UPLOAD_LIMIT_ENV)
+    return data
+
+
+def forget_received(path: str, root: str | Path) -> None:
+    """Delete a received upload once it is in the graph (with the folder Gradio made for it)."""
+    p = received_file(path, root)
+    p.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty: another upload with the same content
+        if p.parent.resolve() != Path(root).resolve():
+            p.parent.rmdir()
 
 
 def parse_upload(data: bytes, name: str) -> ParsedDocument:
@@ -138,13 +193,24 @@ def preview_upload(store: Store, area: UploadArea, token: str, step: Step | None
                          warnings=list(doc.warnings))
 
 
-def add_upload(store: Store, area: UploadArea, token: str, step: Step | None = None) -> IngestResult:
+def write_upload(store: Store, doc: ParsedDocument, replace: bool = False) -> IngestResult:
+    """Write one parsed upload; a document already in the graph is replaced only with ``replace``
+    (else E260 names it and nothing is written)."""
+    if not replace and graph_iri(doc.doc_id) in set(store.graph_iris()):
+        titles = {d["id"]: d["title"] for d in list_documents(store)}
+        raise MetrokgError("E260", doc_id=doc.doc_id, title=titles.get(doc.doc_id, doc.doc_id))
+    (result,) = write_documents(store, [doc])
+    return result
+
+
+def add_upload(store: Store, area: UploadArea, token: str, step: Step | None = None,
+               replace: bool = False) -> IngestResult:
     """Write a stored upload into the graph (one transaction) and discard the stored copy."""
     step = step or (lambda _name, _frac: None)
     data, name = area.get(token)
     step("parse", 0.2)
     doc = parse_upload(data, name)
     step("write", 0.5)
-    (result,) = write_documents(store, [doc])
+    result = write_upload(store, doc, replace)
     area.discard(token)
     return result

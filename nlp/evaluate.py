@@ -1,8 +1,10 @@
 """Precision, recall and F1 of the extraction pipeline against hand-made gold annotations.
 
-Gold files (``tests/data/gold/*.json``) anchor every item by a substring of the document's
-normalised text (``text``/``anchor``/``context``, with ``nth`` for repeated strings), so
-they survive changes in provision numbering. Matching, per type:
+Gold files anchor every item by a substring of the document's normalised text
+(``text``/``anchor``/``context``, with ``nth`` for repeated strings), so they survive changes
+in provision numbering; their ``source`` is the document, relative to the gold file. The
+development gold ships with the package (``metrokg/corpus/gold``, on the documents in
+``corpus/docs``), so ``metrokg eval`` runs from an installed wheel. Matching, per type:
 
 * **target** — the predicted span overlaps the gold span and value, unit, comparator and
   deadline are all equal (strict); indicator, scope, total and recurrence are reported as
@@ -15,7 +17,9 @@ they survive changes in provision numbering. Matching, per type:
 * **mention** — exact span and, where the gold gives one, same IRI. Mentions are only
   sampled, so precision counts predictions that overlap an annotated span.
 
-Run ``python -m metrokg.nlp.evaluate [GOLD.json ...]`` to print the table.
+Extraction runs strict: a rule that raises stops the evaluation with that error (a crash is
+never scored as facts not found). Run ``python -m metrokg.nlp.evaluate [GOLD.json|DIR ...]``
+to print the table.
 """
 
 from __future__ import annotations
@@ -27,11 +31,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from metrokg.corpus import corpus_dir
 from metrokg.errors import MetrokgError
 from metrokg.nlp.facts import Fact
 
-REPO = Path(__file__).resolve().parents[1]
-GOLD_DIR = REPO / "tests" / "data" / "gold"
+GOLD_DIR = corpus_dir() / "gold"
 TYPES = ("target", "responsibility", "deontic", "task", "mention")
 
 
@@ -203,20 +207,32 @@ def evaluate_file(path: str | Path, nlp=None) -> tuple[dict[str, Score], dict, l
     from metrokg.nlp.structure import parse_document
 
     gold = load_gold(path)
-    src = Path(gold["source"])
-    if not src.is_absolute():
-        src = REPO / src
-    if not src.exists():
+    if not isinstance(gold, dict) or not isinstance(gold.get("source"), str):
+        raise MetrokgError("E221", path=str(path), reason="it names no \"source\" document")
+    src = Path(path).parent / gold["source"]  # an absolute source stays as it is
+    if not src.is_file():
         raise MetrokgError("E221", path=str(src), reason="the gold's source document is missing")
     text = normalize(src.read_text(encoding="utf-8"))
     doc = parse_document(text, doc_id=gold.get("doc_id", src.stem))
-    facts = extract(doc, nlp)
+    facts = extract(doc, nlp, strict=True)
     return score_document(gold, text, facts), gold, facts, text
+
+
+def gold_files(paths: list[str | Path] | None = None) -> list[Path]:
+    """The gold files named, a folder standing for its ``*.json`` (default: the shipped gold);
+    E221 when there are none, rather than an empty table that would read as a perfect score."""
+    files: list[Path] = []
+    for p in map(Path, paths or [GOLD_DIR]):
+        found = sorted(p.glob("*.json")) if p.is_dir() else [p]
+        if not found:
+            raise MetrokgError("E221", path=str(p), reason="the folder holds no *.json gold files")
+        files += found
+    return files
 
 
 def evaluate(paths: list[str | Path] | None = None, nlp=None) -> dict[str, dict[str, Score]]:
     """Scores per document (key: doc id) plus ``"all"`` (micro-averaged)."""
-    paths = paths or sorted(GOLD_DIR.glob("*.json"))
+    paths = gold_files(paths)
     result: dict[str, dict[str, Score]] = {}
     total: dict[str, Score] = {}
     for p in paths:

@@ -9,8 +9,8 @@ so a term is found however jieba cut it. Document references are found by shape:
 
 Overlaps are resolved deterministically: longer match first, then earlier start, then
 scheme priority, then IRI. Actor types are widened leftwards over their level prefix
-(``各市、州、县`` + ``人民政府``). Every label is also added to jieba's dictionary so
-domain terms stay whole tokens.
+(``各市、州、县`` + ``人民政府``). In a pipeline, every label is also declared to the
+pipeline's own segmenter (:mod:`metrokg.nlp.segment`) so domain terms stay whole tokens.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 from metrokg.nlp.actors import FALLBACK_ACTOR_TYPES, ID_BASE, level_of, split_level
 from metrokg.nlp.facts import Mention
+from metrokg.nlp.segment import Segmenter, vocabulary_words
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,8 @@ class Linker:
     """Vocabulary and document-reference mentions in a text."""
 
     patterns: list[Pattern] = field(default_factory=list)
-    add_to_jieba: bool = True
+    #: the pipeline's segmenter, taught every label so a term is one token (None: teach nobody)
+    segmenter: Segmenter | None = None
 
     def __post_init__(self) -> None:
         self._build()
@@ -199,13 +201,8 @@ class Linker:
         self.trie = Trie()
         for i, p in enumerate(self.patterns):
             self.trie.add(p.label, i)
-        if self.add_to_jieba and self.patterns:
-            try:
-                from metrokg.nlp.tokens import add_terms
-
-                add_terms(p.label for p in self.patterns)
-            except Exception as exc:  # segmentation quality only, never fatal
-                log.warning("could not extend jieba's dictionary: %s", exc)
+        if self.segmenter is not None:
+            self.segmenter.add_words(vocabulary_words(p.label for p in self.patterns))
 
     def add_patterns(self, patterns: Iterable[Pattern]) -> None:
         """Add patterns (e.g. a test vocabulary) and rebuild the matcher."""
@@ -323,5 +320,5 @@ class Linker:
 
 @functools.lru_cache(maxsize=1)
 def shared_linker() -> Linker:
-    """A linker over the ontology's vocabulary, built once per process (jieba left alone)."""
-    return Linker(load_vocabulary_patterns(), add_to_jieba=False)
+    """A linker over the ontology's vocabulary, built once per process (it teaches no segmenter)."""
+    return Linker(load_vocabulary_patterns())

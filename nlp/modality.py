@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from metrokg.nlp.facts import Deontic
+from metrokg.nlp.segment import cue_words, pipeline_segmenter
 from metrokg.nlp.textspans import ITEM_MARKER, clauses, doc_text, token_offsets
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,6 @@ _SUBJECT_END = re.compile(r"(?:政府|局|厅|委|办|部门|单位|企业|机�
                           r"(?:要|应|将|也|还|积极|大力|继续)*$")
 
 
-def _teach_segmenter(words) -> None:
-    """Cues are matched on tokens: multi-character cues (先行先试, 不允许) must be one token."""
-    try:
-        from metrokg.nlp.tokens import add_terms
-
-        add_terms(w for w in words if len(w) >= 3)
-    except Exception as exc:  # segmentation quality only, never fatal
-        log.warning("could not extend jieba's dictionary with cue words: %s", exc)
-
-
 class ModalityTagger:
     """spaCy component: ``doc._.metrokg_deontics`` (list of :class:`Deontic`)."""
 
@@ -58,10 +49,16 @@ class ModalityTagger:
 
     def __init__(self, nlp: Language, name: str, cues: dict[str, list[str]] | None = None) -> None:
         self.name = name
-        self.cues = {k: list(v) for k, v in (cues or DEFAULT_CUES).items()}
+        self.segmenter = pipeline_segmenter(nlp)
+        self._set_cues({k: list(v) for k, v in (cues or DEFAULT_CUES).items()})
+
+    def _set_cues(self, cues: dict[str, list[str]]) -> None:
+        """Cues are matched on tokens: the pipeline's segmenter learns the long ones (先行先试)."""
+        self.cues = cues
         self._lookup = {w: m for m, words in self.cues.items() for w in words}
         self._first_chars = {w[0] for w in self._lookup}
-        _teach_segmenter(self._lookup)
+        if self.segmenter is not None:
+            self.segmenter.add_words(cue_words(self._lookup))
 
     def _is_cue(self, text: str, starts: list[int], ends: list[int], i: int) -> str | None:
         s, e = starts[i], ends[i]
@@ -93,11 +90,7 @@ class ModalityTagger:
         return modality
 
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            doc._.metrokg_deontics = self.extract(doc)
-        except Exception as exc:  # never crash on a sentence we cannot read
-            log.warning("modality: skipped a text (%s)", exc)
-            doc._.metrokg_deontics = []
+        doc._.metrokg_deontics = self.extract(doc)  # a failure is the pipeline's to report
         return doc
 
     def extract(self, doc: Doc) -> list[Deontic]:
@@ -159,10 +152,7 @@ class ModalityTagger:
         import json
         from pathlib import Path
 
-        self.cues = json.loads((Path(path) / "cues.json").read_text(encoding="utf-8"))
-        self._lookup = {w: m for m, words in self.cues.items() for w in words}
-        self._first_chars = {w[0] for w in self._lookup}
-        _teach_segmenter(self._lookup)
+        self._set_cues(json.loads((Path(path) / "cues.json").read_text(encoding="utf-8")))
         return self
 
 

@@ -18,13 +18,9 @@ from decimal import Decimal, InvalidOperation
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from metrokg.nlp.numerals import BIG_UNITS, DIGITS, chinese_to_int
+from metrokg.nlp.numerals import UNITS as SMALL_UNITS
 from metrokg.nlp.textspans import doc_text
-
-DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
-          "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8,
-          "捌": 8, "九": 9, "玖": 9}
-SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
 CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 _CN_NUM = f"[{CN_CHARS}]+"
@@ -39,10 +35,12 @@ COUNTERS: tuple[str, ...] = tuple(sorted({
     "平方米", "亩", "万吨", "%", "％", "‰",
 }, key=len, reverse=True))
 
-_PERCENT_RE = re.compile(rf"百分之({_CN_NUM}|{_AR_NUM})")
+# a Chinese decimal: 三点五, 九十九点九 (the digits after 点 are read one by one)
+_CN_DECIMAL = f"{_CN_NUM}(?:点[{''.join(DIGITS)}]+[{''.join(BIG_UNITS)}]?)?"
+_PERCENT_RE = re.compile(rf"百分之({_CN_DECIMAL}|{_AR_NUM})")
 _NUMBER_RE = re.compile(
     rf"(?P<ar>{_AR_NUM})(?P<arscale>[万亿](?!元))?"
-    rf"|(?P<cn>{_CN_NUM})"
+    rf"|(?P<cn>{_CN_DECIMAL})"
 )
 _COUNTER_RE = re.compile("|".join(re.escape(c) for c in COUNTERS))
 # Characters that, just before a Chinese numeral, make it part of a word or an ordinal.
@@ -64,44 +62,25 @@ class NumberMatch:
 
 
 def parse_chinese(s: str) -> Decimal | None:
-    """Value of a Chinese numeral (``三千一百``, ``两``, ``十``, ``一点五万``, ``二〇二五``)."""
+    """Value of a Chinese numeral (``三千一百``, ``两``, ``十``, ``一点五万``, ``三点五``, ``二〇二五``).
+
+    The whole part is read by :func:`metrokg.nlp.numerals.chinese_to_int` (strict: ``十十`` is
+    no number); a decimal part is written digit by digit after 点 and may carry a 万/亿 scale.
+    """
     if not s:
         return None
-    if "点" in s:
-        whole, _, frac = s.partition("点")
-        scale = Decimal(1)
-        while frac and frac[-1] in BIG_UNITS:
-            scale *= BIG_UNITS[frac[-1]]
-            frac = frac[:-1]
-        w = parse_chinese(whole) if whole else Decimal(0)
-        if w is None or not frac or any(c not in DIGITS for c in frac):
-            return None
-        digits = "".join(str(DIGITS[c]) for c in frac)
-        return (w + Decimal("0." + digits)) * scale
-    if all(c in DIGITS for c in s) and len(s) > 1:
-        return Decimal("".join(str(DIGITS[c]) for c in s))  # digit-by-digit: 二〇二五
-    total = Decimal(0)
-    section = Decimal(0)
-    number = Decimal(0)
-    seen = False
-    for c in s:
-        if c in DIGITS:
-            number = Decimal(DIGITS[c])
-            seen = True
-        elif c in SMALL_UNITS:
-            unit = SMALL_UNITS[c]
-            section += (number if seen else Decimal(1)) * unit
-            number = Decimal(0)
-            seen = False
-        elif c in BIG_UNITS:
-            section += number
-            total += (section if section else Decimal(1)) * BIG_UNITS[c]
-            section = Decimal(0)
-            number = Decimal(0)
-            seen = False
-        else:
-            return None
-    return total + section + number
+    if "点" not in s:
+        whole = chinese_to_int(s)
+        return Decimal(whole) if whole is not None else None
+    head, _, frac = s.partition("点")
+    scale = Decimal(1)
+    while frac and frac[-1] in BIG_UNITS:
+        scale *= BIG_UNITS[frac[-1]]
+        frac = frac[:-1]
+    whole = chinese_to_int(head) if head else 0
+    if whole is None or not frac or any(c not in DIGITS for c in frac):
+        return None
+    return (Decimal(whole) + Decimal("0." + "".join(str(DIGITS[c]) for c in frac))) * scale
 
 
 def parse_number(s: str) -> Decimal | None:
@@ -129,6 +108,52 @@ def parse_number(s: str) -> Decimal | None:
     if all(c in CN_CHARS or c == "点" for c in s):
         return parse_chinese(s)
     return None
+
+
+_ZERO_TO_NINE = "".join(DIGITS) + "0123456789"
+_TENTHS_RE = re.compile(rf"(?P<n>[0-9.]+|[{CN_CHARS}点]+)成(?P<d>[{_ZERO_TO_NINE}]|半)?")
+# a quantity at the start of what someone typed: 百分之…, …成…, then plain numerals
+_LEADING_RE = re.compile(
+    rf"(?P<pct>百分之(?:{_CN_DECIMAL}|[0-9.]+))"
+    rf"|(?P<tenths>{_TENTHS_RE.pattern})"
+    rf"|(?P<num>[0-9.]+[万亿]*|[{CN_CHARS}点]+)"
+)
+
+
+def parse_tenths(s: str) -> Decimal | None:
+    """A share written in tenths, as a percentage: ``九成`` 90, ``八成五`` 85, ``九成半`` 95, ``9.5成`` 95.
+
+    成 is one tenth and a digit after it one hundredth, so ten tenths (``十成``) is the most.
+    """
+    m = _TENTHS_RE.fullmatch(s.strip())
+    if not m:
+        return None
+    tenths = parse_number(m.group("n"))
+    extra = m.group("d")
+    if tenths is None or tenths > 10 or (extra and (tenths != tenths.to_integral_value() or tenths == 10)):
+        return None
+    if not extra:
+        return tenths * 10
+    return tenths * 10 + (Decimal(5) if extra == "半" else Decimal(DIGITS.get(extra, extra)))
+
+
+def parse_quantity(s: str) -> tuple[Decimal, str] | None:
+    """A quantity as a person types it, split into its value and the unit written after it.
+
+    ``12家`` → (12, "家"), ``1.2万台`` → (12000, "台"), ``三点五`` → (3.5, ""), ``92%`` → (92, "%");
+    ``百分之九十九点九`` → (99.9, "%") and ``九成`` → (90, "%"): these say the unit themselves, so
+    nothing may follow them. None when ``s`` does not open with a well-formed number.
+    """
+    s = s.strip()
+    m = _LEADING_RE.match(s)
+    if not m or (s.startswith("百分之") and not m.group("pct")):
+        return None
+    rest = s[m.end():].strip()
+    if m.group("num"):
+        value = parse_number(m.group("num"))
+        return None if value is None else (value, rest)
+    value = parse_number(m.group("pct")) if m.group("pct") else parse_tenths(m.group("tenths"))
+    return None if value is None or rest else (value, "%")
 
 
 # a counter followed by these is part of another word: 10的负18次方 is a power, not a count

@@ -16,12 +16,15 @@ from dataclasses import replace
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import spacy
+from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
+from spacy.vocab import Vocab
 
 # importing the modules registers their factories
-from metrokg.errors import Errors
+from metrokg.errors import warning_text
 from metrokg.nlp import deadlines as _deadlines  # noqa: F401
 from metrokg.nlp import entity_linker as _entity_linker  # noqa: F401
 from metrokg.nlp import modality as _modality  # noqa: F401
@@ -33,6 +36,7 @@ from metrokg.nlp.deadlines import open_deadline
 from metrokg.nlp.normalize import to_simplified
 from metrokg.nlp.document import ParsedDocument, Provision
 from metrokg.nlp.facts import Fact
+from metrokg.nlp.segment import Segmenter, pipeline_segmenter
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +51,36 @@ COMPONENTS: tuple[str, ...] = (
 )
 FACT_ATTRS = ("metrokg_mentions", "metrokg_targets", "metrokg_deontics", "metrokg_tasks",
               "metrokg_responsibilities")
+TOKENIZER = "metrokg_zh_tokenizer_v1"
+
+
+class SegmentedChineseTokenizer(ChineseTokenizer):
+    """spaCy's Chinese tokenizer in jieba mode, cutting with the pipeline's own :class:`Segmenter`
+    instead of the ``jieba`` module (whose process-wide dictionary anybody may change)."""
+
+    def __init__(self, vocab: Vocab, segmenter: Segmenter) -> None:
+        super().__init__(vocab, segmenter="char")  # "jieba" would initialise jieba's global dictionary
+        self.segmenter = "jieba"  # the mode: __call__ and the saved config take the jieba path
+        self.jieba_seg = segmenter
+
+
+@spacy.registry.tokenizers(TOKENIZER)
+def make_tokenizer() -> Callable[[Language], SegmentedChineseTokenizer]:
+    """Factory: a tokenizer with a fresh segmenter that the pipeline's components teach their words."""
+    def create(nlp: Language) -> SegmentedChineseTokenizer:
+        return SegmentedChineseTokenizer(nlp.vocab, Segmenter())
+
+    return create
 
 
 def build_pipeline(load_vocabulary: bool = True) -> Language:
     """A fresh pipeline; ``load_vocabulary=False`` leaves the entity linker without patterns
     (tests add their own with ``nlp.get_pipe("metrokg_entity_linker_v1").add_patterns``)."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     for name in COMPONENTS:
         config = {"load_vocabulary": load_vocabulary} if name.startswith("metrokg_entity_linker") else {}
         nlp.add_pipe(name, config=config)
+    pipeline_segmenter(nlp).load()  # built here, so forked ingest workers share it
     return nlp
 
 
@@ -70,16 +95,41 @@ def load_from_disk(path: str | Path) -> Language:
     return spacy.load(path)
 
 
-def run_text(nlp: Language, text: str, context_deadline: int | None = None) -> list[Fact]:
-    """Facts in one piece of text (offsets into ``text``)."""
-    doc = nlp.make_doc(text)
+OnError = Callable[[str, Exception], None]
+
+
+def _handled(step: str, exc: Exception, on_error: OnError | None) -> bool:
+    """Lenient (``on_error`` given): hand it the failure and go on. Strict: note which step
+    raised, so a bug in a rule is reported where it happened; False tells the caller to re-raise."""
+    if on_error is None:
+        exc.add_note(f"raised by the extraction step {step}")
+        return False
+    on_error(step, exc)
+    return True
+
+
+def run_text(nlp: Language, text: str, context_deadline: int | None = None,
+             on_error: OnError | None = None) -> list[Fact]:
+    """Facts in one piece of text (offsets into ``text``).
+
+    An exception in the tokenizer or a component goes on to the caller, noted with the step's
+    name, unless ``on_error`` is given: then ``on_error(name, exc)`` is called and the other
+    components still run, without the failed one's facts (without any, if the tokenizer failed).
+    """
+    try:
+        doc = nlp.make_doc(text)
+    except Exception as exc:  # strict: re-raised; lenient: reported
+        if not _handled("tokenizer", exc, on_error):
+            raise
+        return []
     doc.user_data["metrokg_text"] = text  # spaCy would rebuild it from the tokens on every access
     doc._.metrokg_context_deadline = context_deadline
     for name, proc in nlp.pipeline:
         try:
             doc = proc(doc)
-        except Exception as exc:  # one component failing must not lose the others' facts
-            log.warning("component %s failed on a text of %d chars: %s", name, len(text), exc)
+        except Exception as exc:  # strict: re-raised; lenient: reported, the other components' facts kept
+            if not _handled(name, exc, on_error):
+                raise
     facts: list[Fact] = []
     for attr in FACT_ATTRS:
         facts.extend(getattr(doc._, attr) or [])
@@ -90,14 +140,32 @@ def _inherited(doc: ParsedDocument, p: Provision, horizons: dict[str, int | None
     return horizons.get(p.parent) if p.parent else None
 
 
-def extract(doc: ParsedDocument, nlp: Language | None = None) -> list[Fact]:
+def extract(doc: ParsedDocument, nlp: Language | None = None, *, strict: bool = True,
+            warnings: list[str] | None = None) -> list[Fact]:
     """Every fact in ``doc``, provision by provision, offsets mapped to ``doc.text``.
 
     A provision inherits the deadline horizon left open by its parent (``到2025年，
-    实现以下目标：`` above numbered items). An empty or one-line document yields nothing.
+    实现以下目标：`` above numbered items). An empty or one-line document yields nothing (W002).
+
+    ``strict`` (the default; tests and ``metrokg eval``): a bug in a rule raises, its exception
+    noted with the component, provision and document. ``strict=False`` (production ingest): the
+    document is still read, and a W001 warning names the component and provision whose facts are
+    missing. Warnings are logged and appended to ``warnings`` when it is given.
     """
+    def warn(code: str, **fields: object) -> None:
+        text = warning_text(code, doc_id=doc.doc_id, **fields)
+        log.warning("%s", text)
+        if warnings is not None:
+            warnings.append(text)
+
+    def on_error(number: str) -> OnError | None:
+        """Lenient: each step that fails on provision ``number`` becomes a W001 warning."""
+        if strict:
+            return None
+        return lambda step, exc: warn("W001", component=step, number=number, error=f"{type(exc).__name__}: {exc}")
+
     if not doc.text.strip() or len([ln for ln in doc.text.splitlines() if ln.strip()]) <= 1:
-        log.warning("[E200] %s", Errors.E200.format(doc_id=doc.doc_id))
+        warn("W002")
         return []
     nlp = nlp or load_pipeline()
     horizons: dict[str, int | None] = {}
@@ -110,15 +178,18 @@ def extract(doc: ParsedDocument, nlp: Language | None = None) -> list[Fact]:
         # traditional characters are read as simplified; the mapping keeps every offset
         source = to_simplified(p.text)
         try:
-            facts = run_text(nlp, source, inherited)
-        except Exception as exc:  # logged and skipped, never a crash
-            log.warning("provision %s of %s skipped: %s", p.number, doc.doc_id, exc)
-            continue
+            facts = run_text(nlp, source, inherited, on_error(p.number))
+        except Exception as exc:  # strict only: the exception goes on, saying where it happened
+            exc.add_note(f"on provision {p.number} of {doc.doc_id}")
+            raise
         for f in facts:
             g = f.shifted(p.start, p.number)
             written = doc.text[g.start:g.end]
-            if to_simplified(written) != g.text:
-                log.warning("dropped a %s whose offsets do not match the text", g.kind)
+            if to_simplified(written) != g.text:  # a rule's offsets are wrong: a bug, like an exception
+                if strict:
+                    raise ValueError(warning_text("W003", component=g.component, kind=g.kind, number=p.number,
+                                                  doc_id=doc.doc_id))
+                warn("W003", component=g.component, kind=g.kind, number=p.number)
                 continue
             out.append(g if written == g.text else replace(g, text=written))
     return out

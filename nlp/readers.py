@@ -16,17 +16,24 @@ What each reader keeps:
   become tab-separated), horizontal rules, reference definitions, HTML tags. Lines are kept
   as written (soft line breaks are not joined: Chinese authors put one provision per line).
 * ``.html``/``.htm`` — visible text; ``script``, ``style``, ``nav``, ``head``, ``noscript``,
-  ``template``, ``svg``, ``iframe`` and comments are dropped; each block element is one
-  line (no blank lines, as in plain text), ``<br>`` is a line break, table cells are
-  tab-separated, one row per line; whitespace in the source is not layout (except ``<pre>``).
+  ``template``, ``svg``, ``iframe``, ruby annotations (``rt``, ``rp``) and comments are
+  dropped; each block element is one line (no blank lines, as in plain text), ``<br>`` is a
+  line break, table cells are tab-separated, one row per line; whitespace in the source is
+  not layout (except ``<pre>``). Read in one pass, so time is linear in the size whatever
+  the nesting.
 * ``.docx`` — body paragraphs and tables in document order (one table row per line, cells
   tab-separated, paragraphs inside a cell joined by a space; nested tables flattened), text
   boxes, then footnotes and endnotes after the body, one per line starting ``[n]``, with
   ``[n]`` also at the reference in the body. Page headers/footers, comments and deleted revisions are not
-  kept. Word's automatic list numbering is not text in the file: a warning says so.
+  kept. Word's automatic list numbering is not text in the file: a warning says so. The zip
+  is checked before anything is unpacked: at most ``METROKG_MAX_ZIP_MEMBERS`` files (E174),
+  at most ``METROKG_MAX_UNZIPPED_MB`` unpacked as declared and as actually read (E175: zip
+  bombs, headers that understate sizes), stored or deflated parts only (E176).
 * ``.pdf`` — pypdf's text layer, page by page. Lines wrapped by the page width are joined
   back into paragraphs and page-number lines (``— 3 —``) are dropped. No text layer ->
-  E005 (no OCR); encrypted -> E171; a text layer that decodes to garbage -> E172.
+  E005 (no OCR); encrypted -> E171; a text layer that decodes to garbage -> E172; more
+  than ``METROKG_MAX_PDF_PAGES`` pages -> E177; content streams unpacking past
+  ``METROKG_MAX_UNZIPPED_MB`` -> E175; past one of pypdf's own limits -> E178.
 
 User mistakes raise :class:`metrokg.errors.MetrokgError`, never a traceback.
 """
@@ -37,10 +44,12 @@ import io
 import logging
 import os
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.nlp.normalize import normalize
 
@@ -107,6 +116,24 @@ def _check_size(size: int, limit: int, display: str, setting: str) -> None:
     if size > limit:
         raise MetrokgError("E170", path=display, size_mb=size / 1048576,
                            limit_mb=limit / 1048576, setting=setting)
+
+
+class _Unpacked:
+    """How many bytes a document's compressed parts have unpacked to so far, against
+    ``METROKG_MAX_UNZIPPED_MB``: a 1.5 MB zip bomb unpacks to 1.5 GB, so the file size limit
+    alone bounds nothing once the content is compressed."""
+
+    def __init__(self, display: str, what: str) -> None:
+        self.limit = int(float(settings.get("METROKG_MAX_UNZIPPED_MB")) * 1048576)
+        self.used = 0
+        self.display = display
+        self.what = what
+
+    def take(self, size: int) -> None:
+        """Count ``size`` more unpacked bytes; E175 once the total passes the limit."""
+        self.used += size
+        if self.used > self.limit:
+            raise MetrokgError("E175", path=self.display, what=self.what, limit_mb=self.limit / 1048576)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -192,7 +219,7 @@ def _read(data: bytes, source: str, display: str) -> RawDocument:
         looks_html = head.startswith(("<!doctype html", "<html")) or (
             head.startswith("<?xml") and "<html" in head)
         if suffix in _HTML_SUFFIXES or looks_html:
-            text, fmt = _html_to_text(decoded), "html"
+            text, fmt = _html_to_text(decoded, display), "html"
         elif suffix in _MARKDOWN_SUFFIXES:
             text, fmt = _markdown_to_text(decoded), "md"
         else:
@@ -373,7 +400,7 @@ def _markdown_to_text(source: str) -> str:
 # --------------------------------------------------------------------------- html
 
 _HTML_DROP = ("script", "style", "nav", "head", "noscript", "template", "svg", "iframe",
-              "object", "embed", "canvas")
+              "object", "embed", "canvas", "rt", "rp")
 _HTML_BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt "
     "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li "
@@ -381,36 +408,69 @@ _HTML_BLOCKS = frozenset(
 _WS_RUN = re.compile(r"\s+")
 
 
-def _html_to_text(source: str) -> str:
-    """HTML -> visible text with block structure as line breaks, table cells tab-separated."""
-    from bs4 import BeautifulSoup, Comment, NavigableString
+_HTML_RAW = ("pre", "textarea")
+# libxml2's HTML parser (with huge_tree) keeps at most this many nested elements and silently
+# drops what lies deeper, so a tree that reaches it may have lost text: refused (E179).
+_HTML_MAX_DEPTH = 2048
+# What an element's end adds: a tab after a table cell, a line break after a row or a block.
+_HTML_END = {"td": "\t", "th": "\t", "tr": "\n", **{name: "\n" for name in _HTML_BLOCKS}}
 
-    soup = BeautifulSoup(source, "lxml")
-    for tag in soup.find_all(_HTML_DROP):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    # Source whitespace is not layout, except inside <pre>.
-    for string in soup.find_all(string=True):
-        if string.find_parent(["pre", "textarea"]) is None:
-            collapsed = _WS_RUN.sub(" ", str(string))
-            if collapsed != str(string):
-                string.replace_with(NavigableString(collapsed))
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(True):
-        name = tag.name
-        if name in ("td", "th"):
-            tag.append(NavigableString("\t"))
-        elif name == "tr":
-            tag.insert_after(NavigableString("\n"))
-        elif name in _HTML_BLOCKS:
-            tag.insert_before(NavigableString("\n"))
-            tag.insert_after(NavigableString("\n"))
-    text = soup.get_text()
+
+def _parse_html(source: str):  # noqa: ANN202 - an lxml element, or None
+    """The HTML tree from lxml's forgiving parser (the one BeautifulSoup drives, without its
+    Python object per node: 20 MB of tags took 1.5 GB through BeautifulSoup)."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(recover=True, no_network=True, huge_tree=True)
+    try:
+        parser.feed(source)
+        return parser.close()
+    except etree.LxmlError:
+        return None
+
+
+def _html_to_text(source: str, display: str = "input") -> str:
+    """HTML -> visible text with block structure as line breaks, table cells tab-separated.
+
+    One walk over the tree with an explicit stack, so time is linear in the number of nodes
+    whatever the nesting (inserting markers into a BeautifulSoup tree was quadratic: 20k
+    nested divs took a minute)."""
+    root = _parse_html(source)
+    out: list[str] = []
+
+    def text(value: str | None, raw: bool) -> None:
+        if value:
+            out.append(value if raw else _WS_RUN.sub(" ", value))
+
+    # (element, raw: inside <pre>/<textarea>, closing: its end rather than its start, depth)
+    pending: list[tuple[object, bool, bool, int]] = [(root, False, False, 1)] if root is not None else []
+    while pending:
+        node, raw, closing, depth = pending.pop()
+        name = node.tag if isinstance(node.tag, str) else None
+        if closing:
+            out.append(_HTML_END.get(name, ""))
+            text(node.tail, raw)
+            continue
+        if name is None or name in _HTML_DROP:  # comments, processing instructions, dropped elements
+            text(node.tail, raw)
+            continue
+        if name == "br":
+            out.append("\n")
+            text(node.tail, raw)
+            continue
+        if name in _HTML_BLOCKS:
+            out.append("\n")
+        if depth >= _HTML_MAX_DEPTH:
+            raise MetrokgError("E179", path=display, reason=f"elements nested {depth} deep; text below "
+                                                            f"that depth would be lost")
+        inner = raw or name in _HTML_RAW
+        text(node.text, inner)
+        pending.append((node, raw, True, depth))
+        pending.extend((child, inner, False, depth + 1) for child in reversed(node))
+    text_out = "".join(out)
     # Drop the trailing tab of each table row; one block is one line, as in plain text.
-    text = re.sub(r"\t+ *(?=\n|$)", "", text)
-    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)
+    text_out = re.sub(r"\t+ *(?=\n|$)", "", text_out)
+    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text_out)
 
 
 # --------------------------------------------------------------------------- docx
@@ -457,27 +517,42 @@ class _DocxText:
         return "".join(parts)
 
     def block(self, element, out: list[str]) -> None:  # noqa: ANN001
-        """Append the lines of a body-level element (paragraph, table, content control)."""
-        tag = element.tag
-        if tag == _W + "p":
-            style = element.find(f"{_W}pPr/{_W}pStyle")
-            if element.find(f"{_W}pPr/{_W}numPr") is not None or (
-                    style is not None and style.get(_W + "val") in self.numbered_styles):
-                self.auto_numbered += 1
-            out.append(self.runs(element))
-        elif tag == _W + "tbl":
-            for row in element.iterchildren(_W + "tr"):
-                cells = []
-                for cell in row.iterchildren(_W + "tc"):
-                    inner: list[str] = []
-                    for child in cell.iterchildren():
-                        self.block(child, inner)
-                    cells.append(" ".join(s.replace("\n", " ").strip() for s in inner if s.strip()))
-                if any(cells):
-                    out.append("\t".join(cells))
-        elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins"):
-            for child in element.iterchildren():
-                self.block(child, out)
+        """Append the lines of a body-level element (paragraph, table, content control).
+
+        Iterative, with an explicit stack of pending work in document order: content controls
+        and tables nest without bound (1000 nested ``w:sdt`` exhausted Python's recursion)."""
+        pending: list = [(element, out)]
+        while pending:
+            item, sink = pending.pop()
+            if callable(item):
+                item()
+                continue
+            tag = item.tag
+            if tag == _W + "p":
+                style = item.find(f"{_W}pPr/{_W}pStyle")
+                if item.find(f"{_W}pPr/{_W}numPr") is not None or (
+                        style is not None and style.get(_W + "val") in self.numbered_styles):
+                    self.auto_numbered += 1
+                sink.append(self.runs(item))
+            elif tag == _W + "tbl":
+                pending.extend(reversed(self._table_work(item, sink)))
+            elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins"):
+                pending.extend((child, sink) for child in reversed(list(item.iterchildren())))
+
+    @staticmethod
+    def _table_work(table, sink: list[str]) -> list:  # noqa: ANN001
+        """The work a table is, in order: each cell's children into the cell's lines, then the
+        cell joined into its row, then the row (cells tab-separated) appended to ``sink``."""
+        work: list = []
+        for row in table.iterchildren(_W + "tr"):
+            cells: list[str] = []
+            for cell in row.iterchildren(_W + "tc"):
+                inner: list[str] = []
+                work.extend((child, inner) for child in cell.iterchildren())
+                work.append((lambda inner=inner, cells=cells: cells.append(
+                    " ".join(s.replace("\n", " ").strip() for s in inner if s.strip())), None))
+            work.append((lambda cells=cells: sink.append("\t".join(cells)) if any(cells) else None, None))
+        return work
 
 
 def _strip_fallbacks(root) -> None:  # noqa: ANN001
@@ -486,15 +561,68 @@ def _strip_fallbacks(root) -> None:  # noqa: ANN001
         node.getparent().remove(node)
 
 
-def _numbered_styles(archive: zipfile.ZipFile, names: set[str], parser) -> frozenset[str]:  # noqa: ANN001
+_ZIP_END = b"PK\x05\x06"  # end of central directory record
+_READ_CHUNK = 1 << 20
+
+
+def _declared_members(data: bytes) -> int | None:
+    """The member count the zip's end record declares (None if not found or ZIP64), read before
+    ``zipfile`` builds an object per central-directory entry (220k entries cost it 2 s, 120 MB)."""
+    at = data.rfind(_ZIP_END, max(0, len(data) - 65557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    count = struct.unpack_from("<H", data, at + 10)[0]
+    return None if count == 0xFFFF else count
+
+
+def _check_archive(data: bytes, archive: zipfile.ZipFile | None, display: str) -> None:
+    """E174/E175 from the central directory: too many members, or more unpacked bytes declared
+    than the limit allows. Called with no archive first (the end record only), then with it."""
+    limit = int(settings.get("METROKG_MAX_ZIP_MEMBERS"))
+    count = _declared_members(data) if archive is None else len(archive.infolist())
+    if count is not None and count > limit:
+        raise MetrokgError("E174", path=display, count=count, limit=limit)
+    if archive is not None:
+        _Unpacked(display, "its zipped parts (as the zip's directory declares them)").take(
+            sum(info.file_size for info in archive.infolist()))
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, unpacked: _Unpacked) -> bytes:
+    """A member's bytes, read a chunk at a time and counted against the unpacking budget, so a
+    member whose header understates its size stops at the limit instead of filling memory."""
+    info = archive.getinfo(name)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise MetrokgError("E176", path=unpacked.display, part=name, method=info.compress_type)
+    chunks = []
+    with archive.open(info) as member:
+        while chunk := member.read(_READ_CHUNK):
+            unpacked.take(len(chunk))
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_part(data: bytes, parser, display: str):  # noqa: ANN001, ANN202 - lxml objects
+    """Parse an XML part; a document nested past libxml2's depth limit gets E179."""
+    from lxml import etree
+
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            raise MetrokgError("E179", path=display, reason=str(exc).split(",")[0][:120]) from None
+        raise
+
+
+def _numbered_styles(archive: zipfile.ZipFile, names: set[str], parser,  # noqa: ANN001
+                     unpacked: _Unpacked) -> frozenset[str]:
     """Ids of paragraph styles that carry Word automatic numbering."""
     from lxml import etree
 
     if "word/styles.xml" not in names:
         return frozenset()
     try:
-        root = etree.fromstring(archive.read("word/styles.xml"), parser)
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, RuntimeError):
+        root = _parse_part(_read_member(archive, "word/styles.xml", unpacked), parser, unpacked.display)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, RuntimeError, EOFError):
         return frozenset()
     return frozenset(style.get(_W + "styleId", "") for style in root.iterchildren(_W + "style")
                      if style.find(f"{_W}pPr/{_W}numPr") is not None)
@@ -503,11 +631,14 @@ def _numbered_styles(archive: zipfile.ZipFile, names: set[str], parser) -> froze
 def _docx_to_text(data: bytes, display: str, warnings: list[str]) -> str:
     from lxml import etree
 
+    _check_archive(data, None, display)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError):
         raise MetrokgError("E003", path=display) from None
+    _check_archive(data, archive, display)
+    unpacked = _Unpacked(display, "the parts of the document that are read")
     if "word/document.xml" not in names:
         kind = next((k for prefix, k in _OTHER_ZIP_KINDS
                      if any(n.startswith(prefix) for n in names)), "zip archive")
@@ -515,12 +646,12 @@ def _docx_to_text(data: bytes, display: str, warnings: list[str]) -> str:
                            kind=kind, supported=_SUPPORTED_TEXT)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
-        root = etree.fromstring(archive.read("word/document.xml"), parser)
-    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, RuntimeError) as exc:
+        root = _parse_part(_read_member(archive, "word/document.xml", unpacked), parser, display)
+    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile, RuntimeError, EOFError) as exc:
         raise MetrokgError("E007", path=display,
                            reason=f"the DOCX file is damaged ({str(exc)[:200]}).") from None
     _strip_fallbacks(root)
-    walker = _DocxText(_numbered_styles(archive, names, parser))
+    walker = _DocxText(_numbered_styles(archive, names, parser, unpacked))
     lines: list[str] = []
     body = root.find(_W + "body")
     if body is not None:
@@ -531,8 +662,8 @@ def _docx_to_text(data: bytes, display: str, warnings: list[str]) -> str:
         if part not in names or not any(k == kind for k, _ in walker.note_ids):
             continue
         try:
-            notes_root = etree.fromstring(archive.read(part), parser)
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, RuntimeError):
+            notes_root = _parse_part(_read_member(archive, part, unpacked), parser, display)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, RuntimeError, EOFError):
             warnings.append(f"The {kind}s could not be read and were left out.")
             continue
         _strip_fallbacks(notes_root)
@@ -596,8 +727,39 @@ def _reflow(lines: list[str]) -> tuple[list[str], bool]:
     return out, joined
 
 
+def _declared_pages(reader) -> int | None:  # noqa: ANN001 - pypdf reader
+    """The page count the page tree's root declares: read without flattening the tree, which
+    takes seconds for 50,000 pages (the count is checked again while the pages are read)."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        return int(count)
+    except Exception:  # noqa: BLE001 - untrusted structure: no usable count, the page loop still bounds
+        return None
+
+
+def _pdf_pages(reader, display: str) -> list[str]:  # noqa: ANN001 - pypdf reader
+    """Each page's normalised text, within ``METROKG_MAX_PDF_PAGES`` pages (E177) and with the
+    page content streams counted against ``METROKG_MAX_UNZIPPED_MB`` (E175): pypdf caps each
+    stream, not their sum, and a small file can hold thousands of highly compressed pages."""
+    limit = int(settings.get("METROKG_MAX_PDF_PAGES"))
+    declared = _declared_pages(reader)
+    if declared is not None and declared > limit:
+        raise MetrokgError("E177", path=display, pages=declared, limit=limit)
+    unpacked = _Unpacked(display, "its page content streams")
+    pages = []
+    for number, page in enumerate(reader.pages, start=1):
+        if number > limit:
+            raise MetrokgError("E177", path=display, pages=len(reader.pages), limit=limit)
+        contents = page.get_contents()
+        if contents is not None:
+            unpacked.take(len(contents.get_data()))
+        pages.append(normalize(page.extract_text() or ""))
+    return pages
+
+
 def _pdf_to_text(data: bytes, display: str, warnings: list[str]) -> str:
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     pypdf_log = logging.getLogger("pypdf")
     level = pypdf_log.level
@@ -612,15 +774,12 @@ def _pdf_to_text(data: bytes, display: str, warnings: list[str]) -> str:
                     opened = 0
                 if not opened:
                     raise MetrokgError("E171", path=display)
-            pages = []
-            empty_pages = 0
-            for page in reader.pages:
-                page_text = normalize(page.extract_text() or "")
-                if not page_text:
-                    empty_pages += 1
-                pages.append(page_text)
+            pages = _pdf_pages(reader, display)
+            empty_pages = sum(1 for page_text in pages if not page_text)
         except MetrokgError:
             raise
+        except LimitReachedError as exc:
+            raise MetrokgError("E178", path=display, reason=str(exc)[:200]) from None
         except Exception as exc:  # noqa: BLE001 - untrusted input: any parser failure is a damaged file
             detail = f"{type(exc).__name__}: {exc}"[:200]
             raise MetrokgError("E007", path=display,

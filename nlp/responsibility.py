@@ -25,7 +25,6 @@ concept found in it (via the entity linker's mentions) with its level.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
@@ -38,7 +37,6 @@ from metrokg.nlp.facts import Responsibility
 from metrokg.nlp.tasks import _ADV_RE, _VERB_RE, ACTION_VERBS
 from metrokg.nlp.textspans import ITEM_MARKER, doc_text, matching_close
 
-log = logging.getLogger(__name__)
 
 NAME = "metrokg_responsibility"
 VERSION = "v1"
@@ -211,11 +209,7 @@ class ResponsibilityExtractor:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            doc._.metrokg_responsibilities = self.extract(doc)
-        except Exception as exc:  # never crash on a sentence we cannot read
-            log.warning("responsibility: skipped a text (%s)", exc)
-            doc._.metrokg_responsibilities = []
+        doc._.metrokg_responsibilities = self.extract(doc)  # a failure is the pipeline's to report
         return doc
 
     @staticmethod

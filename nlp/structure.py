@@ -26,11 +26,14 @@ MARKER_STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(rf"第(?P<n>{_CN}|[0-9]+)条\s*")),
     ("cn", re.compile(rf"(?P<n>{_CN})\s*[、,，．.]\s*")),
     ("cn_paren", re.compile(rf"[（(]\s*(?P<n>{_CN})\s*[）)]\s*[、,，．.]?\s*")),
-    ("arabic", re.compile(r"(?P<n>[0-9]{1,3})\s*(?:[、，,]|[.．](?![0-9]))\s*")),
-    ("arabic_paren", re.compile(r"[（(]\s*(?P<n>[0-9]{1,3})\s*[）)]\s*[、,，．.]?\s*")),
+    ("arabic", re.compile(r"(?P<n>[0-9]+)\s*(?:[、，,]|[.．](?![0-9]))\s*")),
+    ("arabic_paren", re.compile(r"[（(]\s*(?P<n>[0-9]+)\s*[）)]\s*[、,，．.]?\s*")),
     ("circled", re.compile(r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 ]
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Above these values a marker is a heading only where it continues its own list (999. then
+# 1000., 三十、 then 三十一、): a line that opens with a year (2024，… 二〇二二、…) stays text.
+FREE_VALUE = {"arabic": 999, "arabic_paren": 999, "cn": 30}
 
 TITLE_SUFFIXES = ("意见", "方案", "规划", "通知", "办法", "规定", "条例", "措施", "计划", "纲要",
                   "决定", "细则", "规程", "规范", "法", "函", "通告", "公告", "指南", "要点", "实施意见")
@@ -98,8 +101,12 @@ def _unbracket(title: str) -> str:
     return inner.replace("〈", "《").replace("〉", "》")
 
 
-def _marker(line: _Line) -> tuple[str, int, int] | None:
-    """(style, value, length of marker) when the line opens with a heading marker."""
+def _marker(line: _Line, last: dict[str, int] | None = None) -> tuple[str, int, int] | None:
+    """(style, value, length of marker) when the line opens with a heading marker.
+
+    ``last`` holds the value of the latest heading of each style before this line; without
+    it a value above :data:`FREE_VALUE` is never a heading.
+    """
     for style, regex in MARKER_STYLES:
         m = regex.match(line.text)
         if not m:
@@ -109,8 +116,8 @@ def _marker(line: _Line) -> tuple[str, int, int] | None:
         rest = line.text[m.end():]
         if value is None or value == 0 or not rest:
             continue
-        if style == "cn" and value > 30:
-            continue  # 二〇二二、… is not a heading
+        if value > FREE_VALUE.get(style, value) and (last or {}).get(style) != value - 1:
+            continue  # 二〇二二、… or 2024，… opens a sentence, not heading 2024
         if style == "arabic" and rest[:1].isdigit():
             continue
         return style, value, m.end()
@@ -276,10 +283,12 @@ def parse_document(text: str, doc_id: str, title: str | None = None,
 
 def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provision]:
     headings: list[_Heading] = []
+    last: dict[str, int] = {}
     for ln in body:
-        m = _marker(ln)
+        m = _marker(ln, last)
         if m:
             headings.append(_Heading(ln, m[0], m[1], ln.start + m[2]))
+            last[m[0]] = m[1]
     if not body:
         return []
     body_end = body[-1].end

@@ -30,7 +30,6 @@ More rules, each for a way plans are written rather than for one plan:
 
 from __future__ import annotations
 
-import logging
 import re
 from decimal import Decimal
 
@@ -42,7 +41,6 @@ from metrokg.nlp.facts import Target
 from metrokg.nlp.numbers import parse_number
 from metrokg.nlp.textspans import ITEM_MARKER, clauses, doc_text, paragraphs, sentences, token_offsets
 
-log = logging.getLogger(__name__)
 
 NAME = "metrokg_targets"
 VERSION = "v1"
@@ -275,11 +273,7 @@ class TargetExtractor:
         self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            doc._.metrokg_targets = self.extract(doc)
-        except Exception as exc:  # a sentence we cannot read yields nothing, never a crash
-            log.warning("targets: skipped a text (%s)", exc)
-            doc._.metrokg_targets = []
+        doc._.metrokg_targets = self.extract(doc)  # a failure is the pipeline's to report
         return doc
 
     def extract(self, doc: Doc) -> list[Target]:

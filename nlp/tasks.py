@@ -27,7 +27,6 @@ Concepts mentioned inside the task are its ``concerns``.
 
 from __future__ import annotations
 
-import logging
 import re
 
 from spacy.language import Language
@@ -37,7 +36,6 @@ from metrokg.nlp.deadlines import deadline_at
 from metrokg.nlp.facts import Task
 from metrokg.nlp.textspans import ITEM_MARKER, clauses, doc_text, sentences, token_offsets
 
-log = logging.getLogger(__name__)
 
 NAME = "metrokg_tasks"
 VERSION = "v1"
@@ -128,11 +126,7 @@ class TaskExtractor:
         self.max_object_chars = max_object_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            doc._.metrokg_tasks = self.extract(doc)
-        except Exception as exc:  # never crash on a sentence we cannot read
-            log.warning("tasks: skipped a text (%s)", exc)
-            doc._.metrokg_tasks = []
+        doc._.metrokg_tasks = self.extract(doc)  # a failure is the pipeline's to report
         return doc
 
     @staticmethod

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import DATA, run_cli
+from conftest import DEV_DOCS, run_cli
 
 SEED_ID = "hubei-2022-metrology-implementation"
-JIANGXI = DATA / "docs" / "jiangxi-2023-metrology-plan-implementation-measures.txt"
+JIANGXI = DEV_DOCS / "jiangxi-2023-metrology-plan-implementation-measures.txt"
 JIANGXI_ID = "jiangxi-2023-metrology-plan-implementation-measures"
 
 

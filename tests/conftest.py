@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+DEV_DOCS = ROOT / "corpus" / "docs"  # development documents, shipped: the gold annotations are written on them
 SEED = ROOT / "corpus" / "hubei-2022-metrology-plan-implementation-opinions.txt"
 OUTPUT = ROOT / "test-output"
 

@@ -14,9 +14,9 @@ from metrokg.kg.ingest import ingest_paths
 from metrokg.kg.store import EmbeddedStore, same_triples
 from metrokg.ontology.namespace import graph_iri
 
-from conftest import DATA, cli_json
+from conftest import DEV_DOCS, cli_json
 
-DOCS = sorted((DATA / "docs").glob("*.txt"))[:4]
+DOCS = sorted(DEV_DOCS.glob("*.txt"))[:4]
 G = URIRef("http://example.org/g")
 G2 = URIRef("http://example.org/g2")
 T = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +51,40 @@ def test_sigkill_during_ingest(store_copy, batch_files, delay, options):
     # the store still works for writes, and the search index follows the store
     hit_docs = {h["document"] for h in cli_json("search", "计量", "--k", "500", store=store_copy)}
     assert hit_docs == after
+
+
+
+def oxigraph_hashes(store: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((store / "oxigraph").iterdir())}
+
+
+def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
+    """A bulk load killed half-way leaves a pending graph; readers (doctor included) change no
+    database file, and `doctor --repair` drops it, as the next writer would."""
+    store = tmp_path / "store"
+    crash = textwrap.dedent(f"""
+        import os
+        from rdflib import Literal, URIRef
+        from metrokg.kg.store import EmbeddedStore
+        t = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))
+        store = EmbeddedStore({str(store)!r})
+        store.replace_graphs({{URIRef("https://w3id.org/metrokg/graph/kept"): [t]}})
+        g = URIRef("https://w3id.org/metrokg/graph/half-written")
+        writer = store.bulk_writer([g])  # kept referenced: a collected writer would clean up
+        add = writer.__enter__()
+        add(g, [t])
+        os._exit(9)  # killed: no clean-up runs
+    """)
+    assert subprocess.run([sys.executable, "-c", crash], timeout=120).returncode == 9
+    before = oxigraph_hashes(store)
+    report = cli_json("doctor", store=store)
+    pending = next(r for r in report if r["check"] == "pending")
+    assert pending["status"] == "warning" and "--repair" in pending["action"]
+    assert oxigraph_hashes(store) == before
+    repaired = cli_json("doctor", "--repair", store=store)
+    assert any(r["check"] == "pending" and r["status"] == "repaired" for r in repaired)
+    assert not any(r["check"] == "pending" for r in repaired if r["status"] != "repaired")
+    from metrokg.kg.store import EmbeddedStore
+
+    with EmbeddedStore(store, read_only=True) as s:
+        assert [str(g).rsplit("/", 1)[1] for g in s.graph_iris()] == ["kept", "meta"]

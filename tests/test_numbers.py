@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from metrokg.nlp.numbers import find_numbers, parse_chinese, parse_number
+from metrokg.nlp.numbers import find_numbers, parse_chinese, parse_number, parse_quantity, parse_tenths
 
 
 @pytest.mark.parametrize("text,value", [
@@ -67,3 +67,54 @@ def test_counter_inside_a_power_is_no_count():
 
 def test_visit_counters():
     assert [(n.value, n.unit) for n in find_numbers("服务企业300家次，检查摊位50户次")] == [(300, "家次"), (50, "户次")]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("一千零一", 1001), ("一千零一十", 1010), ("一千一百一十一", 1111), ("九千九百九十九", 9999), ("一万零一", 10001),
+    ("一万零五百", 10500), ("十万", 100000), ("三亿五千万", 350000000), ("一亿零五万", 100050000),
+    ("一万亿", 10 ** 12), ("两千零二十四", 2024), ("壹仟贰佰", 1200), ("一十三", 13),
+    # a last digit with no 零 before it is one unit lower, as people say it
+    ("一千五", 1500), ("两万五", 25000), ("三百五", 350), ("一千一", 1100),
+    ("三点五", Decimal("3.5")), ("九十九点九", Decimal("99.9")), ("零点五", Decimal("0.5")),
+])
+def test_chinese_numerals_of_any_size(text, value):
+    assert parse_chinese(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["十十", "二十二十", "千千", "一百零", "一万一万", "一亿亿", "二三百", "零万", "一万零", "三点"])
+def test_malformed_chinese_numerals_are_no_numbers(text):
+    assert parse_chinese(text) is None
+
+
+@pytest.mark.parametrize("text,value", [
+    ("九成", 90), ("八成五", 85), ("九成半", 95), ("十成", 100), ("9成", 90), ("9.5成", 95), ("三成", 30),
+])
+def test_tenths_are_percentages(text, value):
+    assert parse_tenths(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["十一成", "十成五", "9.5成五", "成", "九", "九成五五"])
+def test_tenths_rejects_what_is_not_a_share(text):
+    assert parse_tenths(text) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("12家", (12, "家")), ("1.2万台", (12000, "台")), ("三点五", (Decimal("3.5"), "")), ("92%", (92, "%")),
+    ("百分之九十九点九", (Decimal("99.9"), "%")), ("百分之五十", (50, "%")), ("九成", (90, "%")),
+    ("十二项", (12, "项")), ("5 %", (5, "%")),
+])
+def test_parse_quantity_splits_value_and_unit(text, expected):
+    assert parse_quantity(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "百分之", "百分之abc", "九成家", "百分之五十家", "1.2.3", "十十项"])
+def test_parse_quantity_refuses_non_numbers(text):
+    assert parse_quantity(text) is None
+
+
+def test_chinese_decimals_in_running_text():
+    # the decimal part is not a number of its own: 三点五个百分点 is 3.5 points, not 5
+    assert _found("提高三点五个百分点，受检率达到百分之九十九点九，投入三点五万元，新增一点五万台") == [
+        ("三点五", Decimal("3.5"), "个百分点"), ("百分之九十九点九", Decimal("99.9"), "%"),
+        ("三点五", Decimal("3.5"), "万元"), ("一点五万", 15000, "台")]
+    assert _found("一点一滴，提高一点，千千万万个") == []

@@ -1,4 +1,5 @@
-"""The assembled pipeline: loading, serialisation, offsets, bad input, entity linking, RDF."""
+"""The assembled pipeline: loading, serialisation, offsets, bad input, entity linking, RDF, and what
+happens when a rule fails (strict: raised; lenient: a warning per document and provision)."""
 
 from pathlib import Path
 
@@ -6,16 +7,22 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF
 
+from metrokg.errors import warning_text
 from metrokg.kg.facts_rdf import facts_to_triples
+from metrokg.kg.ingest import ingest_paths, prepare
+from metrokg.kg.store import EmbeddedStore
 from metrokg.nlp.entity_linker import EntityLinker, Pattern, resolve_overlaps
 from metrokg.nlp.normalize import normalize
+from metrokg.nlp import pipeline as pipeline_module
 from metrokg.nlp.pipeline import COMPONENTS, build_pipeline, extract, load_from_disk, load_pipeline, run_text
 from metrokg.nlp.structure import parse_document
 from metrokg.ontology.namespace import MKG
 
+import _faulty
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "corpus" / "hubei-2022-metrology-plan-implementation-opinions.txt",
-        *sorted((ROOT / "tests" / "data" / "docs").glob("*.txt"))]
+        *sorted((ROOT / "corpus" / "docs").glob("*.txt"))]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +54,9 @@ def test_offsets_point_at_the_text(nlp, path):
 
 @pytest.mark.parametrize("text", ["", "   \n  ", "关于加强计量工作的通知"])
 def test_empty_or_one_line_document_yields_nothing(nlp, text):
-    assert extract(parse_document(text, doc_id="x"), nlp) == []
+    warnings: list[str] = []
+    assert extract(parse_document(text, doc_id="x"), nlp, warnings=warnings) == []
+    assert warnings == [warning_text("W002", doc_id="x")]
 
 
 @pytest.mark.parametrize("text", [
@@ -143,3 +152,74 @@ def test_traditional_characters_are_read_as_simplified_and_keep_their_spans():
     assert (target.value, target.unit_text, target.comparator, target.deadline) == (500, "项", ">=", 2025)
     assert target.text == doc.text[target.start:target.end] and "項" in target.text
     assert any(f.kind == "deontic" and f.modality == "prohibition" for f in facts)
+
+
+# -- a bug in a rule: raised in strict mode, a warning naming component and provision in lenient mode --
+
+def _fault_doc():
+    return parse_document(_faulty.TEXT, doc_id=_faulty.DOC_ID)
+
+
+def _w001(doc_id: str = _faulty.DOC_ID) -> str:
+    return warning_text("W001", component=_faulty.FAILING, number=_faulty.FAULTY_PROVISION, doc_id=doc_id,
+                        error=_faulty.ERROR)
+
+
+def test_strict_extraction_raises_and_says_where():
+    with pytest.raises(RuntimeError, match="a bug in a rule") as caught:
+        extract(_fault_doc(), _faulty.pipeline(_faulty.FAILING))  # strict is the default
+    notes = "\n".join(caught.value.__notes__)
+    assert f"extraction step {_faulty.FAILING}" in notes
+    assert f"provision {_faulty.FAULTY_PROVISION} of {_faulty.DOC_ID}" in notes
+    with pytest.raises(RuntimeError):
+        run_text(_faulty.pipeline(_faulty.FAILING), "开展故障排查。")
+
+
+def test_lenient_extraction_keeps_every_other_fact_and_warns():
+    warnings: list[str] = []
+    got = extract(_fault_doc(), _faulty.pipeline(_faulty.FAILING), strict=False, warnings=warnings)
+    expected = extract(_fault_doc(), _faulty.pipeline())
+    assert [f.as_dict() for f in got] == [f.as_dict() for f in expected]
+    # the components after the failing one still ran on the failing provision
+    assert {f.kind for f in got if f.provision == _faulty.FAULTY_PROVISION} >= {"task", "deontic", "responsibility"}
+    assert warnings == [_w001()]
+
+
+def test_a_fact_with_wrong_offsets_is_a_failure_too():
+    nlp = _faulty.pipeline(_faulty.MISPLACED)
+    with pytest.raises(ValueError, match=r"\[W003\] component metrokg_modality made a deontic on provision"):
+        extract(_fault_doc(), nlp)
+    warnings: list[str] = []
+    facts = extract(_fault_doc(), nlp, strict=False, warnings=warnings)
+    assert facts and not [f for f in facts if f.kind in ("deontic", "responsibility")]  # these took the bad text
+    assert [w.split(" whose")[0] for w in warnings] == [
+        f"[W003] component metrokg_{c} made a {k} on provision {n} of {_faulty.DOC_ID}"
+        for n in ("2.1", "2.2") for c, k in (("modality", "deontic"), ("responsibility", "responsibility"))]
+
+
+def _ingest_with_the_bug(tmp_path, monkeypatch, names: list[str], workers: int):
+    monkeypatch.setattr(pipeline_module, "load_pipeline", lambda: _faulty.pipeline(_faulty.FAILING))
+    paths = []
+    for name in names:
+        paths.append(tmp_path / f"{name}.txt")
+        paths[-1].write_text(_faulty.TEXT, encoding="utf-8")
+    with EmbeddedStore(tmp_path / "store") as store:
+        return ingest_paths(store, paths, workers=workers), paths
+
+
+def test_ingest_report_counts_extraction_failures(tmp_path, monkeypatch, capsys):
+    from metrokg.ui.commands.ingest import report_warnings
+
+    (result,), (path,) = _ingest_with_the_bug(tmp_path, monkeypatch, ["fault-doc"], workers=1)
+    assert result.status == "added" and result.failures == 1 and _w001() in result.warnings
+    assert result.facts == len(extract(prepare(path), _faulty.pipeline()))  # only the failed rule's facts are missing
+    report_warnings([result])
+    err = capsys.readouterr().err
+    assert f"warning: {_w001()}" in err and "1 extraction failure(s) in 1 document(s)" in err
+
+
+@pytest.mark.slow
+def test_extraction_failures_come_back_from_worker_processes(tmp_path, monkeypatch):
+    results, _paths = _ingest_with_the_bug(tmp_path, monkeypatch, ["fault-a", "fault-b"], workers=2)
+    assert [r.warnings for r in results] == [[_w001("fault-a")], [_w001("fault-b")]]
+    assert [r.failures for r in results] == [1, 1]

@@ -122,3 +122,37 @@ def test_time_limit_stops_a_long_query(endpoint):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(url, timeout=60)
     assert err.value.code == 503 and "E022" in err.value.read().decode()
+
+
+def _status_headers_body(req: urllib.request.Request) -> tuple[int, object, str]:
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, resp.headers, resp.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read().decode("utf-8")
+
+
+def test_rdfxml_that_cannot_be_written_is_a_coded_error(endpoint):
+    """RDF/XML needs each predicate split into namespace and local name; `<http://example.org/>` has
+    none (this was an HTTP 500 with a traceback in the log)."""
+    query = ("CONSTRUCT { ?d <http://example.org/> ?id } "
+             "WHERE { ?d <https://w3id.org/metrokg/ontology#documentId> ?id }")
+    url = endpoint + "?" + urllib.parse.urlencode({"query": query})
+    for req in (urllib.request.Request(url + "&format=xml"),
+                urllib.request.Request(url, headers={"Accept": "application/rdf+xml"})):
+        status, _, body = _status_headers_body(req)
+        assert status == 406 and "[E356]" in body and "Turtle" in body
+    status, _, body = _status_headers_body(urllib.request.Request(url + "&format=turtle"))
+    assert status == 200 and SEED_ID in body
+
+
+def test_cors_is_off_by_default(endpoint):
+    url = endpoint + "?" + urllib.parse.urlencode({"query": DOCS})
+    status, headers, _ = _status_headers_body(urllib.request.Request(url))
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+    status, headers, body = _status_headers_body(urllib.request.Request(url, headers={"Origin": "http://page.example"}))
+    assert status == 403 and "[E357]" in body and "Access-Control-Allow-Origin" not in headers
+    preflight = urllib.request.Request(url, method="OPTIONS", headers={
+        "Origin": "http://page.example", "Access-Control-Request-Method": "POST"})
+    status, headers, _ = _status_headers_body(preflight)
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers

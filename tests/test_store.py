@@ -181,3 +181,89 @@ def test_every_write_stamps_the_graphs_it_wrote(store):
     store.remove_graphs([g2])
     assert store.generation() == 4 and store.graph_versions() == {str(G): 3}
     assert len(list(store.graph_triples(G))) == 2 and g2 not in store.graph_iris()
+
+
+# ----------------------------------------------------------------- damaged and missing stores, doctor
+
+def _hashes(root) -> dict:
+    import hashlib
+
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _small_store(path):
+    with EmbeddedStore(path) as s:
+        ingest_paths(s, [DATA / "structure" / "city_plan.txt"])
+    return path
+
+
+def test_reading_a_missing_store_creates_nothing(tmp_path):
+    for spec in (tmp_path / "a" / "b", tmp_path):
+        with pytest.raises(MetrokgError) as err:
+            open_store(str(spec))
+        assert err.value.code == "E380"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_view_writes_nothing(tmp_path):
+    path = _small_store(tmp_path / "s")
+    before = _hashes(path / "oxigraph")
+    with open_store(str(path)) as s:
+        assert s.read_only and [d["id"] for d in list_documents(s)] == ["city-plan"]
+        with pytest.raises(MetrokgError):
+            s.replace_graphs({G: []})
+    assert _hashes(path / "oxigraph") == before
+
+
+def test_a_writer_refuses_a_damaged_store_and_repair_brings_it_back(tmp_path):
+    from metrokg.kg.recovery import repair_current
+
+    path = _small_store(tmp_path / "s")
+    (path / "oxigraph" / "CURRENT").unlink()
+    before = _hashes(path)
+    for read_only in (False, True):
+        with pytest.raises(MetrokgError) as err:
+            EmbeddedStore(path, read_only=read_only)
+        assert err.value.code == "E381" and "CURRENT" in err.value.message
+    assert _hashes(path) == before  # RocksDB never got to "recover" it into an empty database
+    assert repair_current(path).status == "repaired"
+    assert repair_current(path) is None  # nothing left to repair
+    with EmbeddedStore(path) as s:
+        assert [d["id"] for d in list_documents(s)] == ["city-plan"]
+
+
+def test_full_scan_counts_agree_with_the_generic_path(tmp_path):
+    from metrokg.kg.store import Store
+
+    with EmbeddedStore(_small_store(tmp_path / "s")) as s:
+        counts = s.triple_counts()
+        assert counts == Store.triple_counts(s) and sum(counts.values()) > 100
+        assert s.read_all_indexes() > len(counts)
+
+
+def test_doctor_finds_and_repairs_stale_and_foreign_caches(tmp_path):
+    import json
+
+    from metrokg.kg.recovery import diagnose, repair
+    from metrokg.kg.search import SearchIndex
+
+    path = _small_store(tmp_path / "s")
+    with EmbeddedStore(path) as s:
+        SearchIndex.build(s)
+        list_documents(s)  # derives and saves the document records
+        generation = s.generation()
+    assert {f.status for f in diagnose(str(path))} == {"ok"}
+    derived = sorted((path / "index" / "derived").glob("*/*/*.json"))
+    assert derived
+    derived[0].write_text(json.dumps({"key": f"v{generation + 5}|f1", "value": []}))  # another store's record
+    derived[1].write_text("{not json")
+    meta = path / "index" / "search" / "meta.json"
+    meta.write_text(json.dumps({"generation": generation - 1, "version": 2}))
+    found = {f.check: f for f in diagnose(str(path))}
+    assert found["derived records"].status == "error" and "newer" in found["derived records"].detail
+    assert found["search index"].status == "warning" and "rebuilds" in found["search index"].detail
+    report = repair(str(path))
+    assert {f.check for f in report if f.status == "repaired"} == {"derived records", "search index"}
+    assert {f.status for f in report if f.status != "repaired"} == {"ok"}
+    assert json.loads(meta.read_text())["generation"] == generation

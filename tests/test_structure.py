@@ -163,3 +163,35 @@ def test_traditional_characters_keep_their_text_and_structure():
     assert doc.title == "關於加強計量工作的實施意見"
     assert doc.doc_type == "ImplementationOpinion"
     assert [(p.number, p.heading) for p in doc.provisions] == [("1", "發展目標"), ("2", "重點任務"), ("2.1", "完善計量體系")]
+
+
+@pytest.mark.parametrize("marker,number", [
+    ("第一千条 ", "1000"), ("第一千零一条 ", "1001"), ("第一千一百一十一条 ", "1111"), ("第两千条 ", "2000"),
+    ("第一万条 ", "10000"), ("第一万零一条 ", "10001"), ("第1000条 ", "1000"), ("第一千零一章 ", "1001"),
+])
+def test_articles_and_chapters_numbered_over_999(marker, number):
+    doc = parse_document(f"测试条例\n{marker}标题文字\n正文。", doc_id="t")
+    assert [(p.number, p.heading) for p in doc.provisions] == [(number, "标题文字")]
+
+
+@pytest.mark.parametrize("template", ["{n}.第{n}项", "{n}、第{n}项", "（{n}）第{n}项"])
+def test_arabic_lists_continue_past_999(template):
+    text = "测试方案\n" + "".join(template.format(n=n) + "。\n" for n in range(1, 1004))
+    doc = parse_document(text, doc_id="t")
+    assert [p.number for p in doc.provisions] == [str(n) for n in range(1, 1004)]
+    assert doc.provision("1000").heading == "第1000项" and doc.warnings == []
+
+
+def test_chinese_lists_continue_past_thirty():
+    from test_structure_properties import spell
+
+    text = "测试方案\n" + "".join(f"{spell(n)}、第{n}项\n" for n in range(1, 36))
+    assert [p.number for p in parse_document(text, doc_id="t").provisions] == [str(n) for n in range(1, 36)]
+
+
+@pytest.mark.parametrize("line", ["2024，全省新建标准50项。", "2025、2026年持续推进。", "1000.5万台器具完成检定。",
+                                  "1000、2000家企业参与。", "二〇二二、二〇二三年连续达标。", "一千零一、表述。", "（2023）年度计划。"])
+def test_large_numbers_that_open_a_line_are_text(line):
+    doc = parse_document(f"测试方案\n一、目标\n{line}\n二、任务\n正文。", doc_id="t")
+    assert [p.number for p in doc.provisions] == ["1", "2"]
+    assert line in doc.provision("1").text

@@ -2,13 +2,15 @@
 
 Each command lives in its own module under ``metrokg.ui.commands`` and exposes
 ``register(subparsers)``; this module only discovers them, parses arguments and turns
-:class:`~metrokg.errors.MetrokgError` into a message on stderr and exit code 2. Heavy
-libraries are imported inside the commands that need them, so ``--help`` stays fast.
+:class:`~metrokg.errors.MetrokgError` (and operating-system failures such as a full disk) into a
+message on stderr and exit code 2. Heavy libraries are imported inside the commands that need
+them, so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
@@ -57,6 +59,18 @@ def _hoist_store(argv: list[str]) -> list[str]:
     return store + out
 
 
+def os_error(err: OSError) -> MetrokgError:
+    """The coded error for an operating-system failure, with what to do about it."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = "The disk is full: free some space and run the command again (`metrokg doctor` checks the store)."
+    elif err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        advice = "Check the permissions, and that the disk is not mounted read-only."
+    else:
+        advice = "Check the path and the disk."
+    where = err.filename or "a file"
+    return MetrokgError("E386", path=where, reason=err.strerror or str(err), advice=advice)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``metrokg`` script; returns the exit code."""
     args_list = _hoist_store(list(sys.argv[1:] if argv is None else argv))
@@ -75,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # a full disk or an unwritable file outside the store's own guards
+        print(f"metrokg: error: {os_error(err)}", file=sys.stderr)
+        return 2
     return int(result or 0)
 
 

@@ -81,8 +81,8 @@ def render_csv(rows: Sequence[dict], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-def emit(data: Any, fmt: str, columns: Sequence[str] | None = None, stream=None) -> None:
-    """Print ``data`` (a list of dicts or one dict) in the chosen format."""
+def emit(data: Any, fmt: str, columns: Sequence[str] | None = None, stream=None, max_width: int = 48) -> None:
+    """Print ``data`` (a list of dicts or one dict) in the chosen format (table cells clipped to ``max_width``)."""
     stream = stream or sys.stdout
     if fmt == "json":
         stream.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
@@ -92,4 +92,4 @@ def emit(data: Any, fmt: str, columns: Sequence[str] | None = None, stream=None)
     if fmt == "csv":
         stream.write(render_csv(rows, columns))
     else:
-        stream.write(render_table(rows, columns) + "\n")
+        stream.write(render_table(rows, columns, max_width) + "\n")

@@ -4,8 +4,12 @@ GET ``?query=``, POST form-encoded ``query=`` or a raw ``application/sparql-quer
 Results by content negotiation (``Accept``) or a ``format``/``output`` parameter:
 SELECT/ASK as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples,
 RDF/XML or JSON-LD. The rules are the console's (:func:`metrokg.kg.sparql.run_user_query`):
-updates and SERVICE are refused, rows and time are limited. The default graph is the
+updates and SERVICE are refused, rows, time and memory are limited. The default graph is the
 union of all named graphs.
+
+Browsers: no CORS by default, so a page on another origin cannot drive the endpoint (issue 13).
+Origins listed in ``--cors-origin`` / METROKG_CORS_ORIGINS get CORS headers; a request that
+carries any other foreign ``Origin`` is refused (403, E357) before the query runs.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import base64
 import io
 import secrets
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.kg.sparql import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, run_user_query
 from metrokg.kg.store import Store, nt
@@ -47,10 +52,12 @@ _ALIASES = {
 
 @dataclass
 class EndpointLimits:
-    """The safety rules the endpoint applies to every query."""
+    """The safety rules the endpoint applies to every query; ``cors_origins`` None reads
+    METROKG_CORS_ORIGINS."""
 
     row_limit: int = DEFAULT_ROW_LIMIT
     timeout_s: float = DEFAULT_TIMEOUT_S
+    cors_origins: tuple[str, ...] | None = None
 
 
 def _accepted(accept: str) -> list[str]:
@@ -101,7 +108,10 @@ def serialize(result, fmt: str) -> bytes:
     """A query result in one of the protocol's formats."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         rdflib_fmt = {"turtle": "turtle", "nt": "nt", "xml": "xml", "json-ld": "json-ld"}[fmt]
-        return result.graph.serialize(format=rdflib_fmt, encoding="utf-8")
+        try:
+            return result.graph.serialize(format=rdflib_fmt, encoding="utf-8")
+        except ValueError as err:  # RDF/XML needs every predicate split into namespace + local name
+            raise MetrokgError("E356", fmt=GRAPH_TYPES[fmt], reason=str(err)) from None
     if fmt in ("json", "xml"):
         return result.serialize(format=fmt)
     sep = "," if fmt == "csv" else "\t"
@@ -131,7 +141,22 @@ def answer(store: Store, query: str, accept: str | None, fmt: str | None,
 
 
 def _status_for(err: MetrokgError) -> int:
-    return {"E022": 503, "E253": 401}.get(err.code, 400)
+    return {"E022": 503, "E253": 401, "E355": 503, "E356": 406, "E357": 403}.get(err.code, 400)
+
+
+def _same_origin(origin: str, request: Request) -> bool:
+    """Whether ``Origin`` names this server itself (the browser sends it on its own POSTs too)."""
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
+def _cors(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
+    """CORS headers for the request's Origin; E357 for a foreign origin that is not allowed."""
+    origin = request.headers.get("origin")
+    if not origin or _same_origin(origin, request):
+        return {}
+    if origin.rstrip("/") in allowed or "*" in allowed:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    raise MetrokgError("E357", origin=origin)
 
 
 def _check_basic(header: str | None, auth: tuple[str, str]) -> bool:
@@ -148,9 +173,9 @@ def add_sparql_endpoint(app, store: Store, limits: EndpointLimits | None = None,
                         auth: tuple[str, str] | None = None, path: str = "/sparql") -> None:
     """Add the read-only endpoint to a FastAPI/Starlette ``app`` (HTTP Basic when ``auth``)."""
     limits = limits or EndpointLimits()
-    cors = {} if auth else {"Access-Control-Allow-Origin": "*"}
+    allowed = limits.cors_origins if limits.cors_origins is not None else settings.get("METROKG_CORS_ORIGINS")
 
-    def error(err: MetrokgError) -> Response:
+    def error(err: MetrokgError, cors: dict[str, str]) -> Response:
         headers = dict(cors)
         if err.code == "E253":
             headers["WWW-Authenticate"] = 'Basic realm="metrokg"'
@@ -158,6 +183,10 @@ def add_sparql_endpoint(app, store: Store, limits: EndpointLimits | None = None,
                         headers=headers)
 
     async def sparql(request: Request) -> Response:
+        try:
+            cors = _cors(request, allowed)
+        except MetrokgError as err:
+            return error(err, {})
         try:
             if auth and not _check_basic(request.headers.get("authorization"), auth):
                 raise MetrokgError("E253")
@@ -189,7 +218,7 @@ def add_sparql_endpoint(app, store: Store, limits: EndpointLimits | None = None,
             body_out, mt, truncated = await run_in_threadpool(
                 answer, store, query, request.headers.get("accept"), fmt, limits)
         except MetrokgError as err:
-            return error(err)
+            return error(err, cors)
         headers = dict(cors)
         if truncated:
             headers["X-Metrokg-Truncated"] = f"only the first {limits.row_limit} rows"
@@ -197,8 +226,14 @@ def add_sparql_endpoint(app, store: Store, limits: EndpointLimits | None = None,
         return Response(body_out, media_type=mt + charset, headers=headers)
 
     async def preflight(request: Request) -> Response:
-        return Response(status_code=204, headers={**cors, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                                                  "Access-Control-Allow-Headers": "Content-Type, Accept"})
+        try:
+            cors = _cors(request, allowed)
+        except MetrokgError as err:
+            return error(err, {})
+        if cors:
+            cors.update({"Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Max-Age": "600",
+                         "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization"})
+        return Response(status_code=204, headers=cors)
 
     app.add_api_route(path, sparql, methods=["GET", "POST"], include_in_schema=False)
     app.add_api_route(path, preflight, methods=["OPTIONS"], include_in_schema=False)

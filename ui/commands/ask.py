@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 
 def register(sub) -> None:
@@ -24,6 +25,8 @@ def run(args) -> int:
 
     with opened_store(args) as store:
         answer = ask(store, args.question, k=args.k, mode=args.mode)
+    for notice in answer["notices"]:  # what was cut from the question
+        print(f"metrokg: warning: {notice}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer, ensure_ascii=False))
         return 0

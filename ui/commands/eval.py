@@ -9,9 +9,10 @@ COLUMNS = ["document", "type", "gold", "predicted", "precision", "recall", "f1"]
 
 
 def register(sub) -> None:
-    p = listing_parser(sub, "eval", "score extraction against gold annotation files "
-                                    "(default: the test suite's tests/data/gold)")
-    p.add_argument("gold", nargs="*", metavar="GOLD.json")
+    p = listing_parser(sub, "eval", "score extraction against gold annotation files or folders of them "
+                                    "(default: the development gold shipped in metrokg/corpus/gold); "
+                                    "a rule that crashes stops it with that error")
+    p.add_argument("gold", nargs="*", metavar="GOLD.json|DIR")
     p.set_defaults(func=run)
 
 

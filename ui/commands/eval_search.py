@@ -8,7 +8,7 @@ import json
 def register(sub) -> None:
     p = sub.add_parser("eval-search", help="measure search quality on labelled queries",
                        description="Score lexical only, dense only, expansion only and the fused rankings on "
-                                   "labelled queries (default: tests/data/queries). --tune also grid-searches "
+                                   "labelled queries (default: the set shipped in metrokg/corpus/queries). --tune also grid-searches "
                                    "the fusion weights and cross-validates them.")
     p.add_argument("--queries", metavar="PATH", default=None, help="a labelled-query file or folder")
     p.add_argument("--mode", choices=["hybrid", "lexical"], default="hybrid",

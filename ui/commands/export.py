@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from pathlib import Path
 
 from metrokg.errors import MetrokgError
 
@@ -16,6 +19,26 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing: a backup cut short by a full disk must not look complete.
+    Only regular files are replaced; a device or a pipe (``/dev/stdout``) is written to as is."""
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with open(partial, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise OSError(err.errno, err.strerror, str(path)) from None
+
+
 def run(args) -> int:
     from metrokg.kg.export import export_graph
     from metrokg.ui.commands._common import opened_store
@@ -25,8 +48,7 @@ def run(args) -> int:
     with opened_store(args) as store:
         data = export_graph(store, args.format)
     if args.output:
-        with open(args.output, "wb") as fh:
-            fh.write(data)
+        write_atomically(Path(args.output), data)
         print(f"wrote {len(data)} bytes to {args.output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from metrokg.ui.commands._common import listing_parser, opened_store, progress_bar, refresh_indexes
 from metrokg.ui.output import emit
+
+if TYPE_CHECKING:
+    from metrokg.kg.ingest import IngestResult
 
 COLUMNS = ["id", "status", "provisions", "facts", "title", "warnings"]
 
@@ -33,7 +38,20 @@ def run_ingest(args) -> int:
                                    workers=args.workers)
         refresh_indexes(store)
     emit([asdict(r) for r in results], args.fmt, COLUMNS)
+    report_warnings(results)
     return 0
+
+
+def report_warnings(results: list[IngestResult]) -> None:
+    """The coded warnings ([W0xx]: facts missing) on stderr, where they are not lost in a table,
+    and how many extraction failures there were."""
+    for w in (w for r in results for w in r.warnings if w.startswith("[W")):
+        print(f"metrokg ingest: warning: {w}", file=sys.stderr)
+    failures = sum(r.failures for r in results)
+    if failures:
+        print(f"metrokg ingest: {failures} extraction failure(s) in {sum(bool(r.failures) for r in results)} "
+              "document(s): the facts of the components named above are missing there. Report this as a bug.",
+              file=sys.stderr)
 
 
 def run_remove(args) -> int:

@@ -48,8 +48,11 @@ def run(args) -> int:
         index = SearchIndex.open(store)
 
         def search(query: str) -> list[dict]:
-            return [h.public() for h in index.search(query, k=args.k, document=args.document, mode=args.mode,
-                                                     method=args.fusion, **_facets(args))]
+            results = index.search(query, k=args.k, document=args.document, mode=args.mode,
+                                   method=args.fusion, **_facets(args))
+            for notice in results.notices:  # what was cut from the query
+                print(f"metrokg: warning: {notice}", file=sys.stderr)
+            return [h.public() for h in results]
 
         if args.query == "-":
             for line in sys.stdin:

@@ -20,7 +20,8 @@ def register(sub) -> None:
     psub = p.add_subparsers(dest="progress_command", metavar="ACTION")
     s = psub.add_parser("set", help="record an observation: TARGET reached VALUE as of DATE")
     s.add_argument("target", metavar="TARGET", help="a target id or IRI as `metrokg targets` lists them")
-    s.add_argument("value", metavar="VALUE", help="a number, optionally with the target's unit (12, 12家, 92%%)")
+    s.add_argument("value", metavar="VALUE", help="a number, optionally with the target's unit "
+                   "(12, 12家, 1.2万, 十二项, 三点五, 92%%, 百分之九十五, 九成)")
     s.add_argument("--as-of", required=True, metavar="DATE", help="YYYY-MM-DD (or YYYY-MM, YYYY)")
     s.add_argument("--source", metavar="TEXT", help="where the figure comes from (report, URL)")
     s.add_argument("--agent", metavar="NAME", help="who records it (default: $METROKG_USER or the login name)")

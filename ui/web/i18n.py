@@ -65,6 +65,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs.removed": ("已删除文件 {doc}。", "Removed the document {doc}."),
     "docs.no_upload": ("请先上传文件。", "Upload a file first."),
     "docs.preview_first": ("请先生成抽取预览。", "Preview the extraction first."),
+    "docs.replace": ("替换图谱中同编号的已有文件", "Replace the existing document with the same id"),
     "docs.added": ("已将 {title}（{id}）加入图谱：{status}，{n} 个条款，{facts} 条事实。",
                    "Added {title} ({id}) to the graph: {status}, {n} provisions, {facts} facts."),
     "docs.col.id": ("编号", "Id"),
@@ -77,7 +78,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview.format": ("格式", "Format"),
     "preview.provisions": ("条款", "Provisions"),
     "preview.facts": ("抽取的事实", "Extracted facts"),
-    "preview.replaces": ("将替换图谱中同编号的文件。", "It will replace the document with the same id in the graph."),
+    "preview.replaces": ("图谱中已有同编号的文件：勾选“替换图谱中同编号的已有文件”后才会替换它。",
+                         "The graph already holds a document with this id: tick \"Replace the existing document "
+                         "with the same id\" to replace it."),
     "preview.warnings": ("提示", "Warnings"),
     "progress.read": ("读取文件", "Reading the file"),
     "progress.parse": ("解析结构", "Parsing the structure"),

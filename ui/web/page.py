@@ -6,6 +6,8 @@ put what other tabs need (the document viewer, the lists to refresh) into ``ui``
 
 from __future__ import annotations
 
+import html
+
 import logging
 import time
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ import gradio as gr
 from metrokg.errors import MetrokgError
 from metrokg.kg.export import export_graph
 from metrokg.kg.sparql import result_rows, run_user_query
-from metrokg.kg.uploads import add_upload, preview_upload, read_upload
+from metrokg.kg.uploads import add_upload, preview_upload, read_received, received_file
 from metrokg.ui import learn
 from metrokg.ui.output import render_csv
 from metrokg.ui.web.callbacks import as_api_errors, guarded
@@ -40,6 +42,7 @@ def available(tab_id: str) -> bool:
     module = TAB_MODULES.get(tab_id)
     return module is None or importlib.util.find_spec(module) is not None
 MAX_ROWS = 10000
+MAX_K = 100  # most hits /search and /ask return, as the page's "results" field allows
 MAX_TIMEOUT_S = 60
 
 SPARQL_EXAMPLES = {
@@ -162,7 +165,9 @@ def search_tab(state: AppState, ui: UI) -> None:
         extra = {name: (None if v in (None, "") else
                         (whole_number(v, t("search.deadline_year", lang), 1900, 2200) if name == "deadline_year" else v))
                  for name, v in zip(facets, facet_values)}
-        return "", hits_html(state.search(q, k_val, document or None, **extra), lang)
+        hits, notices = state.search_with_notices(q, k_val, document or None, **extra)
+        status_html = "".join(f'<p class="mk-notice">{html.escape(n)}</p>' for n in notices)
+        return status_html, hits_html(hits, lang)
 
     inputs = [query, k, doc_filter, ui.lang, *facet_boxes]
     go.click(do_search, inputs, [status, results], api_visibility="private")
@@ -196,6 +201,8 @@ def documents_tab(state: AppState, ui: UI) -> None:
                                 value="docs.preview_button")
             add_btn = L.add(gr.Button(t("docs.add_button"), variant="primary", elem_id="add-button"),
                             value="docs.add_button")
+        replace_box = L.add(gr.Checkbox(label=t("docs.replace"), value=False, elem_id="upload-replace"),
+                            label="docs.replace")
         upload_status = gr.HTML(elem_id="upload-status")
         preview = gr.HTML(elem_id="upload-preview")
         token = gr.State("")
@@ -247,7 +254,7 @@ def documents_tab(state: AppState, ui: UI) -> None:
         if not path:
             return note_html(t("docs.no_upload", lang)), "", ""
         progress(0.05, desc=t("progress.read", lang))
-        tok = state.uploads.put(read_upload(path), Path(path).name)
+        tok = state.uploads.put(read_received(path, state.received), Path(path).name)
         steps = {"read": "progress.read", "parse": "progress.parse", "extract": "progress.extract"}
         result = preview_upload(state.store, state.uploads, tok,
                                 step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.parse"), lang)))
@@ -256,20 +263,21 @@ def documents_tab(state: AppState, ui: UI) -> None:
 
     preview_btn.click(do_preview, [upload, ui.lang], [upload_status, preview, token], api_visibility="private")
 
-    @guarded(3 + n_lists, 0, lang_arg=1)
-    def do_add(tok, lang, progress=gr.Progress()):
+    @guarded(3 + n_lists, 0, lang_arg=2)
+    def do_add(tok, replace, lang, progress=gr.Progress()):
         if not tok:
             return (note_html(t("docs.preview_first", lang)),) + (gr.update(),) * (2 + n_lists)
         steps = {"parse": "progress.parse", "write": "progress.write"}
         progress(0.05, desc=t("progress.parse", lang))
-        res = add_upload(state.store, state.uploads, tok,
+        res = add_upload(state.store, state.uploads, tok, replace=bool(replace),
                          step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.write"), lang)))
         progress(1.0)
         msg = ok_html(t("docs.added", lang, title=res.title, id=res.id, status=res.status, n=res.provisions,
                         facts=res.facts))
         return (msg, "", "") + refreshed_lists(lang)
 
-    add_btn.click(do_add, [token, ui.lang], [upload_status, preview, token] + lists, api_visibility="private")
+    add_btn.click(do_add, [token, replace_box, ui.lang], [upload_status, preview, token] + lists,
+                  api_visibility="private")
 
     @guarded(3, 0, lang_arg=1)
     def ask_remove(doc_id, lang):
@@ -445,7 +453,7 @@ def add_analysis_api(state: AppState) -> None:
             """Answer a question from the graph: answers with citations, and the SPARQL with its bindings."""
             from metrokg.kg.questions import ask
 
-            return jsonable(ask(state.store, question, k=int(k)))
+            return jsonable(ask(state.store, question, k=whole_number(k, "parameter 'k' of /ask", 1, MAX_K)))
 
         gr.api(api_ask, api_name="ask")
     if available("obligations"):
@@ -456,7 +464,7 @@ def add_analysis_api(state: AppState) -> None:
             from metrokg.kg.obligations import list_obligations
 
             return jsonable(list_obligations(state.store, actor=actor or None, modality=modality or None,
-                                             deadline=int(deadline) if deadline not in (None, "") else None,
+                                             deadline=deadline,
                                              document=document or None, industry=industry or None,
                                              role=role or None))
 
@@ -486,7 +494,8 @@ def add_analysis_api(state: AppState) -> None:
 def build_page(state: AppState) -> gr.Blocks:
     """Every tab, the language switch and the named API endpoints."""
     labels = Labels()
-    with gr.Blocks(title="metrokg 计量知识图谱与法规助手") as demo:
+    with UploadGuardedBlocks(title="metrokg 计量知识图谱与法规助手") as demo:
+        demo.received = state.received
         with gr.Row(equal_height=True):
             with gr.Column(scale=5):
                 labels.add(gr.Markdown(header("zh"), elem_id="app-header"), value=header)
@@ -590,7 +599,8 @@ def build_page(state: AppState) -> gr.Blocks:
                 if name not in facets:
                     raise MetrokgError("E256", facet=name, choices=", ".join(facets) or "none")
                 extra[name] = whole_number(value, name, 1900, 2200) if name == "deadline_year" else value
-            return jsonable(state.search(query, int(k), document or None, **extra))
+            k_val = whole_number(k, "parameter 'k' of /search", 1, MAX_K)
+            return jsonable(state.search(query, k_val, document or None, **extra))
 
         gr.api(api_search, api_name="search")
         add_analysis_api(state)
@@ -599,27 +609,53 @@ def build_page(state: AppState) -> gr.Blocks:
 
 
 def add_ingest_api(state: AppState) -> None:
-    """``/ingest``: add one document file to the graph (for scripts; the Documents tab previews first).
+    """``/ingest``: add one uploaded document to the graph (for scripts; the Documents tab previews first).
 
-    The file is read by content with the upload size limit; the write is one transaction, so
-    concurrent readers see the document either not at all or complete.
+    The document must come as an upload (gradio_client's ``handle_file``); a path on the server
+    is refused (E257), so no file the server can read is ingested. It is read by content with the
+    upload size limit; it replaces a document with the same id only with ``replace=True`` (E260).
+    The write is one transaction, so concurrent readers see the document either not at all or complete.
     """
-    from pathlib import Path
-
-    from metrokg.kg.ingest import write_documents
     from metrokg.kg.search import SearchIndex
-    from metrokg.kg.uploads import parse_upload, read_upload
+    from metrokg.kg.uploads import forget_received, parse_upload, write_upload
 
     @as_api_errors
-    def api_ingest(path: str) -> dict:
+    def api_ingest(file: dict | str, replace: bool = False) -> dict:
+        """Add one document (.txt .md .html .docx .pdf) sent with handle_file(PATH); replace=True replaces a
+        document with the same id. Returns id, title, status, provisions, facts, warnings."""
+        path = file.get("path") if isinstance(file, dict) else file
         if not path:
             raise MetrokgError("E041")
-        doc = parse_upload(read_upload(path), Path(path).name)
-        (result,) = write_documents(state.store, [doc])
+        doc = parse_upload(read_received(path, state.received), Path(str(path)).name)
+        result = write_upload(state.store, doc, replace)
+        forget_received(path, state.received)
         SearchIndex.open(state.store).dense()
         return jsonable(result.__dict__)
 
-    upload = gr.File(visible=False, type="filepath")
-    result = gr.JSON(visible=False)
-    trigger = gr.Button(visible=False)
-    trigger.click(api_ingest, upload, result, api_name="ingest")
+    gr.api(api_ingest, api_name="ingest")
+
+
+class UploadGuardedBlocks(gr.Blocks):
+    """Blocks that refuse a request naming a file outside the server's upload folder.
+
+    Gradio copies every file value of a request (``{"path": ..., "meta": FileData}``, in any
+    input, even a text field) into its cache before any callback runs; mounted with
+    ``mount_gradio_app`` it does not check where the path points, so ``/etc/os-release`` or a
+    26 MB file would be copied and then served. This check runs first and answers E257/E258.
+    """
+
+    received: Path | None = None
+
+    async def preprocess_data(self, block_fn, inputs, *args, **kwargs):
+        from gradio_client.utils import is_file_obj_with_meta, traverse
+
+        def check(value: dict) -> dict:
+            received_file(value["path"], self.received)
+            return value
+
+        if self.received is not None:
+            try:
+                traverse(inputs, check, is_file_obj_with_meta)
+            except MetrokgError as err:
+                raise gr.Error(str(err)) from None
+        return await super().preprocess_data(block_fn, inputs, *args, **kwargs)

@@ -36,19 +36,31 @@ def whole_number(value, what: str, low: int, high: int) -> int:
     """A user's number field as an int in [low, high], else E254."""
     try:
         n = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         raise MetrokgError("E254", what=what, low=low, high=high, value=value) from None
     if not low <= n <= high or n != float(value):
         raise MetrokgError("E254", what=what, low=low, high=high, value=value)
     return n
 
 
-class AppState:
-    """The library objects of one server process."""
+def gradio_upload_folder() -> Path:
+    """The folder Gradio's upload route writes to (``GRADIO_TEMP_DIR``)."""
+    from gradio.utils import get_upload_folder
 
-    def __init__(self, store: Store, work_dir: str | Path | None = None):
+    return Path(get_upload_folder())
+
+
+class AppState:
+    """The library objects of one server process.
+
+    ``received`` is the folder the server's upload route writes to: the only place a file a
+    request names may be read from (see :func:`metrokg.kg.uploads.read_received`).
+    """
+
+    def __init__(self, store: Store, work_dir: str | Path | None = None, received: str | Path | None = None):
         self.store = store
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="metrokg-web-"))
+        self.received = Path(received) if received else gradio_upload_folder()
         self.uploads = UploadArea(self.work_dir / "uploads")
         self.downloads = self.work_dir / "downloads"
         self.downloads.mkdir(parents=True, exist_ok=True)
@@ -69,9 +81,15 @@ class AppState:
 
     # ---- library calls
     def search(self, query: str, k: int = 10, document: str | None = None, **facets) -> list[dict]:
+        return self.search_with_notices(query, k, document, **facets)[0]
+
+    def search_with_notices(self, query: str, k: int = 10, document: str | None = None,
+                            **facets) -> tuple[list[dict], list[str]]:
+        """Hits as plain dicts, and the search's notices (a query cut to its limit, ...)."""
         index = SearchIndex.open(self.store)
         chosen = {name: value for name, value in facets.items() if value not in (None, "", [])}
-        return [h.public() for h in index.search(query, k=int(k), document=document or None, **chosen)]
+        results = index.search(query, k=int(k), document=document or None, **chosen)
+        return [h.public() for h in results], list(getattr(results, "notices", []))
 
     def documents(self) -> list[dict]:
         return list_documents(self.store)

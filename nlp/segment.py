@@ -1,0 +1,195 @@
+"""Word segmenters: each user of segmentation has its own ``jieba.Tokenizer`` and declared words.
+
+jieba's module functions (``jieba.cut``, ``jieba.add_word``...) share one process-wide dictionary,
+``jieba.dt``, that anybody may extend; search then cut a query differently after the extraction
+pipeline had run in the same process (县卫健局 whole in a fresh process, 县 + 卫健局 after it).
+Nothing in metrokg touches ``jieba.dt``: a :class:`Segmenter` is jieba's main dictionary plus the
+words its user declares, and nothing else. The words each segmenter declares (the one list):
+
+- **search** (:func:`search_segmenter`): the Chinese labels of the vocabulary the search index
+  carries (``ConceptMatcher.zh_terms``), :func:`vocabulary_words`. The index and the query are
+  cut by the same instance, whatever else ran in the process.
+- **pipeline** (:func:`pipeline_segmenter`, one per spaCy pipeline): the entity linker's pattern
+  labels (:func:`vocabulary_words`) and the modality tagger's cues (:func:`cue_words`).
+
+The main dictionary is loaded once per process and copied into each segmenter (a copy takes
+milliseconds; loading takes most of a cold ``metrokg search``). It is cached as a pickle in the
+per-user cache folder (``~/.cache/metrokg/segmenter`` on Linux, ``XDG_CACHE_HOME`` moves it), which
+loads about twice as fast as jieba's marshal cache in the shared temp folder; jieba's own cache is
+the fallback when that folder is not writable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+log = logging.getLogger(__name__)
+
+#: frequency given to every declared word: high enough to keep it whole against jieba's own words
+WORD_FREQ = 2000
+#: shorter cues (要, 应当, 不得) are jieba words already; longer ones (先行先试) must be taught
+MIN_CUE_CHARS = 3
+CACHE_NAME = "jieba-main.pickle"
+
+_lock = threading.Lock()
+_main: tuple[dict[str, int], int] | None = None
+
+
+# ---- what a segmenter may declare
+
+def vocabulary_words(labels: Iterable[str]) -> frozenset[str]:
+    """Labels kept whole: stripped, two characters or more, not pure ASCII (jieba keeps ASCII runs)."""
+    return frozenset(w for w in (label.strip() for label in labels) if len(w) >= 2 and not w.isascii())
+
+
+def cue_words(cues: Iterable[str]) -> frozenset[str]:
+    """Modality cues that must be one token to be matched on tokens (先行先试, 不允许)."""
+    return vocabulary_words(c for c in cues if len(c.strip()) >= MIN_CUE_CHARS)
+
+
+# ---- jieba's main dictionary, once per process
+
+def cache_path() -> Path:
+    """Where the main dictionary's pickle lives: the per-user cache folder, stable across runs and
+    shared by every store and data folder of the user (it depends on jieba's version only)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("metrokg")) / "segmenter" / CACHE_NAME
+
+
+def _dictionary_key() -> tuple[str, int, int]:
+    """jieba's version and its dict.txt's size and mtime: a cache built from another one is stale."""
+    import jieba
+
+    stat = os.stat(os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME))
+    return jieba.__version__, stat.st_size, stat.st_mtime_ns
+
+
+def _read_cache(path: Path, key: tuple) -> tuple[dict[str, int], int] | None:
+    try:
+        with open(path, "rb") as f:
+            cached_key, freq, total = pickle.load(f)
+    except Exception:  # unreadable or from another version: rebuilt, never fatal
+        return None
+    return (freq, total) if cached_key == key else None
+
+
+def _write_cache(path: Path, key: tuple, freq: dict[str, int], total: int) -> bool:
+    """Write atomically (readers in other processes never see half a file); False when not writable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".jieba.", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((key, freq, total), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        log.info("segmenter cache not written to %s: %s", path, exc)
+        return False
+
+
+def _load_main() -> tuple[dict[str, int], int]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    path, key = cache_path(), _dictionary_key()
+    cached = _read_cache(path, key)
+    if cached is not None:
+        return cached
+    builder = jieba.Tokenizer()
+    freq, total = builder.gen_pfdict(builder.get_dict_file())
+    if not _write_cache(path, key, freq, total):
+        builder.initialize()  # jieba's marshal cache in the temp folder, as jieba does by default
+        freq, total = builder.FREQ, builder.total
+    return freq, total
+
+
+def main_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's prefix dictionary and word-frequency total, loaded once per process (read-only)."""
+    global _main
+    with _lock:
+        if _main is None:
+            _main = _load_main()
+        return _main
+
+
+# ---- segmenters
+
+class Segmenter:
+    """A jieba Tokenizer of its own: the main dictionary plus ``words``, built on first use.
+
+    ``cut`` has jieba's signature, so spaCy's Chinese tokenizer can call it like the module.
+    """
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._words: set[str] = set(words)
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The words this segmenter adds to jieba's main dictionary."""
+        return frozenset(self._words)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Declare more words (a pipeline component learning its labels); each is added once."""
+        with self._lock:
+            new = sorted(set(words) - self._words)
+            self._words.update(new)
+            if self._tokenizer is not None:
+                for word in new:
+                    self._tokenizer.add_word(word, freq=WORD_FREQ)
+
+    def load(self) -> "Segmenter":
+        """Build the tokenizer now (before forking workers, so they share it)."""
+        self.tokenizer()
+        return self
+
+    def tokenizer(self):
+        """The ``jieba.Tokenizer``: a copy of the main dictionary with the declared words added."""
+        if self._tokenizer is not None:
+            return self._tokenizer
+        with self._lock:
+            if self._tokenizer is None:
+                import jieba
+
+                freq, total = main_dictionary()
+                tk = jieba.Tokenizer()
+                tk.FREQ, tk.total, tk.initialized = dict(freq), total, True
+                for word in sorted(self._words):
+                    tk.add_word(word, freq=WORD_FREQ)
+                self._tokenizer = tk
+            return self._tokenizer
+
+    def cut(self, text: str, cut_all: bool = False, HMM: bool = True) -> Iterator[str]:  # noqa: N803 - jieba's name
+        """jieba's accurate mode (what the pipeline's tokens are)."""
+        return self.tokenizer().cut(text, cut_all=cut_all, HMM=HMM)
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """jieba's search mode: words and their known sub-words (what the BM25 index holds)."""
+        return self.tokenizer().lcut_for_search(text)
+
+
+@lru_cache(maxsize=8)
+def _search_segmenter(words: frozenset[str]) -> Segmenter:
+    return Segmenter(words)
+
+
+def search_segmenter(terms: Iterable[str] = ()) -> Segmenter:
+    """The search segmenter for a vocabulary's labels: the same labels give the same instance,
+    so the index built by ``ingest`` and the query of a later ``search`` are cut alike."""
+    return _search_segmenter(vocabulary_words(terms))
+
+
+def pipeline_segmenter(nlp) -> Segmenter | None:
+    """The segmenter of a spaCy pipeline built by :func:`metrokg.nlp.pipeline.build_pipeline`
+    (None for a pipeline with another tokenizer: its components then teach no words)."""
+    seg = getattr(getattr(nlp, "tokenizer", None), "jieba_seg", None)
+    return seg if isinstance(seg, Segmenter) else None
