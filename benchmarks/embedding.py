@@ -59,8 +59,8 @@ def main() -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    from metrokg.kg import e5_convert
-    from metrokg.kg.embedding import get_embedder
+    from metrokg.kg.embedding import e5_convert
+    from metrokg.kg.embedding.embedder import get_embedder
 
     tmp = None
     if args.model_dir is None:

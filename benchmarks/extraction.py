@@ -1,7 +1,7 @@
 """Extraction speed: characters per second of the whole spaCy pipeline after model load.
 
 The seed document is repeated until the text reaches 1 MB (of characters), parsed once
-into provisions, and ``metrokg.nlp.pipeline.extract`` is timed over it on one core.
+into provisions, and ``metrokg.nlp.extraction.pipeline.extract`` is timed over it on one core.
 Structure parsing is timed separately and not included in the pipeline figure.
 
     python benchmarks/extraction.py [--mb 1.0] [--repeat 3]
@@ -26,9 +26,9 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-    from metrokg.nlp.normalize import normalize
-    from metrokg.nlp.pipeline import extract, load_pipeline
-    from metrokg.nlp.structure import parse_document
+    from metrokg.nlp.reading.normalize import normalize
+    from metrokg.nlp.extraction.pipeline import extract, load_pipeline
+    from metrokg.nlp.structure.parser import parse_document
 
     t0 = time.perf_counter()
     nlp = load_pipeline()

@@ -16,7 +16,6 @@ import argparse
 import json
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import threading
@@ -60,7 +59,7 @@ def run(url: str, clients: int, seconds: float, document: Path, expected_provisi
     partial_views: list[int] = []
     lock = threading.Lock()
     stop = time.time() + seconds
-    from metrokg.kg.ingest import doc_id_for
+    from metrokg.kg.graph.ingest import doc_id_for
 
     doc_id = doc_id_for(document.name)
 
@@ -136,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from metrokg.nlp.readers import read_document
-    from metrokg.nlp.structure import parse_document
+    from metrokg.nlp.reading.readers import read_document
+    from metrokg.nlp.structure.parser import parse_document
 
     expected = len(parse_document(read_document(args.document).text, doc_id="x").provisions)
     with ExitStack() as stack:
@@ -148,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             from serving import running_server
 
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="metrokg-load-")))
-            subprocess.run([sys.executable, "-m", "metrokg.ui.cli", "--store", str(tmp / "store"), "build"],
+            subprocess.run([sys.executable, "-m", "metrokg.ui.cli.main", "--store", str(tmp / "store"), "build"],
                            check=True, capture_output=True)
             doc = tmp / args.document.name
             shutil.copy(args.document, doc)

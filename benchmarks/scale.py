@@ -80,9 +80,9 @@ class Corpus:
     """The seed's graph, and copies of it as other provinces' documents."""
 
     def __init__(self, workdir: Path):
-        from metrokg.kg.build import load_ontology_into, ontology_graph
-        from metrokg.kg.ingest import graph_for, prepare
-        from metrokg.kg.store import EmbeddedStore
+        from metrokg.kg.graph.build import load_ontology_into, ontology_graph
+        from metrokg.kg.graph.ingest import graph_for, prepare
+        from metrokg.kg.store.base import EmbeddedStore
 
         self.ontology = list(ontology_graph())
         scratch = EmbeddedStore(workdir / "seed-store")
@@ -139,7 +139,7 @@ class Corpus:
 
     def catalogue(self, n: int, workdir: Path, labels: dict[str, list[str]]) -> list:
         """A specification catalogue of ``n`` rows through the real CSV importer."""
-        from metrokg.kg.catalogue import parse_catalogue_csv
+        from metrokg.kg.graph.catalogue import parse_catalogue_csv
 
         rng = random.Random(7)
         path = workdir / "catalogue.csv"
@@ -235,14 +235,14 @@ def timed(fn, budget_s: float, max_runs: int) -> tuple[float, float, int]:
 
 
 def run_backend(name: str, corpus: Corpus, n_docs: int, catalogue: list, args, workdir: Path) -> dict:
-    from metrokg.kg.gaps import gap_map
-    from metrokg.kg.listing import list_documents, list_provisions
-    from metrokg.kg.obligations import list_obligations
-    from metrokg.kg.search import SearchIndex
-    from metrokg.kg.store import open_store
-    from metrokg.kg.targets import list_targets
+    from metrokg.kg.analyses.gaps import gap_map
+    from metrokg.kg.records.listing import list_documents, list_provisions
+    from metrokg.kg.analyses.obligations import list_obligations
+    from metrokg.kg.search.index import SearchIndex
+    from metrokg.kg.store.base import open_store
+    from metrokg.kg.analyses.targets import list_targets
     from metrokg.ontology.namespace import ONTOLOGY_GRAPH
-    from metrokg.kg.catalogue import CATALOGUE_GRAPH
+    from metrokg.kg.graph.catalogue import CATALOGUE_GRAPH
 
     backend = Backend(name, workdir)
     os.environ["METROKG_DATA_DIR"] = str(backend.dir / "data")
@@ -318,9 +318,9 @@ def run_backend(name: str, corpus: Corpus, n_docs: int, catalogue: list, args, w
 
 FIRST_CALLS = """
 import json, sys, time
-from metrokg.kg.gaps import gap_map
-from metrokg.kg.obligations import list_obligations
-from metrokg.kg.store import open_store
+from metrokg.kg.analyses.gaps import gap_map
+from metrokg.kg.analyses.obligations import list_obligations
+from metrokg.kg.store.base import open_store
 store = open_store(sys.argv[1])
 out = {}
 for name, fn in (("obligations(actor)", lambda: list_obligations(store, actor=sys.argv[2] or None)),
@@ -345,9 +345,9 @@ def pipeline_ingest(n_docs: int, workdir: Path) -> list[dict]:
     """The real ``metrokg ingest`` path on files (read, parse, extract, write; no embeddings) into
     a fresh embedded store, in one call, as one transaction and with ``--bulk``: copies of the
     seed text with other provinces' names and years. Extraction workers: the default for the batch."""
-    from metrokg.kg.build import load_ontology_into
-    from metrokg.kg.ingest import default_workers, ingest_paths, prepare
-    from metrokg.kg.store import EmbeddedStore
+    from metrokg.kg.graph.build import load_ontology_into
+    from metrokg.kg.graph.ingest import default_workers, ingest_paths, prepare
+    from metrokg.kg.store.base import EmbeddedStore
 
     text = SEED.read_text(encoding="utf-8")
     folder = workdir / "pipeline-files"
@@ -381,7 +381,7 @@ def compare_libraries(corpus: Corpus, n_docs: int, workdir: Path) -> list[dict]:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from metrokg.kg.store import to_ox
+    from metrokg.kg.store.base import to_ox
 
     quads = [(s, p, o, g) for k in range(n_docs) for g, triples, _ in [corpus.document(k)] for s, p, o in triples]
     out = []

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_sentences() -> list[str]:
-    from metrokg.nlp.structure import split_sentences
+    from metrokg.nlp.structure.parser import split_sentences
 
     files = list((ROOT / "corpus").glob("*.txt")) + list((ROOT / "corpus" / "docs").glob("*.txt"))
     out = []
@@ -41,7 +41,7 @@ def corpus_sentences() -> list[str]:
 
 
 def synthesise(n: int, sentences: list[str], seed: int = 7):
-    from metrokg.kg.search import ProvisionRecord
+    from metrokg.kg.search.index import ProvisionRecord
 
     rng = random.Random(seed)
     records, parts = [], []
@@ -79,11 +79,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 def run_size(n: int, n_queries: int) -> dict:
-    from metrokg.kg.dense import DenseIndex, QueryEncoder, configured_model_id
-    from metrokg.kg.evaluate_search import load_queries
-    from metrokg.kg.expansion import ConceptMatcher, ExpansionIndex
-    from metrokg.kg.lexical import LexicalIndex
-    from metrokg.kg.search import SearchIndex
+    from metrokg.kg.search.dense import DenseIndex, QueryEncoder, configured_model_id
+    from metrokg.kg.search.evaluate import load_queries
+    from metrokg.kg.search.expansion import ConceptMatcher, ExpansionIndex
+    from metrokg.kg.search.lexical import LexicalIndex
+    from metrokg.kg.search.index import SearchIndex
     from metrokg.nlp.segment import search_segmenter
     from metrokg.nlp.tokens import search_tokens
 
@@ -168,7 +168,7 @@ def run_size(n: int, n_queries: int) -> dict:
 
 def embedding_throughput(n: int = 64) -> dict:
     """Passages/s of the configured embedder on distinct corpus sentences, cache bypassed."""
-    from metrokg.kg.dense import shared_embedder
+    from metrokg.kg.search.dense import shared_embedder
 
     sentences = corpus_sentences()[:n]
     embedder = shared_embedder()

@@ -53,7 +53,7 @@ def one_run(store: Path) -> dict:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
     start = time.time()
-    proc = subprocess.Popen([sys.executable, "-m", "metrokg.ui.cli", "--store", str(store), "serve", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "metrokg.ui.cli.main", "--store", str(store), "serve", "--port",
                              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         page = wait_for(base + "/", start + 300, proc) - start
@@ -78,7 +78,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="metrokg-bench-") as tmp:
         source = Path(args.store) if args.store else Path(tmp) / "built"
         if not args.store:
-            subprocess.run([sys.executable, "-m", "metrokg.ui.cli", "--store", str(source), "build"], check=True,
+            subprocess.run([sys.executable, "-m", "metrokg.ui.cli.main", "--store", str(source), "build"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         results = []
         store = Path(tmp) / "run"

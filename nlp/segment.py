@@ -189,7 +189,7 @@ def search_segmenter(terms: Iterable[str] = ()) -> Segmenter:
 
 
 def pipeline_segmenter(nlp) -> Segmenter | None:
-    """The segmenter of a spaCy pipeline built by :func:`metrokg.nlp.pipeline.build_pipeline`
+    """The segmenter of a spaCy pipeline built by :func:`metrokg.nlp.extraction.pipeline.build_pipeline`
     (None for a pipeline with another tokenizer: its components then teach no words)."""
     seg = getattr(getattr(nlp, "tokenizer", None), "jieba_seg", None)
     return seg if isinstance(seg, Segmenter) else None

@@ -1,19 +1,40 @@
-"""Load the ontology and its SKOS vocabularies, and look concepts up by label.
+"""The one concept model and its resolver; the shipped vocabularies loaded from Turtle.
 
-The extraction pipeline builds its entity patterns from :func:`concepts`, and search
-expands queries with :func:`expand_label`; both read the Turtle files shipped in
-``ontology/`` so that the vocabulary has one source of truth.
+A :class:`Concept` is a SKOS concept of a metrokg vocabulary (unit, quantity kind, industry,
+actor, catalogue entry...) with its labels and the links the views follow. A :class:`Concepts`
+table holds them and reads every concept argument a user gives (``--industry 汽车``, a search
+filter, ``--actor-type``) with :meth:`Concepts.resolve`, one rule for every command:
+
+1. the concept's IRI;
+2. exactly: its slug (the IRI's last segment) or one of its labels (preferred or alternative,
+   Chinese or English), compared after NFKC, case folding and collapsing spaces;
+3. else a label that contains the argument (智能网联 → 智能网联汽车). Not for actors: a filter
+   on actors matches names as written instead (湖北省 matches every body whose name has it).
+
+Only concepts of the schemes the argument is for count (:data:`KINDS`). Of the concepts a step
+finds, those below another one found are dropped (callers widen to the narrower concepts anyway);
+one left is the answer, several are E293 listing them, none is E312.
+
+Where the concepts come from: a store's table is built from the store's vocabulary graphs
+(:func:`metrokg.kg.records.factview.load_concepts`, so ``specs import`` and user vocabularies count
+everywhere); the extraction pipeline, which has no store, and the ontology reference read the
+shipped Turtle through :func:`packaged`.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
+from metrokg import settings
+from metrokg.errors import MetrokgError
 from metrokg.ontology import turtle_files
 from metrokg.ontology.namespace import BASE, MKG
 
@@ -21,22 +42,58 @@ CONCEPT_BASE = BASE + "id/"
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=65536)
+def scheme_of(iri: str) -> str | None:
+    """``quantity`` for ``…/id/quantity/torque``; None for IRIs outside the vocabularies."""
+    if not iri.startswith(CONCEPT_BASE):
+        return None
+    rest = iri[len(CONCEPT_BASE):]
+    return rest.split("/", 1)[0] if "/" in rest else None
+
+
+def norm(text: str) -> str:
+    """Case-folded NFKC text with single spaces: how labels, slugs and arguments are compared."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class Concept:
-    """One SKOS concept of a metrokg vocabulary, flattened for pattern building and search."""
+    """One concept of a metrokg vocabulary or catalogue, with the links the views follow.
+
+    ``links`` maps a link name (``broader``, ``discipline``, ``quantity``, ``covers_quantity``,
+    ``covers_instrument``, ``industry``, ``actor_type``) to the IRIs it points to; catalogue entries
+    carry ``number``, ``title`` and ``status``, named bodies ``level`` and ``jurisdiction``.
+    """
 
     iri: str
-    scheme: str
-    pref_zh: str
-    pref_en: str
-    alt_labels: list[str] = field(default_factory=list)
-    broader: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
+    pref_zh: str = ""
+    pref_en: str = ""
+    alt_labels: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    links: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     symbol: str | None = None
     definition_zh: str | None = None
     definition_en: str | None = None
     note_zh: str | None = None
     note_en: str | None = None
+    number: str | None = None  # specification number (JJF 1059.1-2012)
+    title: str | None = None
+    status: str | None = None
+    level: str | None = None  # administrative level of a named body
+    jurisdiction: str | None = None
+
+    @property
+    def scheme(self) -> str | None:
+        return scheme_of(self.iri)
+
+    @property
+    def label(self) -> str:
+        """The name to show: Chinese, else English, else the slug."""
+        return self.pref_zh or self.pref_en or _slug(self.iri)
 
     @property
     def labels(self) -> list[str]:
@@ -45,14 +102,257 @@ class Concept:
         out += [a for a in self.alt_labels if a not in out]
         return [x for x in out if x]
 
+    @property
+    def broader(self) -> list[str]:
+        """What the concept lies below: skos:broader, then its measurement disciplines."""
+        return [*self.links.get("broader", ()), *self.links.get("discipline", ())]
 
-def scheme_of(iri: str) -> str | None:
-    """The scheme name (``unit``, ``quantity``...) of a concept IRI, or None for other IRIs."""
-    if not iri.startswith(CONCEPT_BASE):
-        return None
-    rest = iri[len(CONCEPT_BASE):]
-    return rest.split("/", 1)[0] if "/" in rest else None
+    def to_json(self) -> dict:
+        return {k: (dict(v) if k == "links" else list(v) if isinstance(v, tuple) else v)
+                for k, v in asdict(self).items() if v not in (None, "", (), {})}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Concept":
+        d = dict(data)
+        for name in ("alt_labels", "types"):
+            d[name] = tuple(d.get(name, ()))
+        d["links"] = {k: tuple(v) for k, v in d.get("links", {}).items()}
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a concept argument may name: the schemes that count, and how errors speak of it."""
+
+    name: str
+    schemes: tuple[str, ...]
+    listing: str  # the command that shows the names
+    contains: bool = True  # step 3 (a label containing the argument) applies
+
+
+KINDS = {
+    "industry": Kind("industry", ("industry",), "metrokg entities --type industry"),
+    "quantity": Kind("quantity kind or discipline", ("quantity", "discipline"), "metrokg entities --type quantity"),
+    "instrument": Kind("instrument", ("instrument",), "metrokg entities --type instrument"),
+    "actor": Kind("actor", ("actor", "actortype"), "metrokg entities --type actor", contains=False),
+    "actortype": Kind("actor type", ("actortype",), "metrokg entities --type actor"),
+}
+
+_SKOS, _MKG = str(SKOS), str(MKG._NS)
+_LINKS = {_SKOS + "broader": "broader", _MKG + "discipline": "discipline", _MKG + "quantityMeasured": "quantity",
+          _MKG + "quantityKind": "quantity", _MKG + "coversQuantity": "covers_quantity",
+          _MKG + "coversInstrument": "covers_instrument", _MKG + "usedIn": "industry",
+          _MKG + "actorType": "actor_type"}
+_TEXTS = {_MKG + "symbol": "symbol", _MKG + "documentNumber": "number", _MKG + "title": "title",
+          _MKG + "status": "status", _MKG + "administrativeLevel": "level", _MKG + "jurisdiction": "jurisdiction"}
+_BY_LANGUAGE = {_SKOS + "prefLabel": "pref", _SKOS + "definition": "definition", _SKOS + "scopeNote": "note"}
+_ALT = {_SKOS + "altLabel", _SKOS + "notation"}
+_NARROWER, _TYPE, _SKOS_CONCEPT = _SKOS + "narrower", str(RDF.type), _SKOS + "Concept"
+
+
+def _language(o: object) -> str | None:
+    """A literal's language ("" when untagged); None for an IRI. Literals are rdflib's or the
+    store's plain ones, both with ``language`` and ``datatype``; IRIs are strings without them."""
+    return (getattr(o, "language", None) or "") if hasattr(o, "datatype") else None
+
+
+class _Draft:
+    """What the triples say about one concept, before it becomes a :class:`Concept`."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, set[tuple[str, str]]] = {}  # field -> {(language, text)}
+        self.alts: set[tuple[str, str]] = set()
+        self.types: set[str] = set()
+        self.links: dict[str, set[str]] = {}
+
+    def concept(self, iri: str) -> Concept:
+        def text(name: str, languages: tuple[str, ...] = ()) -> str | None:
+            values = self.texts.get(name, set())
+            for lang in languages or (None,):
+                found = sorted(t for lg, t in values if lang is None or lg == lang)
+                if found:
+                    return found[0]
+            return None
+
+        alts = [t for _lang, t in sorted(self.alts)]
+        return Concept(
+            iri, pref_zh=text("pref", ("zh", "")) or "", pref_en=text("pref", ("en",)) or "",
+            alt_labels=tuple(dict.fromkeys(alts)), types=tuple(sorted(self.types - {_SKOS_CONCEPT})),
+            links={k: tuple(sorted(v)) for k, v in sorted(self.links.items())}, symbol=text("symbol"),
+            definition_zh=text("definition", ("zh",)), definition_en=text("definition", ("en",)),
+            note_zh=text("note", ("zh",)), note_en=text("note", ("en",)), number=text("number"),
+            title=text("title"), status=text("status"), level=text("level"), jurisdiction=text("jurisdiction"))
+
+
+def _read(triples: Iterable[tuple]) -> list[Concept]:
+    """Concepts (subjects under ``…/id/<scheme>/``) from RDF triples, rdflib's or plain ones."""
+    drafts: dict[str, _Draft] = {}
+
+    def draft(iri: str) -> _Draft:
+        d = drafts.get(iri)
+        if d is None:
+            d = drafts[iri] = _Draft()
+        return d
+
+    for s, p, o in triples:
+        s, p = str(s), str(p)
+        if p == _NARROWER:
+            if scheme_of(str(o)) is not None:
+                draft(str(o)).links.setdefault("broader", set()).add(s)
+            continue
+        if scheme_of(s) is None:
+            continue
+        lang = _language(o)
+        if p in _LINKS:
+            draft(s).links.setdefault(_LINKS[p], set()).add(str(o))
+        elif p == _TYPE:
+            draft(s).types.add(str(o))
+        elif p in _ALT and lang is not None:
+            draft(s).alts.add((lang, str(o)))
+        elif p in _BY_LANGUAGE and lang is not None:
+            draft(s).texts.setdefault(_BY_LANGUAGE[p], set()).add((lang, str(o)))
+        elif p in _TEXTS:
+            value = str(o) if p != _MKG + "status" else str(o).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            draft(s).texts.setdefault(_TEXTS[p], set()).add(("", value))
+    return [d.concept(iri) for iri, d in drafts.items()]
+
+
+class Concepts:
+    """A table of concepts (ordered by IRI) with the one resolver of concept arguments.
+
+    Shared between callers (per store generation, or per process for the shipped vocabulary):
+    treat it as read-only."""
+
+    def __init__(self, concepts: Iterable[Concept]):
+        self.by_iri: dict[str, Concept] = {c.iri: c for c in sorted(concepts, key=lambda c: c.iri)}
+        self._children: dict[str, list[str]] = {}
+        for c in self.by_iri.values():
+            for parent in c.broader:
+                kids = self._children.setdefault(parent, [])
+                if c.iri not in kids:
+                    kids.append(c.iri)
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[tuple]) -> "Concepts":
+        return cls(_read(triples))
+
+    def to_json(self) -> list[dict]:
+        return [c.to_json() for c in self.by_iri.values()]
+
+    @classmethod
+    def from_json(cls, rows: list[dict]) -> "Concepts":
+        return cls(Concept.from_json(r) for r in rows)
+
+    # ---- reading the table
+
+    def __iter__(self):
+        return iter(self.by_iri.values())
+
+    def __len__(self) -> int:
+        return len(self.by_iri)
+
+    def get(self, iri: str) -> Concept | None:
+        return self.by_iri.get(iri)
+
+    def in_scheme(self, scheme: str) -> list[Concept]:
+        return [c for c in self.by_iri.values() if c.scheme == scheme]
+
+    def label(self, iri: str | None) -> str | None:
+        """The concept's name to show (the IRI's slug for an IRI the table does not hold)."""
+        if iri is None:
+            return None
+        c = self.by_iri.get(iri)
+        return c.label if c else _slug(iri)
+
+    def label_en(self, iri: str) -> str | None:
+        c = self.by_iri.get(iri)
+        return c.pref_en if c else None
+
+    def links(self, iri: str, kind: str) -> set[str]:
+        c = self.by_iri.get(iri)
+        return set(c.links.get(kind, ())) if c else set()
+
+    def narrower(self, iri: str) -> list[str]:
+        """The concepts directly below ``iri`` (skos:broader, or mkg:discipline for a discipline)."""
+        return self._children.get(iri, [])
+
+    def narrower_closure(self, iri: str) -> set[str]:
+        """The concept and everything below it (汽车 -> 新能源汽车, 智能网联汽车; 力学 -> 扭矩)."""
+        out, stack = set(), [iri]
+        while stack:
+            x = stack.pop()
+            if x not in out:
+                out.add(x)
+                stack.extend(self._children.get(x, ()))
+        return out
+
+    def quantities_of(self, iri: str) -> set[str]:
+        """Quantity kinds a concept stands for: itself, an instrument's measurand, a
+        facility's or standard's quantity kind."""
+        return {iri} if scheme_of(iri) == "quantity" else self.links(iri, "quantity")
+
+    def disciplines_of(self, iri: str) -> set[str]:
+        """Measurement disciplines (JJF 1022) of a concept, through its quantity kinds."""
+        if scheme_of(iri) == "discipline":
+            return {iri}
+        out = set(self.links(iri, "discipline"))
+        for q in self.quantities_of(iri):
+            out |= self.links(q, "discipline")
+        return out
+
+    # ---- the resolver
+
+    @functools.cached_property
+    def _names(self) -> dict[str, list[str]]:
+        """Normalised slug or label -> IRIs (in table order)."""
+        index: dict[str, list[str]] = {}
+        for c in self.by_iri.values():
+            for name in (_slug(c.iri), *c.labels):
+                iris = index.setdefault(norm(name), [])
+                if c.iri not in iris:
+                    iris.append(c.iri)
+        return index
+
+    def named(self, text: str, schemes: Iterable[str] | None = None) -> list[Concept]:
+        """Concepts with this IRI, or exactly this slug or label (steps 1 and 2 of the resolver)."""
+        wanted = set(schemes) if schemes is not None else None
+        text = text.strip()
+        iris = [text] if text in self.by_iri else self._names.get(norm(text), [])
+        return [self.by_iri[i] for i in iris if wanted is None or scheme_of(i) in wanted]
+
+    def find(self, text: str, kind: str) -> list[str]:
+        """The concepts ``text`` names as a ``kind`` argument (see the module's rule), the
+        topmost of them only; empty when none. Several mean the argument is ambiguous."""
+        spec = KINDS[kind]
+        found = [c.iri for c in self.named(text, spec.schemes)]
+        needle = norm(text)
+        if not found and spec.contains and needle:
+            found = [c.iri for c in self.by_iri.values() if c.scheme in spec.schemes
+                     and any(needle in norm(label) for label in c.labels)]
+        below = {i: self.narrower_closure(i) for i in found}
+        return [i for i in found
+                if not any(j != i and i in below[j] and (j not in below[i] or j < i) for j in found)]
+
+    def resolve(self, text: str, kind: str, missing_ok: bool = False) -> str | None:
+        """The one concept ``text`` names as a ``kind`` argument (``industry``, ``quantity``,
+        ``instrument``, ``actor``, ``actortype``): E312 when none (None with ``missing_ok``),
+        E293 listing the candidates when several."""
+        found = self.find(text, kind)
+        if len(found) == 1:
+            return found[0]
+        spec = KINDS[kind]
+        if not found:
+            if missing_ok:
+                return None
+            raise MetrokgError("E312", kind=spec.name, value=text, listing=spec.listing)
+        limit = settings.get("METROKG_MAX_CONCEPT_CANDIDATES")
+        shown = sorted(found, key=lambda i: (self.by_iri[i].label, i))
+        names = ", ".join(f"{self.by_iri[i].label} ({_slug(i)})" for i in shown[:limit])
+        more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+        raise MetrokgError("E293", value=text, kind=spec.name, candidates=names + more)
+
+
+# ---------------------------------------------------------------- the shipped vocabulary
 
 def _load() -> Graph:
     g = Graph()
@@ -77,124 +377,40 @@ def load_ontology() -> Graph:
         return _cached()
 
 
-def _text(graph: Graph, s: URIRef, p: URIRef, lang: str | None) -> str | None:
-    for o in graph.objects(s, p):
-        if isinstance(o, Literal) and (lang is None or o.language == lang):
-            return str(o)
-    return None
-
-
 @lru_cache(maxsize=1)
-def _all_concepts() -> tuple[Concept, ...]:
-    g = load_ontology()
-    out = []
-    for s in sorted(set(g.subjects(RDF.type, SKOS.Concept))):
-        if not isinstance(s, URIRef):
-            continue
-        scheme = scheme_of(str(s))
-        if scheme is None:
-            continue
-        alts: list[str] = []
-        for o in sorted(g.objects(s, SKOS.altLabel), key=lambda o: (o.language or "", str(o))):
-            if str(o) not in alts:
-                alts.append(str(o))
-        out.append(Concept(
-            iri=str(s),
-            scheme=scheme,
-            pref_zh=_text(g, s, SKOS.prefLabel, "zh") or "",
-            pref_en=_text(g, s, SKOS.prefLabel, "en") or "",
-            alt_labels=alts,
-            broader=sorted(str(o) for o in g.objects(s, SKOS.broader))
-            + sorted(str(o) for o in g.objects(s, MKG.discipline)),
-            types=sorted(str(o) for o in g.objects(s, RDF.type) if o != SKOS.Concept),
-            symbol=_text(g, s, MKG.symbol, None),
-            definition_zh=_text(g, s, SKOS.definition, "zh"),
-            definition_en=_text(g, s, SKOS.definition, "en"),
-            note_zh=_text(g, s, SKOS.scopeNote, "zh"),
-            note_en=_text(g, s, SKOS.scopeNote, "en"),
-        ))
-    return tuple(out)
+def packaged() -> Concepts:
+    """The concepts of the shipped Turtle vocabularies (for code without a store)."""
+    return Concepts.from_triples(load_ontology())
 
 
 def concepts(scheme: str | None = None) -> list[Concept]:
-    """Concepts of one scheme (``unit``, ``quantity``, ``industry``...) or of all schemes."""
-    allc = _all_concepts()
-    return [c for c in allc if scheme is None or c.scheme == scheme]
+    """Shipped concepts of one scheme (``unit``, ``quantity``, ``industry``...) or of all schemes."""
+    return list(packaged()) if scheme is None else packaged().in_scheme(scheme)
 
 
 def schemes() -> list[str]:
-    """Names of the concept schemes that have at least one concept."""
-    return sorted({c.scheme for c in _all_concepts()})
-
-
-@lru_cache(maxsize=1)
-def _by_iri() -> dict[str, Concept]:
-    return {c.iri: c for c in _all_concepts()}
+    """Names of the concept schemes that have at least one shipped concept."""
+    return sorted({c.scheme for c in packaged() if c.scheme})
 
 
 def concept(iri: str) -> Concept | None:
-    """The concept with this IRI, or None."""
-    return _by_iri().get(str(iri))
-
-
-def _norm(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-@lru_cache(maxsize=1)
-def _label_index() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
-    for c in _all_concepts():
-        for label in c.labels:
-            index.setdefault(_norm(label), [])
-            if c.iri not in index[_norm(label)]:
-                index[_norm(label)].append(c.iri)
-    return {k: tuple(v) for k, v in index.items()}
+    """The shipped concept with this IRI, or None."""
+    return packaged().get(str(iri))
 
 
 def lookup(label: str, scheme: str | None = None) -> list[Concept]:
-    """Concepts with this exact label (preferred or alternative, any language; case-insensitive)."""
-    hits = [_by_iri()[i] for i in _label_index().get(_norm(label), ())]
-    return [c for c in hits if scheme is None or c.scheme == scheme]
-
-
-def narrower_closure(iri: str) -> list[Concept]:
-    """The concept and everything below it (skos:broader or mkg:discipline, transitively)."""
-    below: dict[str, list[str]] = {}
-    for c in _all_concepts():
-        for b in c.broader:
-            below.setdefault(b, []).append(c.iri)
-    seen, todo = [str(iri)], [str(iri)]
-    while todo:
-        for child in below.get(todo.pop(), []):
-            if child not in seen:
-                seen.append(child)
-                todo.append(child)
-    return [c for c in (concept(i) for i in seen) if c is not None]
+    """Shipped concepts with exactly this label or slug (any language, case-insensitive)."""
+    return packaged().named(label, [scheme] if scheme else None)
 
 
 def expand_label(term: str) -> list[str]:
-    """Every label of every concept the term names, and of the concepts below them.
-
-    ``expand_label("力学")`` gives 力学 and the labels of mechanical quantities such as
-    扭矩/转矩; search uses it to widen a query.
-    """
+    """Every label of every shipped concept the term names, and of the concepts below them
+    (``expand_label("力学")`` gives 力学 and the labels of mechanical quantities such as 扭矩/转矩)."""
+    table = packaged()
     out: list[str] = []
     for c in lookup(term):
-        for n in narrower_closure(c.iri):
-            for label in n.labels:
+        for iri in [c.iri, *sorted(table.narrower_closure(c.iri) - {c.iri})]:
+            for label in table.by_iri[iri].labels if iri in table.by_iri else ():
                 if label not in out:
                     out.append(label)
     return out
-
-
-def label(iri: str, lang: str = "zh") -> str:
-    """Preferred label of a concept, class or property in ``lang`` (falls back to the IRI's tail)."""
-    c = concept(iri)
-    if c is not None:
-        return (c.pref_zh if lang == "zh" else c.pref_en) or c.pref_zh or c.pref_en
-    from rdflib.namespace import RDFS
-
-    g = load_ontology()
-    text = _text(g, URIRef(iri), RDFS.label, lang)
-    return text or str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -9,8 +9,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from metrokg.nlp.pipeline import build_pipeline
-from metrokg.nlp.textspans import doc_text
+from metrokg.nlp.extraction.pipeline import build_pipeline
+from metrokg.nlp.structure.textspans import doc_text
 
 FAULT = "故障"  # the planted rule raises on any text holding this word
 ERROR = "RuntimeError: a bug in a rule"

@@ -20,7 +20,7 @@ OUTPUT = ROOT / "test-output"
 def run_cli(*args: str, store: Path | str | None = None, input: str | None = None,
             check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real ``metrokg`` command line in a subprocess."""
-    cmd = [sys.executable, "-m", "metrokg.ui.cli"]
+    cmd = [sys.executable, "-m", "metrokg.ui.cli.main"]
     if store is not None:
         cmd += ["--store", str(store)]
     full_env = {**os.environ, **(env or {})}

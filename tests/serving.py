@@ -20,7 +20,7 @@ def running_server(store: Path, extra: list[str] | None = None, timeout: float =
     port = free_port()
     log = open(Path(store).parent / f"serve-{port}.log", "w+")
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "metrokg.ui.cli", "--store", str(store), "serve",
+    proc = subprocess.Popen([sys.executable, "-m", "metrokg.ui.cli.main", "--store", str(store), "serve",
                              "--port", str(port), *(extra or [])], stdout=log, stderr=subprocess.STDOUT,
                             env=env)
     url = f"http://127.0.0.1:{port}"

@@ -13,7 +13,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.store import META_GRAPH, open_store
+from metrokg.kg.store.base import META_GRAPH, open_store
 from metrokg.ontology.namespace import graph_iri
 
 from conftest import DATA, cli_json, run_cli
@@ -83,8 +83,8 @@ def backend(request, tmp_path, monkeypatch, data_home):
 
 def test_ingest_search_sparql_remove(backend):
     """Writes run in-process (the extraction models load once); reads and removal go through the CLI."""
-    from metrokg.kg.build import build
-    from metrokg.kg.ingest import ingest_paths
+    from metrokg.kg.graph.build import build
+    from metrokg.kg.graph.ingest import ingest_paths
 
     spec, env = backend["spec"], backend["env"]
     with open_store(spec, write=True) as s:
@@ -114,8 +114,8 @@ def test_ingest_search_sparql_remove(backend):
     removed = cli_json("remove", city[0].id, store=spec, env=env)
     assert removed[0]["status"] == "removed"
     with open_store(spec) as s:
-        from metrokg.kg.listing import list_documents
-        from metrokg.kg.search import SearchIndex
+        from metrokg.kg.records.listing import list_documents
+        from metrokg.kg.search.index import SearchIndex
 
         assert [d["id"] for d in list_documents(s)] == [SEED_ID]
         hits = SearchIndex.open(s).search("计量", k=100, mode="lexical")
@@ -135,7 +135,7 @@ def test_reads_match_the_embedded_store(backend, tmp_path):
         gen = s.generation()
         assert gen > 0 and G in s.graph_iris()
         back = list(s.graph_triples(G))
-        from metrokg.kg.store import same_triples
+        from metrokg.kg.store.base import same_triples
 
         assert same_triples(back, triples)
         sel = s.query("SELECT ?o WHERE { ?s ?p ?o }", {"s": URIRef(EX + "a"), "p": URIRef(EX + "p")})
@@ -169,7 +169,7 @@ def test_failed_write_leaves_the_store_unchanged(backend):
 @pytest.mark.parametrize("server", ["oxigraph_server", "virtuoso_server"])
 def test_bulk_write_through_the_graph_store_protocol(server, request, monkeypatch, data_home):
     """Staged GSP upload then one MOVE: the graphs land whole, staging graphs are gone."""
-    from metrokg.kg import remote
+    from metrokg.kg.store import remote
 
     info = request.getfixturevalue(server)
     for k, v in {**info["env"], "METROKG_DATA_DIR": data_home, "METROKG_GSP_URL": info["gsp"],
@@ -223,7 +223,7 @@ def test_migrate_between_backends(oxigraph_server, virtuoso_server, built_store,
         assert {r["graph"] for r in rows} >= {str(graph_iri(SEED_ID))}
     with open_store(str(built_store)) as a, open_store(str(back)) as b:
         assert [g for g in a.graph_iris() if g != META_GRAPH] == [g for g in b.graph_iris() if g != META_GRAPH]
-        from metrokg.kg.store import same_triples
+        from metrokg.kg.store.base import same_triples
 
         for g in a.graph_iris():
             if g != META_GRAPH:
@@ -248,7 +248,7 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
 
 
 def test_endpoint_urls_follow_the_spec(monkeypatch):
-    from metrokg.kg.remote import RemoteStore
+    from metrokg.kg.store.remote import RemoteStore
 
     monkeypatch.delenv("METROKG_UPDATE_URL", raising=False)
     monkeypatch.delenv("METROKG_GSP_URL", raising=False)
@@ -264,7 +264,7 @@ def test_endpoint_urls_follow_the_spec(monkeypatch):
 
 
 def test_query_form_and_redaction():
-    from metrokg.kg.remote import query_form, redact
+    from metrokg.kg.store.remote import query_form, redact
 
     assert query_form('PREFIX x: <http://x/ASK> # CONSTRUCT\nSELECT ?s WHERE { ?s ?p "ASK" }') == "SELECT"
     assert query_form("prefix x: <http://x/> construct { ?s ?p ?o } where { ?s ?p ?o }") == "CONSTRUCT"
@@ -275,10 +275,11 @@ def test_views_rederive_only_the_documents_a_write_touched(backend, tmp_path):
     """The views read records derived per document graph. After a write only the graphs it
     touched are read again; a new process reads the others from the index folder; a replaced or
     removed document is never answered from its old records."""
-    from metrokg.kg import derived, factview
-    from metrokg.kg.build import build
-    from metrokg.kg.ingest import ingest_paths, remove_document
-    from metrokg.kg.obligations import list_obligations
+    from metrokg.kg.records import derived
+    from metrokg.kg.records import factview
+    from metrokg.kg.graph.build import build
+    from metrokg.kg.graph.ingest import ingest_paths, remove_document
+    from metrokg.kg.analyses.obligations import list_obligations
 
     city = tmp_path / CITY.name
     city.write_text(CITY.read_text(encoding="utf-8"), encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import cli_json, run_cli
 from test_readers import _ascii_pdf, _make_docx, _page_objects, _pdf
-from metrokg.kg.ingest import doc_id_for
+from metrokg.kg.graph.ingest import doc_id_for
 
 BODY = ("关于加强计量工作的实施意见\n"
         "一、总体要求\n"

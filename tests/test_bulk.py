@@ -10,8 +10,8 @@ import textwrap
 import pytest
 from rdflib import Literal, URIRef
 
-from metrokg.kg.ingest import ingest_paths
-from metrokg.kg.store import EmbeddedStore, same_triples
+from metrokg.kg.graph.ingest import ingest_paths
+from metrokg.kg.store.base import EmbeddedStore, same_triples
 from metrokg.ontology.namespace import graph_iri
 
 from conftest import DEV_DOCS, cli_json
@@ -63,7 +63,7 @@ def test_crashed_bulk_load_is_undone_by_the_next_writer(tmp_path):
     crash = textwrap.dedent(f"""
         import os
         from rdflib import Literal, URIRef
-        from metrokg.kg.store import EmbeddedStore
+        from metrokg.kg.store.base import EmbeddedStore
         G2 = URIRef({str(G2)!r})
         T = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))
         store = EmbeddedStore({str(path)!r})
@@ -76,7 +76,7 @@ def test_crashed_bulk_load_is_undone_by_the_next_writer(tmp_path):
     assert proc.returncode == 9, proc.stderr
     with EmbeddedStore(path, read_only=True) as reader:
         assert G2 in reader.graph_iris()  # half-written, still marked pending
-        from metrokg.kg.factview import document_graphs
+        from metrokg.kg.records.factview import document_graphs
         assert document_graphs(reader) == {}
     with EmbeddedStore(path) as store:
         assert G2 not in store.graph_iris() and G in store.graph_iris()

@@ -24,8 +24,8 @@ def test_build_then_provisions_lists_every_section(built_store):
 
 
 def test_provision_offsets_match_the_document_text(built_store):
-    from metrokg.kg.listing import document_text
-    from metrokg.kg.store import open_store
+    from metrokg.kg.records.listing import document_text
+    from metrokg.kg.store.base import open_store
 
     store = open_store(str(built_store))
     text = document_text(store, SEED_ID)
@@ -135,7 +135,7 @@ def test_table_and_csv_output(built_store):
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from metrokg.ui.cli import build_parser; build_parser();"
+    code = ("import sys; from metrokg.ui.cli.main import build_parser; build_parser();"
             "heavy = [m for m in ('torch', 'gradio', 'sentence_transformers', 'spacy') if m in sys.modules];"
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -143,7 +143,7 @@ def test_help_does_not_import_heavy_libraries():
 
 
 def test_every_command_is_documented_in_the_readme():
-    from metrokg.ui.cli import build_parser
+    from metrokg.ui.cli.main import build_parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     parser = build_parser()

@@ -8,7 +8,7 @@ import pytest
 from conftest import cli_json, run_cli
 from _analyses import JIANGXI_ID, SEED_ID, store_with_jiangxi
 
-from metrokg.kg.compare import similarity_matrix
+from metrokg.kg.analyses.compare import similarity_matrix
 
 
 @pytest.fixture(scope="module")

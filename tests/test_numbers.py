@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from metrokg.nlp.numbers import find_numbers, parse_chinese, parse_number, parse_quantity, parse_tenths
+from metrokg.nlp.extraction.components.numbers import find_numbers, parse_chinese, parse_number, parse_quantity, parse_tenths
 
 
 @pytest.mark.parametrize("text,value", [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from conftest import ROOT, run_cli
-from metrokg.kg.inference import closure
+from metrokg.kg.graph.entailment import closure
 from metrokg.ontology.namespace import MKG
 from metrokg.ontology.vocab import load_ontology
 

@@ -8,14 +8,14 @@ from rdflib import Literal
 from rdflib.namespace import RDF
 
 from metrokg.errors import warning_text
-from metrokg.kg.facts_rdf import facts_to_triples
-from metrokg.kg.ingest import ingest_paths, prepare
-from metrokg.kg.store import EmbeddedStore
-from metrokg.nlp.entity_linker import EntityLinker, Pattern, resolve_overlaps
-from metrokg.nlp.normalize import normalize
-from metrokg.nlp import pipeline as pipeline_module
-from metrokg.nlp.pipeline import COMPONENTS, build_pipeline, extract, load_from_disk, load_pipeline, run_text
-from metrokg.nlp.structure import parse_document
+from metrokg.kg.graph.facts_rdf import facts_to_triples
+from metrokg.kg.graph.ingest import ingest_paths, prepare
+from metrokg.kg.store.base import EmbeddedStore
+from metrokg.nlp.extraction.components.entity_linker import EntityLinker, Pattern, resolve_overlaps
+from metrokg.nlp.reading.normalize import normalize
+from metrokg.nlp.extraction import pipeline as pipeline_module
+from metrokg.nlp.extraction.pipeline import COMPONENTS, build_pipeline, extract, load_from_disk, load_pipeline, run_text
+from metrokg.nlp.structure.parser import parse_document
 from metrokg.ontology.namespace import MKG
 
 import _faulty
@@ -142,8 +142,8 @@ def test_level_glued_to_actor_type_by_the_segmenter(nlp):
 
 
 def test_traditional_characters_are_read_as_simplified_and_keep_their_spans():
-    from metrokg.nlp.pipeline import extract
-    from metrokg.nlp.structure import parse_document
+    from metrokg.nlp.extraction.pipeline import extract
+    from metrokg.nlp.structure.parser import parse_document
 
     doc = parse_document("關於加強計量工作的實施意見\n一、發展目標\n到2025年，新建社會公用計量標準500項以上。"
                          "\n二、任務\n嚴禁使用帶有作弊功能的計量器具。", doc_id="t")
@@ -208,7 +208,7 @@ def _ingest_with_the_bug(tmp_path, monkeypatch, names: list[str], workers: int):
 
 
 def test_ingest_report_counts_extraction_failures(tmp_path, monkeypatch, capsys):
-    from metrokg.ui.commands.ingest import report_warnings
+    from metrokg.ui.cli.commands.ingest import report_warnings
 
     (result,), (path,) = _ingest_with_the_bug(tmp_path, monkeypatch, ["fault-doc"], workers=1)
     assert result.status == "added" and result.failures == 1 and _w001() in result.warnings

@@ -9,7 +9,7 @@ import pytest
 from conftest import cli_json, run_cli
 from _analyses import SEED_ID
 
-from metrokg.kg.targets import assess, share_achieved
+from metrokg.kg.analyses.targets import assess, share_achieved
 
 CENTRES = f"{SEED_ID}:1.2:5"  # 新建国家级、省级产业计量测试中心10家
 
@@ -63,8 +63,8 @@ def test_bad_value_is_refused_on_the_command_line(store):
 ])
 def test_bad_values_are_refused_and_change_nothing(store, target, value, when, code):
     from metrokg.errors import MetrokgError
-    from metrokg.kg.store import open_store
-    from metrokg.kg.targets import record_progress
+    from metrokg.kg.store.base import open_store
+    from metrokg.kg.analyses.targets import record_progress
 
     with open_store(str(store), write=True) as st:
         before = st.dump("nq")
@@ -108,8 +108,8 @@ def test_history_has_one_row_per_observation(store_copy):
     The graphs are written exactly as every earlier version wrote them, so old stores read right."""
     from datetime import datetime, timedelta, timezone
 
-    from metrokg.kg.store import open_store
-    from metrokg.kg.targets import find_target, list_targets, observation_graph, progress_history
+    from metrokg.kg.store.base import open_store
+    from metrokg.kg.analyses.targets import find_target, list_targets, observation_graph, progress_history
 
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     with open_store(str(store_copy), write=True) as st:
@@ -131,8 +131,8 @@ def test_history_has_one_row_per_observation(store_copy):
 
 def test_each_observation_keeps_its_own_agent_spelling(store_copy):
     """``Tester`` and ``tester`` share an agent IRI: each observation still shows the name it was recorded with."""
-    from metrokg.kg.store import open_store
-    from metrokg.kg.targets import progress_history, record_progress
+    from metrokg.kg.store.base import open_store
+    from metrokg.kg.analyses.targets import progress_history, record_progress
 
     with open_store(str(store_copy), write=True) as st:
         record_progress(st, CENTRES, "1", "2023-06-30", agent="Tester")
@@ -148,7 +148,7 @@ def test_each_observation_keeps_its_own_agent_spelling(store_copy):
     ("88个百分点", 88), ("十二", 12),
 ])
 def test_percent_and_chinese_decimal_forms(written, value):
-    from metrokg.kg.targets import parse_progress_value
+    from metrokg.kg.analyses.targets import parse_progress_value
 
     assert float(parse_progress_value(written, {"id": "t", "indicator": "覆盖率", "unit": "%"})) == value
 
@@ -158,7 +158,7 @@ def test_percent_and_chinese_decimal_forms(written, value):
     ("两千零二十四家", 2024), ("3,100", 3100), ("3，100家", 3100), ("一千五", 1500),
 ])
 def test_count_forms(written, value):
-    from metrokg.kg.targets import parse_progress_value
+    from metrokg.kg.analyses.targets import parse_progress_value
 
     assert parse_progress_value(written, {"id": "t", "indicator": "中心", "unit": "家"}) == value
 
@@ -171,7 +171,7 @@ def test_count_forms(written, value):
 ])
 def test_malformed_or_misfit_forms_are_refused(written, unit, code):
     from metrokg.errors import MetrokgError
-    from metrokg.kg.targets import parse_progress_value
+    from metrokg.kg.analyses.targets import parse_progress_value
 
     with pytest.raises(MetrokgError) as err:
         parse_progress_value(written, {"id": "t", "indicator": "i", "unit": unit})

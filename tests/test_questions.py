@@ -11,8 +11,8 @@ SEED_ID = "hubei-2022-metrology-implementation"
 
 @pytest.fixture(scope="module")
 def seed_text(built_store):
-    from metrokg.kg.listing import document_text
-    from metrokg.kg.store import open_store
+    from metrokg.kg.records.listing import document_text
+    from metrokg.kg.store.base import open_store
 
     store = open_store(str(built_store))
     try:

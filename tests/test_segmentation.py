@@ -36,9 +36,9 @@ def jieba_global_state() -> tuple:
 def probe(store_path: str) -> dict:
     """Tokens, idf weights and lexical ranking of :data:`QUERIES` on a store, plus whether the
     persisted index holds the tokens this process cuts from the provisions."""
-    from metrokg.kg.lexical import LexicalIndex
-    from metrokg.kg.search import SearchIndex
-    from metrokg.kg.store import open_store
+    from metrokg.kg.search.lexical import LexicalIndex
+    from metrokg.kg.search.index import SearchIndex
+    from metrokg.kg.store.base import open_store
     from metrokg.nlp.segment import search_segmenter
     from metrokg.nlp.tokens import search_tokens
 
@@ -58,8 +58,8 @@ def probe(store_path: str) -> dict:
 def after_ingest(built_store, tmp_path_factory) -> tuple[Path, dict, tuple, tuple]:
     """A copy of the corpus store into which this process ingests a document (running the
     extraction pipeline here) and then searches; with the global jieba state before and after."""
-    from metrokg.kg.ingest import ingest_paths
-    from metrokg.kg.store import open_store
+    from metrokg.kg.graph.ingest import ingest_paths
+    from metrokg.kg.store.base import open_store
 
     path = tmp_path_factory.mktemp("segmentation") / "store"
     shutil.copytree(built_store, path)
@@ -120,8 +120,8 @@ def test_only_the_segment_module_uses_jieba_and_never_its_global_dictionary():
 
 @pytest.mark.slow
 def test_each_segmenter_holds_exactly_the_words_declared_for_it():
-    from metrokg.kg.expansion import ConceptMatcher
-    from metrokg.nlp.pipeline import build_pipeline, load_pipeline
+    from metrokg.kg.search.expansion import ConceptMatcher
+    from metrokg.nlp.extraction.pipeline import build_pipeline, load_pipeline
     from metrokg.nlp.segment import cue_words, pipeline_segmenter, search_segmenter, vocabulary_words
 
     nlp = load_pipeline()
@@ -139,7 +139,7 @@ def test_each_segmenter_holds_exactly_the_words_declared_for_it():
     # another pipeline has its own segmenter: its test labels reach neither the first nor search
     other = build_pipeline(load_vocabulary=False)
     assert pipeline_segmenter(other).words == cues
-    from metrokg.nlp.linking import Pattern
+    from metrokg.nlp.extraction.linking import Pattern
 
     other.get_pipe("metrokg_entity_linker_v1").add_patterns([Pattern("卫健局做好", "x:y", "actor", "卫健局做好")])
     assert "卫健局做好" in [t.text for t in other("县卫健局做好配合")]

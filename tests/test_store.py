@@ -9,9 +9,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.ingest import doc_id_for, ingest_paths, remove_document
-from metrokg.kg.listing import list_documents
-from metrokg.kg.store import EmbeddedStore, bind_values, open_store
+from metrokg.kg.graph.ingest import doc_id_for, ingest_paths, remove_document
+from metrokg.kg.records.listing import list_documents
+from metrokg.kg.store.base import EmbeddedStore, bind_values, open_store
 from metrokg.ontology.namespace import MKG, graph_iri, provision_iri
 
 from conftest import DATA
@@ -114,11 +114,11 @@ def test_second_process_reads_while_one_writes(tmp_path):
     path = tmp_path / "s"
     writer = open_store(str(path), write=True)
     writer.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
-    code = ("from metrokg.kg.store import open_store; from rdflib import URIRef;"
+    code = ("from metrokg.kg.store.base import open_store; from rdflib import URIRef;"
             f"s = open_store({str(path)!r}); print(len(list(s.graph_triples(URIRef({str(G)!r})))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "1", out.stderr
-    code_w = f"from metrokg.kg.store import open_store; open_store({str(path)!r}, write=True)"
+    code_w = f"from metrokg.kg.store.base import open_store; open_store({str(path)!r}, write=True)"
     out = subprocess.run([sys.executable, "-c", code_w], capture_output=True, text=True, timeout=60)
     assert "E012" in out.stderr
     writer.close()
@@ -157,7 +157,7 @@ def test_fast_rows_agree_with_query(store):
 
 
 def test_view_cache_follows_the_store_generation(store):
-    from metrokg.kg.factview import cached
+    from metrokg.kg.records.factview import cached
 
     calls = []
     build = lambda: calls.append(1) or len(calls)  # noqa: E731
@@ -217,7 +217,7 @@ def test_a_read_only_view_writes_nothing(tmp_path):
 
 
 def test_a_writer_refuses_a_damaged_store_and_repair_brings_it_back(tmp_path):
-    from metrokg.kg.recovery import repair_current
+    from metrokg.kg.store.recovery import repair_current
 
     path = _small_store(tmp_path / "s")
     (path / "oxigraph" / "CURRENT").unlink()
@@ -234,7 +234,7 @@ def test_a_writer_refuses_a_damaged_store_and_repair_brings_it_back(tmp_path):
 
 
 def test_full_scan_counts_agree_with_the_generic_path(tmp_path):
-    from metrokg.kg.store import Store
+    from metrokg.kg.store.base import Store
 
     with EmbeddedStore(_small_store(tmp_path / "s")) as s:
         counts = s.triple_counts()
@@ -245,8 +245,8 @@ def test_full_scan_counts_agree_with_the_generic_path(tmp_path):
 def test_doctor_finds_and_repairs_stale_and_foreign_caches(tmp_path):
     import json
 
-    from metrokg.kg.recovery import diagnose, repair
-    from metrokg.kg.search import SearchIndex
+    from metrokg.kg.store.recovery import diagnose, repair
+    from metrokg.kg.search.index import SearchIndex
 
     path = _small_store(tmp_path / "s")
     with EmbeddedStore(path) as s:

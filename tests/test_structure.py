@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA, SEED
-from metrokg.nlp.dates import parse_date
-from metrokg.nlp.structure import find_references, parse_document, split_sentences
+from metrokg.nlp.structure.dates import parse_date
+from metrokg.nlp.structure.parser import find_references, parse_document, split_sentences
 
 SEED_SECTIONS = {
     "1": "总体要求", "1.1": "指导思想", "1.2": "发展目标",
@@ -29,7 +29,7 @@ SEED_SECTIONS = {
 
 @pytest.fixture(scope="module")
 def seed():
-    from metrokg.nlp.readers import read_document
+    from metrokg.nlp.reading.readers import read_document
 
     raw = read_document(SEED)
     return parse_document(raw.text, doc_id="seed")

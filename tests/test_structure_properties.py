@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrokg.nlp.numbers import parse_chinese
-from metrokg.nlp.numerals import chinese_to_int
-from metrokg.nlp.structure import find_references, parse_document, split_sentences
+from metrokg.nlp.extraction.components.numbers import parse_chinese
+from metrokg.nlp.structure.numerals import chinese_to_int
+from metrokg.nlp.structure.parser import find_references, parse_document, split_sentences
 
 _DIGIT_NAMES = "零一二三四五六七八九"
 _GROUP_NAMES = ("", "万", "亿")

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from metrokg.nlp.deadlines import find_deadlines, open_deadline, sentence_deadlines
-from metrokg.nlp.pipeline import build_pipeline, run_text
+from metrokg.nlp.extraction.components.deadlines import find_deadlines, open_deadline, sentence_deadlines
+from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ TABLE = ("表2 主要指标\n"
 
 
 def test_indicator_table():
-    from metrokg.nlp.targets import table_targets
+    from metrokg.nlp.extraction.components.targets import table_targets
 
     got = [(t.indicator, t.value, t.unit_text, t.comparator, t.deadline, t.is_total, t.scope)
            for t in table_targets(TABLE)]
@@ -179,7 +179,7 @@ def test_table_base_year_cells_are_no_targets(nlp):
 
 
 def test_table_spans_point_into_the_text():
-    from metrokg.nlp.targets import table_targets
+    from metrokg.nlp.extraction.components.targets import table_targets
 
     for t in table_targets(TABLE):
         assert TABLE[t.start:t.end] == t.text and t.text.startswith((t.scope or "") + t.indicator[:2])

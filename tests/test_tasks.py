@@ -2,8 +2,8 @@
 
 import pytest
 
-from metrokg.nlp.entity_linker import Pattern
-from metrokg.nlp.pipeline import build_pipeline, run_text
+from metrokg.nlp.extraction.components.entity_linker import Pattern
+from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_fronted_dui_phrase_is_the_object(nlp):
 
 
 def test_verb_groups_cover_the_flat_lexicon():
-    from metrokg.nlp.tasks import ACTION_VERBS, VERB_GROUPS
+    from metrokg.nlp.extraction.components.tasks import ACTION_VERBS, VERB_GROUPS
 
     assert set(ACTION_VERBS) >= {v for vs in VERB_GROUPS.values() for v in vs}
     assert list(ACTION_VERBS) == sorted(ACTION_VERBS, key=len, reverse=True)  # longest first for the regex

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF
 
 from conftest import run_cli
-from metrokg.kg.validate import validate
+from metrokg.kg.graph.validate import validate
 from metrokg.ontology.namespace import MKG, doc_iri, graph_iri, provision_iri
 
 ID = "https://w3id.org/metrokg/id/"
@@ -105,7 +104,7 @@ def test_responsibility_names_an_actor_and_deontic_has_a_modality():
 
 
 def test_cli_validate_reports_violations_and_exit_code(tmp_path):
-    from metrokg.kg.store import open_store
+    from metrokg.kg.store.base import open_store
 
     g, n = sample()
     store_dir = tmp_path / "store"

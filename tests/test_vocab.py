@@ -39,7 +39,7 @@ def of_type(cls) -> set[URIRef]:
 def _with_closure():
     from rdflib import Graph
 
-    from metrokg.kg.inference import closure
+    from metrokg.kg.graph.entailment import closure
 
     full = Graph()
     for t in g():

@@ -73,8 +73,9 @@ def test_user_mistakes_come_back_as_coded_messages(client):
 
 def test_login_is_required(server):
     from gradio_client import Client
+    from gradio_client.exceptions import AuthenticationError
 
-    with pytest.raises(Exception):
+    with pytest.raises(AuthenticationError):
         Client(server, verbose=False).predict("计量", api_name="/search")
 
 

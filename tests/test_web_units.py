@@ -13,7 +13,7 @@ from metrokg.errors import MetrokgError
 
 @pytest.fixture(scope="module")
 def store(built_store, tmp_path_factory):
-    from metrokg.kg.store import open_store
+    from metrokg.kg.store.base import open_store
 
     path = tmp_path_factory.mktemp("webunits") / "store"
     shutil.copytree(built_store, path)
@@ -50,17 +50,6 @@ def test_switching_language_updates_every_registered_component(store):
                   any(c["props"].get("elem_id") == "lang-switch" and c["id"] == d["targets"][0][0]
                       for c in config["components"]))
     assert len(switch["outputs"]) >= 60  # every label, placeholder, button text and tab title
-
-
-def test_a_tab_whose_library_module_is_missing_says_it_is_coming(store, monkeypatch):
-    from metrokg.ui.web import page
-    from metrokg.ui.web.state import AppState
-
-    monkeypatch.setitem(page.TAB_MODULES, "gaps", "metrokg.kg.no_such_module")
-    config = page.build_page(AppState(store)).get_config_file()
-    pending = [c["props"] for c in config["components"] if c["props"].get("elem_id") == "gaps-pending"]
-    assert pending and "该视图将随抽取视图一同提供" in str(pending[0]["value"])
-    assert not any(c["props"].get("elem_id") == "gap-heatmap" for c in config["components"])
 
 
 def test_labels_registry_translates_keys_and_callables():
@@ -108,6 +97,70 @@ def test_guard_shows_coded_messages_and_hides_tracebacks(caplog):
     assert "secret path" in caplog.text  # logged on the server
 
 
+def test_every_tab_is_built_and_offers_the_declared_search_filters(store):
+    import inspect
+
+    from metrokg.kg.search.index import SearchIndex
+    from metrokg.ui.web.page import build_page
+    from metrokg.ui.web.state import FACETS, AppState
+
+    assert set(FACETS) <= set(inspect.signature(SearchIndex.search).parameters)
+    ids = {c["props"].get("elem_id") for c in build_page(AppState(store)).get_config_file()["components"]}
+    assert {"ask-box", "obl-table", "tgt-bars", "gap-heatmap", "graph-network"} <= ids
+    assert {f"search-{name}" for name in FACETS} <= ids
+    assert not any(str(i).endswith("-pending") for i in ids)
+
+
+def test_the_web_calls_the_library_only_through_app_state():
+    from pathlib import Path
+
+    import metrokg.ui.web as web
+
+    folder = Path(web.__file__).parent
+    bypass = [f"{p.name}:{n}" for p in sorted(folder.glob("*.py")) if p.name != "state.py"
+              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "state.store" in line]
+    assert not bypass, f"library calls that bypass AppState: {bypass}"
+
+
+def test_app_state_answers_as_the_library_does(store):
+    from metrokg.kg.analyses.gaps import gap_map
+    from metrokg.kg.analyses.obligations import list_obligations
+    from metrokg.kg.analyses.targets import list_targets
+    from metrokg.ui.web.state import AppState
+
+    state = AppState(store)
+    try:
+        assert state.obligations(modality="obligation") == list_obligations(store, modality="obligation")
+        assert state.targets() == list_targets(store)
+        assert state.gaps(by="instrument") == gap_map(store, by="instrument")
+        columns, rows, truncated = state.sparql("SELECT ?s WHERE { ?s a ?t } LIMIT 3", row_limit=2, timeout_s=10)
+        assert columns == ["s"] and len(rows) == 2 and truncated
+        assert b"mkg:" in state.export_graph("ttl") or b"metrokg" in state.export_graph("ttl")
+        meter = state.find_entities("电能表")[0]
+        assert state.neighbourhood(meter["iri"])["center"] == meter["iri"]
+        assert state.labels([meter["iri"]])[meter["iri"]] == meter["label"]
+    finally:
+        state.close()
+
+
+def test_guard_asks_for_a_bug_report_for_an_internal_error(caplog):
+    from metrokg.ui.web.callbacks import guarded
+
+    @guarded(2, 0, lang_arg=0)
+    def internal(lang):
+        raise MetrokgError("E370", reason="a CONSTRUCT query has no rows")
+
+    @guarded(1, 0)
+    def backend():
+        raise MetrokgError("E383", path="/srv/store", reason="Input/output error")
+
+    status, _ = internal("en")
+    assert "[E370]" in status and "bug in metrokg" in status and "report" in status
+    assert "Traceback" in caplog.text and "E370" in caplog.text  # logged on the server with its traceback
+    status = backend()
+    assert "[E383]" in status and "bug" not in status
+
+
 def test_whole_numbers_from_form_fields():
     from metrokg.ui.web.state import whole_number
 
@@ -125,7 +178,7 @@ PLAN = ("某市计量发展实施方案\n一、总体要求\n到2025年，新建
 
 
 def test_uploads_are_stored_under_generated_names(tmp_path):
-    from metrokg.kg.uploads import UploadArea
+    from metrokg.kg.graph.uploads import UploadArea
 
     area = UploadArea(tmp_path / "up")
     token = area.put(PLAN, "../../etc/passwd.txt")
@@ -140,7 +193,7 @@ def test_uploads_are_stored_under_generated_names(tmp_path):
 
 
 def test_upload_size_and_type_are_checked(tmp_path, monkeypatch):
-    from metrokg.kg.uploads import UploadArea, parse_upload
+    from metrokg.kg.graph.uploads import UploadArea, parse_upload
 
     monkeypatch.setenv("METROKG_MAX_UPLOAD_MB", "0.0001")
     with pytest.raises(MetrokgError) as err:
@@ -153,8 +206,8 @@ def test_upload_size_and_type_are_checked(tmp_path, monkeypatch):
 
 
 def test_preview_then_add_an_upload(store, tmp_path):
-    from metrokg.kg.listing import document_ids
-    from metrokg.kg.uploads import UploadArea, add_upload, preview_upload
+    from metrokg.kg.records.listing import document_ids
+    from metrokg.kg.graph.uploads import UploadArea, add_upload, preview_upload
 
     area = UploadArea(tmp_path / "up")
     token = area.put(PLAN, "city-plan.txt")
@@ -173,7 +226,7 @@ def test_preview_then_add_an_upload(store, tmp_path):
 # ----------------------------------------------------------------------------- graph view
 
 def test_neighbourhood_of_a_provision_and_walking_on(store):
-    from metrokg.kg.graph_view import find_entities, neighbourhood
+    from metrokg.kg.analyses.neighbourhood import find_entities, neighbourhood
 
     prov = "https://w3id.org/metrokg/doc/hubei-2022-metrology-implementation/provision/3.5"
     n = neighbourhood(store, prov, limit=100)
@@ -188,7 +241,7 @@ def test_neighbourhood_of_a_provision_and_walking_on(store):
 
 @pytest.mark.parametrize("entity", ["https://w3id.org/metrokg/id/nothing/here", "not an iri", "<bad>"])
 def test_unknown_entities_are_a_readable_error(store, entity):
-    from metrokg.kg.graph_view import neighbourhood
+    from metrokg.kg.analyses.neighbourhood import neighbourhood
 
     with pytest.raises(MetrokgError) as err:
         neighbourhood(store, entity)
@@ -209,13 +262,13 @@ def test_unknown_entities_are_a_readable_error(store, entity):
     ("CONSTRUCT", None, "application/n-triples", "nt"),
 ])
 def test_format_negotiation(kind, accept, fmt, expected):
-    from metrokg.ui.sparql_endpoint import choose_format
+    from metrokg.ui.web.sparql_endpoint import choose_format
 
     assert choose_format(kind, accept, fmt) == expected
 
 
 def test_unknown_format_is_refused():
-    from metrokg.ui.sparql_endpoint import choose_format
+    from metrokg.ui.web.sparql_endpoint import choose_format
 
     with pytest.raises(MetrokgError) as err:
         choose_format("SELECT", None, "yaml")
@@ -225,7 +278,7 @@ def test_unknown_format_is_refused():
 # ----------------------------------------------------------------------------- Learn
 
 def test_learn_states_the_defining_constants_and_units_exactly():
-    from metrokg.ui import learn
+    from metrokg.ui.web import learn
 
     text = " ".join(topic.body(lang) for topic in learn.TOPICS for lang in ("zh", "en"))
     for value in ("9 192 631 770 Hz", "299 792 458 m/s", "6.626 070 15 × 10<sup>−34</sup> J·s",

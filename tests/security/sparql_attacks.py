@@ -182,7 +182,7 @@ if __name__ == "__main__":  # the measurement quoted in the issue's closing note
         queries = disguises(lst.url)
         federated = [q for q in queries if federates(q, lst)]
         print(f"{len(queries)} disguises, {len(federated)} federate on an unguarded Oxigraph")
-        if len(sys.argv) > 1:  # path of a kg/sparql.py whose check_read_only to measure
+        if len(sys.argv) > 1:  # path of a kg/store/user_sparql.py whose check_read_only to measure
             spec = importlib.util.spec_from_file_location("old_sparql", sys.argv[1])
             old = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(old)

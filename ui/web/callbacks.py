@@ -11,19 +11,27 @@ import types
 import typing
 from typing import Callable
 
-from metrokg.errors import MetrokgError
+from metrokg.errors import InternalError, MetrokgError
 from metrokg.ui.web.i18n import t
 from metrokg.ui.web.render import error_html
 
 log = logging.getLogger("metrokg.web")
 
 
+def shown(err: MetrokgError, where: str) -> str:
+    """The text a coded error shows; an internal one (a bug) is also logged with its traceback."""
+    if isinstance(err, InternalError):
+        log.error("%s hit a bug: %s", where, err, exc_info=err)
+    return err.explain()
+
+
 def guarded(n_outputs: int, status_index: int, lang_arg: int | None = None) -> Callable:
     """Wrap a callback with ``n_outputs`` outputs; on error only output ``status_index`` changes.
 
-    MetrokgError shows its coded message; anything else is logged with its traceback on the
-    server and the page says an internal error happened. ``lang_arg`` is the position of the
-    language among the callback's arguments (for the internal-error text).
+    MetrokgError shows its coded message (an InternalError also asks for a bug report and is
+    logged); anything else is logged with its traceback on the server and the page says an
+    internal error happened. ``lang_arg`` is the position of the language among the
+    callback's arguments (for the internal-error text).
     """
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -33,7 +41,7 @@ def guarded(n_outputs: int, status_index: int, lang_arg: int | None = None) -> C
             try:
                 return fn(*args, **kwargs)
             except MetrokgError as err:
-                message = str(err)
+                message = shown(err, f"callback {fn.__name__}")
             except Exception:  # noqa: BLE001 - the page must never show a traceback
                 log.exception("callback %s failed", fn.__name__)
                 lang = args[lang_arg] if lang_arg is not None and len(args) > lang_arg else "zh"
@@ -112,5 +120,5 @@ def as_api_errors(fn: Callable) -> Callable:
                        for name, value in bound.arguments.items()}
             return fn(**checked)
         except MetrokgError as err:
-            raise gr.Error(str(err)) from None
+            raise gr.Error(shown(err, api)) from None
     return wrapper

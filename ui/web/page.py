@@ -16,31 +16,19 @@ from pathlib import Path
 import gradio as gr
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.export import export_graph
-from metrokg.kg.sparql import result_rows, run_user_query
-from metrokg.kg.uploads import add_upload, preview_upload, read_received, received_file
-from metrokg.ui import learn
-from metrokg.ui.output import render_csv
+from metrokg.kg.graph.uploads import received_file
+from metrokg.ui.web import learn
+from metrokg.ui.cli.output import render_csv
 from metrokg.ui.web.callbacks import as_api_errors, guarded
 from metrokg.ui.web.i18n import Labels, t
 from metrokg.ui.web.render import (OPEN_JS, SCROLL_JS, SCROLL_TO_CURRENT, document_html, hits_html, learn_html,
                                    note_html, ok_html, preview_html, tree_html)
 from metrokg.ui.web import views
-from metrokg.ui.web.state import AppState, supported_facets, whole_number
+from metrokg.ui.web.state import FACETS, AppState, whole_number
+from metrokg.terms import MODALITIES
 
-MODALITIES = ("obligation", "prohibition", "encouragement", "permission", "exploration")
 log = logging.getLogger("metrokg.web")
 TAB_IDS = ("search", "ask", "obligations", "targets", "gaps", "graph", "documents", "sparql", "learn", "export")
-# The library module each analysis tab needs; a tab whose module is missing says it is coming.
-TAB_MODULES = {"ask": "metrokg.kg.questions", "obligations": "metrokg.kg.obligations",
-               "targets": "metrokg.kg.targets", "gaps": "metrokg.kg.gaps", "graph": "metrokg.kg.graph_view"}
-
-
-def available(tab_id: str) -> bool:
-    import importlib.util
-
-    module = TAB_MODULES.get(tab_id)
-    return module is None or importlib.util.find_spec(module) is not None
 MAX_ROWS = 10000
 MAX_K = 100  # most hits /search and /ask return, as the page's "results" field allows
 MAX_TIMEOUT_S = 60
@@ -95,14 +83,11 @@ class UI:
     labels: Labels
     lang: gr.Radio
     tabs: gr.Tabs | None = None
-    doc_selects: list = field(default_factory=list)  # dropdowns listing documents (choices refreshed)
     doc_filter: gr.Dropdown | None = None
     doc_select: gr.Dropdown | None = None
     doc_tree: gr.HTML | None = None
     doc_view: gr.HTML | None = None
-    doc_table: gr.Dataframe | None = None
     learn: gr.HTML | None = None
-    pending: list = field(default_factory=list)
     openers: list = field(default_factory=list)  # HTML components whose [data-num] clicks open a provision
     doc_filters: list = field(default_factory=list)  # "all documents" + documents dropdowns
     tab_loaders: dict = field(default_factory=dict)  # tab id -> (fn, inputs, outputs) run when the tab opens
@@ -130,7 +115,7 @@ def header(lang: str) -> str:
 
 def search_tab(state: AppState, ui: UI) -> None:
     L = ui.labels
-    facets = supported_facets()
+    facets = FACETS
     with gr.Row():
         query = L.add(gr.Textbox(label=t("search.query"), placeholder=t("search.placeholder"), scale=4,
                                  elem_id="search-box"), label="search.query", placeholder="search.placeholder")
@@ -140,19 +125,18 @@ def search_tab(state: AppState, ui: UI) -> None:
                                        value="", scale=2, elem_id="search-document"), label="search.document",
                            choices=lambda lang: [(t("all", lang), "")] + _doc_choices(state))
     facet_boxes = []
-    if facets:
-        with gr.Row():
-            for name in facets:
-                if name == "modality":
-                    choices = lambda lang: [(t("all", lang), "")] + [(t(f"mod.{m}", lang), m) for m in MODALITIES]  # noqa: E731
-                    box = L.add(gr.Dropdown(label=t("search.modality"), choices=choices("zh"), value="",
-                                            elem_id="search-modality"), label="search.modality", choices=choices)
-                elif name == "deadline_year":
-                    box = L.add(gr.Textbox(label=t("search.deadline_year"), placeholder="2025",
-                                           elem_id="search-deadline_year"), label="search.deadline_year")
-                else:
-                    box = L.add(gr.Textbox(label=t(f"search.{name}"), elem_id=f"search-{name}"), label=f"search.{name}")
-                facet_boxes.append(box)
+    with gr.Row():
+        for name in facets:
+            if name == "modality":
+                choices = lambda lang: [(t("all", lang), "")] + [(t(f"mod.{m}", lang), m) for m in MODALITIES]  # noqa: E731
+                box = L.add(gr.Dropdown(label=t("search.modality"), choices=choices("zh"), value="",
+                                        elem_id="search-modality"), label="search.modality", choices=choices)
+            elif name == "deadline_year":
+                box = L.add(gr.Textbox(label=t("search.deadline_year"), placeholder="2025",
+                                       elem_id="search-deadline_year"), label="search.deadline_year")
+            else:
+                box = L.add(gr.Textbox(label=t(f"search.{name}"), elem_id=f"search-{name}"), label=f"search.{name}")
+            facet_boxes.append(box)
     go = L.add(gr.Button(t("search.button"), variant="primary", elem_id="search-button"), value="search.button")
     status = gr.HTML(elem_id="search-status")
     results = gr.HTML(elem_id="search-results", js_on_load=OPEN_JS)
@@ -219,8 +203,7 @@ def documents_tab(state: AppState, ui: UI) -> None:
             cancel_btn = L.add(gr.Button(t("docs.remove_cancel"), elem_id="remove-cancel"), value="docs.remove_cancel")
         remove_status = gr.HTML(elem_id="remove-status")
 
-    ui.doc_select, ui.doc_tree, ui.doc_view, ui.doc_table = select, tree, view, table
-    ui.doc_selects += [select, remove_select]
+    ui.doc_select, ui.doc_tree, ui.doc_view = select, tree, view
     ui.openers += [tree, view]
 
     current = gr.State(["", ""])  # [document, provision] last opened, kept highlighted on every re-render
@@ -254,10 +237,9 @@ def documents_tab(state: AppState, ui: UI) -> None:
         if not path:
             return note_html(t("docs.no_upload", lang)), "", ""
         progress(0.05, desc=t("progress.read", lang))
-        tok = state.uploads.put(read_received(path, state.received), Path(path).name)
         steps = {"read": "progress.read", "parse": "progress.parse", "extract": "progress.extract"}
-        result = preview_upload(state.store, state.uploads, tok,
-                                step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.parse"), lang)))
+        tok, result = state.preview_upload(path, step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.parse"),
+                                                                                      lang)))
         progress(1.0)
         return "", preview_html(result, lang), tok
 
@@ -269,8 +251,8 @@ def documents_tab(state: AppState, ui: UI) -> None:
             return (note_html(t("docs.preview_first", lang)),) + (gr.update(),) * (2 + n_lists)
         steps = {"parse": "progress.parse", "write": "progress.write"}
         progress(0.05, desc=t("progress.parse", lang))
-        res = add_upload(state.store, state.uploads, tok, replace=bool(replace),
-                         step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.write"), lang)))
+        res = state.add_upload(tok, replace=bool(replace),
+                               step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.write"), lang)))
         progress(1.0)
         msg = ok_html(t("docs.added", lang, title=res.title, id=res.id, status=res.status, n=res.provisions,
                         facts=res.facts))
@@ -291,11 +273,9 @@ def documents_tab(state: AppState, ui: UI) -> None:
 
     @guarded(2 + n_lists, 0, lang_arg=2)
     def do_remove(doc_id, current, lang):
-        from metrokg.kg.ingest import remove_document
-
         if not doc_id:
             return (note_html(t("docs.choose", lang)), gr.update(visible=False)) + (gr.update(),) * n_lists
-        remove_document(state.store, doc_id)
+        state.remove_document(doc_id)
         keep = current if current != doc_id else None
         return (ok_html(t("docs.removed", lang, doc=doc_id)), gr.update(visible=False)) + refreshed_lists(lang, keep)
 
@@ -340,8 +320,7 @@ def sparql_tab(state: AppState, ui: UI) -> None:
         limit = whole_number(n_rows, t("sparql.rows", lang), 1, MAX_ROWS)
         secs = whole_number(seconds, t("sparql.timeout", lang), 1, MAX_TIMEOUT_S)
         started = time.perf_counter()
-        result, truncated = run_user_query(state.store, text, row_limit=limit, timeout_s=secs)
-        columns, records = result_rows(result)
+        columns, records, truncated = state.sparql(text, row_limit=limit, timeout_s=secs)
         elapsed = time.perf_counter() - started
         path = state.download_path("sparql-results", ".csv")
         path.write_text(render_csv(records, columns), encoding="utf-8")
@@ -359,30 +338,26 @@ def sparql_tab(state: AppState, ui: UI) -> None:
 def table_records(state: AppState, name: str) -> tuple[list[dict], list[str]]:
     """The rows and columns of one exportable table, from the library function the CLI lists it with."""
     if name == "provisions":
-        from metrokg.kg.listing import list_provisions
-
-        return list_provisions(state.store), ["document", "number", "heading", "text", "start", "end", "iri"]
+        return state.provisions(), ["document", "number", "heading", "text", "start", "end", "iri"]
     if name == "obligations":
-        from metrokg.kg.obligations import COLUMNS, list_obligations
+        from metrokg.kg.analyses.obligations import COLUMNS
 
-        return list_obligations(state.store), list(COLUMNS)
+        return state.obligations(), list(COLUMNS)
     if name == "targets":
-        from metrokg.kg.targets import COLUMNS, list_targets
+        from metrokg.kg.analyses.targets import COLUMNS
 
-        return list_targets(state.store), list(COLUMNS)
+        return state.targets(), list(COLUMNS)
     if name == "gaps":
-        from metrokg.kg.gaps import cell_rows, gap_map
+        from metrokg.kg.analyses.gaps import cell_rows
 
-        return cell_rows(gap_map(state.store)), ["rank", "industry", "column", "demand", "supply", "gap",
-                                                 "provisions", "specifications"]
-    from metrokg.kg.listing import list_documents
-
-    return list_documents(state.store), ["id", "title", "issuer", "date", "provisions", "implements"]
+        return cell_rows(state.gaps()), ["rank", "industry", "column", "demand", "supply", "gap", "provisions",
+                                         "specifications"]
+    return state.documents(), ["id", "title", "issuer", "date", "provisions", "implements"]
 
 
 def export_tab(state: AppState, ui: UI) -> None:
     L = ui.labels
-    tables = [n for n in TABLES if available(n)]
+    tables = list(TABLES)
     L.add(gr.Markdown("### " + t("export.graph")), value=lambda lang: "### " + t("export.graph", lang))
     with gr.Row():
         fmt = L.add(gr.Radio(label=t("export.format"), choices=list(GRAPH_FORMATS), value="ttl",
@@ -404,7 +379,7 @@ def export_tab(state: AppState, ui: UI) -> None:
 
     @guarded(2, 0, lang_arg=1)
     def do_graph(name, lang):
-        data = export_graph(state.store, name)
+        data = state.export_graph(name)
         path = state.download_path("graph", GRAPH_SUFFIX[name])
         path.write_bytes(data)
         return ok_html(t("export.done", lang, name=path.name, size=len(data))), str(path)
@@ -446,47 +421,31 @@ def jsonable(value):
 
 
 def add_analysis_api(state: AppState) -> None:
-    """Named endpoints for the analyses whose library modules are present (scriptable with gradio_client)."""
-    if available("ask"):
-        @as_api_errors
-        def api_ask(question: str, k: int = 10) -> dict:
-            """Answer a question from the graph: answers with citations, and the SPARQL with its bindings."""
-            from metrokg.kg.questions import ask
+    """Named endpoints for the analyses (scriptable with gradio_client)."""
+    @as_api_errors
+    def api_ask(question: str, k: int = 10) -> dict:
+        """Answer a question from the graph: answers with citations, and the SPARQL with its bindings."""
+        return jsonable(state.ask(question, k=whole_number(k, "parameter 'k' of /ask", 1, MAX_K)))
 
-            return jsonable(ask(state.store, question, k=whole_number(k, "parameter 'k' of /ask", 1, MAX_K)))
+    @as_api_errors
+    def api_obligations(actor: str = "", modality: str = "", deadline: int | None = None, document: str = "",
+                        industry: str = "", role: str = "") -> list[dict]:
+        """The obligations register, filtered like `metrokg obligations` (empty text = no filter)."""
+        return jsonable(state.obligations(actor=actor or None, modality=modality or None, deadline=deadline,
+                                          document=document or None, industry=industry or None, role=role or None))
 
-        gr.api(api_ask, api_name="ask")
-    if available("obligations"):
-        @as_api_errors
-        def api_obligations(actor: str = "", modality: str = "", deadline: int | None = None, document: str = "",
-                            industry: str = "", role: str = "") -> list[dict]:
-            """The obligations register, filtered like `metrokg obligations` (empty text = no filter)."""
-            from metrokg.kg.obligations import list_obligations
+    @as_api_errors
+    def api_targets(document: str = "") -> list[dict]:
+        """Every quantitative target with its latest progress, share achieved and status."""
+        return jsonable(state.targets(document or None))
 
-            return jsonable(list_obligations(state.store, actor=actor or None, modality=modality or None,
-                                             deadline=deadline,
-                                             document=document or None, industry=industry or None,
-                                             role=role or None))
+    @as_api_errors
+    def api_gaps(by: str = "quantity", document: str = "") -> dict:
+        """The specification-gap map: ranked industry × column cells with provisions and specifications."""
+        return jsonable(state.gaps(by=by or "quantity", document=document or None))
 
-        gr.api(api_obligations, api_name="obligations")
-    if available("targets"):
-        @as_api_errors
-        def api_targets(document: str = "") -> list[dict]:
-            """Every quantitative target with its latest progress, share achieved and status."""
-            from metrokg.kg.targets import list_targets
-
-            return jsonable(list_targets(state.store, document or None))
-
-        gr.api(api_targets, api_name="targets")
-    if available("gaps"):
-        @as_api_errors
-        def api_gaps(by: str = "quantity", document: str = "") -> dict:
-            """The specification-gap map: ranked industry × column cells with provisions and specifications."""
-            from metrokg.kg.gaps import gap_map
-
-            return jsonable(gap_map(state.store, by=by or "quantity", document=document or None))
-
-        gr.api(api_gaps, api_name="gaps")
+    for fn, name in ((api_ask, "ask"), (api_obligations, "obligations"), (api_targets, "targets"), (api_gaps, "gaps")):
+        gr.api(fn, api_name=name)
 
 
 # ----------------------------------------------------------------------------- the page
@@ -513,13 +472,13 @@ def build_page(state: AppState) -> gr.Blocks:
                 with tab:
                     if tab_id == "search":
                         search_tab(state, ui)
-                    elif tab_id == "obligations" and available(tab_id):
+                    elif tab_id == "obligations":
                         views.obligations_tab(state, ui, lambda: _doc_choices(state))
-                    elif tab_id == "targets" and available(tab_id):
+                    elif tab_id == "targets":
                         views.targets_tab(state, ui)
-                    elif tab_id == "gaps" and available(tab_id):
+                    elif tab_id == "gaps":
                         views.gaps_tab(state, ui, lambda: _doc_choices(state))
-                    elif tab_id == "graph" and available(tab_id):
+                    elif tab_id == "graph":
                         views.graph_tab(state, ui)
                     elif tab_id == "documents":
                         documents_tab(state, ui)
@@ -529,11 +488,8 @@ def build_page(state: AppState) -> gr.Blocks:
                         learn_tab(state, ui)
                     elif tab_id == "export":
                         export_tab(state, ui)
-                    elif tab_id == "ask" and available(tab_id):
+                    elif tab_id == "ask":
                         views.ask_tab(state, ui)
-                    elif not available(tab_id):
-                        ui.pending.append(labels.add(gr.HTML(note_html(t("pending")), elem_id=f"{tab_id}-pending"),
-                                                     value=lambda lang: note_html(t("pending", lang))))
 
         # A click on a provision anywhere opens it in the Documents tab.
         opened = [tabs, ui.doc_select, ui.doc_tree, ui.doc_view, ui.doc_current]
@@ -588,17 +544,11 @@ def build_page(state: AppState) -> gr.Blocks:
         def api_search(query: str, k: int = 10, document: str = "", industry: str = "", quantity: str = "",
                        actor: str = "", modality: str = "", deadline_year: str = "") -> list[dict]:
             """Search provisions; returns hits with number, heading, text, offsets, score, sentence and the
-            concepts that matched. Empty filters are ignored; filters the search does not support are refused."""
+            concepts that matched. Empty filters are ignored."""
             given = {"industry": industry, "quantity": quantity, "actor": actor, "modality": modality,
                      "deadline_year": deadline_year}
-            facets = supported_facets()
-            extra = {}
-            for name, value in given.items():
-                if value in (None, ""):
-                    continue
-                if name not in facets:
-                    raise MetrokgError("E256", facet=name, choices=", ".join(facets) or "none")
-                extra[name] = whole_number(value, name, 1900, 2200) if name == "deadline_year" else value
+            extra = {name: whole_number(value, name, 1900, 2200) if name == "deadline_year" else value
+                     for name, value in given.items() if value not in (None, "")}
             k_val = whole_number(k, "parameter 'k' of /search", 1, MAX_K)
             return jsonable(state.search(query, k_val, document or None, **extra))
 
@@ -616,9 +566,6 @@ def add_ingest_api(state: AppState) -> None:
     upload size limit; it replaces a document with the same id only with ``replace=True`` (E260).
     The write is one transaction, so concurrent readers see the document either not at all or complete.
     """
-    from metrokg.kg.search import SearchIndex
-    from metrokg.kg.uploads import forget_received, parse_upload, write_upload
-
     @as_api_errors
     def api_ingest(file: dict | str, replace: bool = False) -> dict:
         """Add one document (.txt .md .html .docx .pdf) sent with handle_file(PATH); replace=True replaces a
@@ -626,11 +573,7 @@ def add_ingest_api(state: AppState) -> None:
         path = file.get("path") if isinstance(file, dict) else file
         if not path:
             raise MetrokgError("E041")
-        doc = parse_upload(read_received(path, state.received), Path(str(path)).name)
-        result = write_upload(state.store, doc, replace)
-        forget_received(path, state.received)
-        SearchIndex.open(state.store).dense()
-        return jsonable(result.__dict__)
+        return jsonable(state.ingest_upload(path, replace).__dict__)
 
     gr.api(api_ingest, api_name="ingest")
 

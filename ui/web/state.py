@@ -1,11 +1,12 @@
 """What the callbacks share: the open store, the upload area, a folder for downloads.
 
-Every method is one call into the library, so the page does nothing the CLI cannot do.
+:class:`AppState` is the one place the web app calls the library: every tab and named API
+endpoint goes through its methods, each one call of the function the CLI uses too, so the
+page does nothing the CLI cannot do.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 import secrets
@@ -15,21 +16,25 @@ import threading
 from pathlib import Path
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.listing import list_documents, list_provisions
-from metrokg.kg.search import SearchIndex
-from metrokg.kg.store import Store
-from metrokg.kg.uploads import UploadArea
+from metrokg.kg.analyses.gaps import gap_map
+from metrokg.kg.analyses.neighbourhood import find_entities, labels_for, neighbourhood
+from metrokg.kg.analyses.obligations import list_obligations
+from metrokg.kg.analyses.questions import ask
+from metrokg.kg.analyses.targets import list_targets, record_progress
+from metrokg.kg.graph import uploads
+from metrokg.kg.graph.ingest import remove_document
+from metrokg.kg.records.listing import list_documents, list_provisions
+from metrokg.kg.search.index import SearchIndex
+from metrokg.kg.store.base import Store
+from metrokg.kg.store.export import export_graph
+from metrokg.kg.store.user_sparql import result_rows, run_user_query
+from metrokg.ui.reports.charts import progress_data
 
 log = logging.getLogger("metrokg.web")
 
-# Search facets the web page offers once the library's search accepts them as keyword arguments.
+# The search filters the page offers, in its order (all keyword arguments of SearchIndex.search;
+# deadline_year is its name for the year filter).
 FACETS = ("industry", "quantity", "actor", "modality", "deadline_year")
-
-
-def supported_facets() -> tuple[str, ...]:
-    """The facets :meth:`SearchIndex.search` takes today (the page shows only those)."""
-    params = inspect.signature(SearchIndex.search).parameters
-    return tuple(f for f in FACETS if f in params)
 
 
 def whole_number(value, what: str, low: int, high: int) -> int:
@@ -54,14 +59,14 @@ class AppState:
     """The library objects of one server process.
 
     ``received`` is the folder the server's upload route writes to: the only place a file a
-    request names may be read from (see :func:`metrokg.kg.uploads.read_received`).
+    request names may be read from (see :func:`metrokg.kg.graph.uploads.read_received`).
     """
 
     def __init__(self, store: Store, work_dir: str | Path | None = None, received: str | Path | None = None):
         self.store = store
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="metrokg-web-"))
         self.received = Path(received) if received else gradio_upload_folder()
-        self.uploads = UploadArea(self.work_dir / "uploads")
+        self.uploads = uploads.UploadArea(self.work_dir / "uploads")
         self.downloads = self.work_dir / "downloads"
         self.downloads.mkdir(parents=True, exist_ok=True)
         self._learn_cache: tuple[int, dict] | None = None
@@ -79,7 +84,7 @@ class AppState:
         thread.start()
         return thread
 
-    # ---- library calls
+    # ---- search and questions
     def search(self, query: str, k: int = 10, document: str | None = None, **facets) -> list[dict]:
         return self.search_with_notices(query, k, document, **facets)[0]
 
@@ -91,11 +96,8 @@ class AppState:
         results = index.search(query, k=int(k), document=document or None, **chosen)
         return [h.public() for h in results], list(getattr(results, "notices", []))
 
-    def documents(self) -> list[dict]:
-        return list_documents(self.store)
-
-    def provisions(self, document: str) -> list[dict]:
-        return list_provisions(self.store, document)
+    def ask(self, question: str, k: int = 10) -> dict:
+        return ask(self.store, question, k=k)
 
     def related(self, topics) -> dict[str, list[dict]]:
         """The search's top provisions for each Learn topic, cached per store generation."""
@@ -112,6 +114,69 @@ class AppState:
         with self._lock:
             self._learn_cache = (generation, out)
         return out
+
+    # ---- documents
+    def documents(self) -> list[dict]:
+        return list_documents(self.store)
+
+    def provisions(self, document: str | None = None) -> list[dict]:
+        return list_provisions(self.store, document)
+
+    def preview_upload(self, path: str, step: uploads.Step | None = None) -> tuple[str, uploads.UploadPreview]:
+        """Keep a received upload under a token and read it without writing: (token, preview)."""
+        token = self.uploads.put(uploads.read_received(path, self.received), Path(path).name)
+        return token, uploads.preview_upload(self.store, self.uploads, token, step=step)
+
+    def add_upload(self, token: str, replace: bool = False, step: uploads.Step | None = None):
+        """Write a previewed upload into the graph."""
+        return uploads.add_upload(self.store, self.uploads, token, replace=replace, step=step)
+
+    def ingest_upload(self, path: str, replace: bool = False):
+        """Write a received upload at once (``/ingest``) and bring the search index up to date."""
+        doc = uploads.parse_upload(uploads.read_received(path, self.received), Path(str(path)).name)
+        result = uploads.write_upload(self.store, doc, replace)
+        uploads.forget_received(path, self.received)
+        SearchIndex.open(self.store).dense()
+        return result
+
+    def remove_document(self, doc_id: str):
+        return remove_document(self.store, doc_id)
+
+    # ---- analyses
+    def obligations(self, **filters) -> list[dict]:
+        return list_obligations(self.store, **filters)
+
+    def targets(self, document: str | None = None) -> list[dict]:
+        return list_targets(self.store, document)
+
+    def progress(self) -> list[dict]:
+        """One series of recorded progress per observed target, for the chart."""
+        return progress_data(self.store)
+
+    def record_progress(self, target: str, value: str, as_of: str, source: str | None = None,
+                        agent: str | None = None) -> dict:
+        return record_progress(self.store, target, value, as_of, source=source, agent=agent)
+
+    def gaps(self, by: str = "quantity", document: str | None = None) -> dict:
+        return gap_map(self.store, by=by, document=document)
+
+    def find_entities(self, text: str) -> list[dict]:
+        return find_entities(self.store, text)
+
+    def neighbourhood(self, entity: str, limit: int = 40, lang: str = "zh") -> dict:
+        return neighbourhood(self.store, entity, limit=limit, lang=lang)
+
+    def labels(self, iris: list[str], lang: str = "zh") -> dict[str, str]:
+        return labels_for(self.store, iris, lang)
+
+    # ---- SPARQL and export
+    def sparql(self, query: str, row_limit: int, timeout_s: float) -> tuple[list[str], list[dict], bool]:
+        """A user's read-only query under the limits: (columns, rows, truncated)."""
+        result, truncated = run_user_query(self.store, query, row_limit=row_limit, timeout_s=timeout_s)
+        return (*result_rows(result), truncated)
+
+    def export_graph(self, fmt: str) -> bytes:
+        return export_graph(self.store, fmt)
 
     # ---- files handed to the browser
     def download_path(self, stem: str, suffix: str) -> Path:

@@ -1,8 +1,8 @@
 """The analysis tabs: obligations register, targets tracker, gap map and the graph walk.
 
-Each callback is one call of the library function the CLI also uses
-(:mod:`metrokg.kg.obligations`, :mod:`metrokg.kg.targets`, :mod:`metrokg.kg.gaps`,
-:mod:`metrokg.kg.graph_view`); this module only lays the results out.
+Each callback makes its library calls through :class:`~metrokg.ui.web.state.AppState`, one call
+of the function the CLI also uses (obligations, targets, gaps, the graph neighbourhood, ask);
+this module only lays the results out.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import html
 
 import gradio as gr
 
-from metrokg.ui.output import render_csv
+from metrokg.ui.cli.output import render_csv
 from metrokg.ui.web.callbacks import guarded
 from metrokg.ui.web.drawings import heatmap, line_chart, network, progress_bars
 from metrokg.ui.web.i18n import t
@@ -48,8 +48,6 @@ ASK_EXAMPLES = ("谁负责中期评估？", "到2025年要完成哪些目标？"
 
 
 def ask_tab(state: AppState, ui) -> None:
-    from metrokg.kg.questions import ask
-
     from metrokg.ui.web.render import answer_html
 
     L = ui.labels
@@ -69,7 +67,7 @@ def ask_tab(state: AppState, ui) -> None:
 
     @guarded(4, 0, lang_arg=1)
     def run(q, lang):
-        result = ask(state.store, q or "")
+        result = state.ask(q or "")
         binds = result.get("bindings") or []
         bind_html = (table_html([t("ask.bindings", lang), ""], [(k, v) for b in binds for k, v in b.items()])
                      if binds else "")
@@ -95,7 +93,9 @@ def obligation_table(rows: list[dict], lang: str) -> dict:
 
 
 def obligations_tab(state: AppState, ui, doc_choices) -> None:
-    from metrokg.kg.obligations import COLUMNS, MODALITIES, ROLES, list_obligations, write_xlsx
+    from metrokg.kg.analyses.obligations import COLUMNS
+    from metrokg.terms import MODALITIES, ROLES
+    from metrokg.ui.reports.xlsx import write_xlsx
 
     L = ui.labels
     mod_choices = lambda lang: [(t("all", lang), "")] + [(t(f"mod.{m}", lang), m) for m in MODALITIES]  # noqa: E731
@@ -126,9 +126,9 @@ def obligations_tab(state: AppState, ui, doc_choices) -> None:
 
     @guarded(5, 0, lang_arg=6)
     def run(actor_v, modality_v, role_v, deadline_v, industry_v, document_v, lang):
-        rows = list_obligations(state.store, actor=_blank(actor_v), modality=_blank(modality_v), role=_blank(role_v),
-                                deadline=_year(deadline_v, t("obl.deadline", lang)), industry=_blank(industry_v),
-                                document=_blank(document_v))
+        rows = state.obligations(actor=_blank(actor_v), modality=_blank(modality_v), role=_blank(role_v),
+                                 deadline=_year(deadline_v, t("obl.deadline", lang)), industry=_blank(industry_v),
+                                 document=_blank(document_v))
         csv_path = state.download_path("obligations", ".csv")
         csv_path.write_text(render_csv(rows, COLUMNS), encoding="utf-8-sig")
         xlsx_path = write_xlsx(rows, state.download_path("obligations", ".xlsx"))
@@ -151,9 +151,6 @@ def _status_labels(lang: str) -> dict[str, str]:
 
 
 def targets_tab(state: AppState, ui) -> None:
-    from metrokg.kg.charts import progress_data
-    from metrokg.kg.targets import list_targets, record_progress
-
     L = ui.labels
     refresh = L.add(gr.Button(t("tgt.refresh"), size="sm", elem_id="tgt-refresh"), value="tgt.refresh")
     bars = gr.HTML(elem_id="tgt-bars")
@@ -171,13 +168,13 @@ def targets_tab(state: AppState, ui) -> None:
     chart = gr.HTML(elem_id="tgt-chart")
 
     def draw(lang: str, keep: str | None = None):
-        targets = list_targets(state.store)
+        targets = state.targets()
         choices = [(f"{x['number']} {x['indicator'] or x['text']} ({x['comparator'] or ''}{x['value']}{x['unit'] or ''}"
                     f", {x['deadline'] or '—'})", x["id"]) for x in targets]
         ids = {c[1] for c in choices}
         return (progress_bars(targets, _status_labels(lang)),
                 gr.update(choices=choices, value=keep if keep in ids else None),
-                line_chart(progress_data(state.store), t("tgt.chart", lang)))
+                line_chart(state.progress(), t("tgt.chart", lang)))
 
     @guarded(4, 0, lang_arg=0)
     def show(lang):
@@ -188,8 +185,8 @@ def targets_tab(state: AppState, ui) -> None:
         if not target_v:
             return (note_html(t("tgt.target", lang) + "?"),) + (gr.update(),) * 3
         agent = getattr(request, "username", None) or "web"
-        obs = record_progress(state.store, target_v, str(value_v or ""), str(as_of_v or ""),
-                              source=_blank(source_v), agent=agent)
+        obs = state.record_progress(target_v, str(value_v or ""), str(as_of_v or ""), source=_blank(source_v),
+                                    agent=agent)
         msg = ok_html(t("tgt.recorded", lang, id=obs["id"], value=obs["value"], unit=obs.get("unit") or "",
                         as_of=obs["as_of"]))
         return (msg,) + draw(lang, keep=target_v)
@@ -224,7 +221,7 @@ def cell_detail(gmap: dict, industry: str, column: str, lang: str) -> str:
 
 
 def gaps_tab(state: AppState, ui, doc_choices) -> None:
-    from metrokg.kg.gaps import DIMENSIONS, cell_rows, gap_map, matrix
+    from metrokg.kg.analyses.gaps import DIMENSIONS, cell_rows, matrix
 
     L = ui.labels
     by_choices = lambda lang: [(t(f"gap.by.{d}", lang), d) for d in DIMENSIONS]  # noqa: E731
@@ -252,7 +249,7 @@ def gaps_tab(state: AppState, ui, doc_choices) -> None:
 
     @guarded(5, 0, lang_arg=3)
     def run(by_v, value_v, document_v, lang):
-        gmap = gap_map(state.store, by=by_v or "quantity", document=_blank(document_v))
+        gmap = state.gaps(by=by_v or "quantity", document=_blank(document_v))
         industries, columns, values = matrix(gmap, value_v or "demand", max_rows=30, max_cols=40)
         supply = {c["column"]: c["supply"] for c in gmap["columns"]}
         rows = cell_rows(gmap)
@@ -277,8 +274,6 @@ def gaps_tab(state: AppState, ui, doc_choices) -> None:
 # ----------------------------------------------------------------------------- Graph
 
 def graph_tab(state: AppState, ui) -> None:
-    from metrokg.kg.graph_view import find_entities, neighbourhood
-
     L = ui.labels
     limit = 40
     with gr.Row():
@@ -297,7 +292,7 @@ def graph_tab(state: AppState, ui) -> None:
 
     @guarded(2, 0, lang_arg=1)
     def do_find(text_v, lang):
-        found = find_entities(state.store, text_v)
+        found = state.find_entities(text_v)
         if not found:
             return note_html(t("graph.none", lang)), gr.update(choices=[], value=None)
         choices = [(f"{f['label']} · {f['kind']}", f["iri"]) for f in found]
@@ -307,7 +302,7 @@ def graph_tab(state: AppState, ui) -> None:
     def draw(entity, lang):
         if not entity:
             return "", "", ""
-        n = neighbourhood(state.store, entity, limit=limit, lang=lang)
+        n = state.neighbourhood(entity, limit=limit, lang=lang)
         note = t("graph.truncated", lang, n=limit) if n["truncated"] else ""
         head = (f"<p><b>{esc(n['label'])}</b> <span class='mk-meta'>{esc(n['kind'])}</span><br>"
                 f"<code style='font-size:80%;word-break:break-all'>{html.escape(n['center'])}</code></p>")
@@ -323,9 +318,7 @@ def graph_tab(state: AppState, ui) -> None:
         node = data.get("node")
         if not node:
             return gr.update()
-        from metrokg.kg.graph_view import labels_for
-
-        label = labels_for(state.store, [node], lang).get(node, node)
+        label = state.labels([node], lang).get(node, node)
         return gr.update(choices=[(label, node)], value=node)  # the pick's change event draws it
 
     drawing.click(on_node, [ui.lang], pick, api_visibility="private")

@@ -1,0 +1,150 @@
+"""An entity's neighbourhood in the graph as nodes and edges, and finding entities by label.
+
+Used by the web app's Graph tab (and usable from scripts): pick an actor, an industry, a
+quantity or a provision, get the nodes one step away in either direction, with readable
+labels, then walk on from any of them. User text is always a bound value, never pasted
+into a query.
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from metrokg.errors import MetrokgError
+from metrokg.kg.store.base import Store, nt
+
+BASE = "https://w3id.org/metrokg/"
+_SKIP_PREDICATES = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "https://w3id.org/metrokg/ontology#hasSentence",
+    "http://www.w3.org/2004/02/skos/core#inScheme",
+}
+
+FIND_QUERY = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+SELECT ?s (SAMPLE(?l) AS ?label) WHERE {
+  { ?s skos:prefLabel ?l } UNION { ?s skos:altLabel ?l } UNION { ?s rdfs:label ?l } UNION { ?s mkg:title ?l }
+  FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?l)), LCASE(?text)))
+} GROUP BY ?s ORDER BY STRLEN(STR(SAMPLE(?l))) ?s LIMIT 200
+"""
+
+OUT_QUERY = "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 400"
+IN_QUERY = "SELECT ?s ?p WHERE { ?s ?p ?o FILTER(isIRI(?s)) } LIMIT 400"
+
+
+def kind_of(iri: str) -> str:
+    """provision, document, concept, fact or other, from the IRI patterns of the ontology."""
+    if not iri.startswith(BASE):
+        return "other"
+    rest = iri[len(BASE):]
+    if rest.startswith("id/"):
+        return "concept"
+    if rest.startswith("doc/"):
+        parts = rest.split("/")
+        if len(parts) == 2:
+            return "document"
+        if len(parts) >= 3 and parts[2] == "provision":
+            return "provision"
+        return "fact"
+    return "other"
+
+
+def short_name(iri: str) -> str:
+    """The last path or fragment segment of an IRI (a fallback label)."""
+    tail = iri.rstrip("/#")
+    for sep in ("#", "/"):
+        if sep in tail:
+            tail = tail.rsplit(sep, 1)[1]
+    return tail or iri
+
+
+def labels_for(store: Store, iris: list[str], lang: str = "zh") -> dict[str, str]:
+    """A readable label per IRI: prefLabel (``lang`` first), rdfs:label, title, text, else its tail."""
+    out: dict[str, str] = {}
+    if not iris:
+        return out
+    values = " ".join(nt(URIRef(i)) for i in iris)
+    query = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+SELECT ?s ?kind ?l WHERE {{
+  VALUES ?s {{ {values} }}
+  {{ ?s skos:prefLabel ?l BIND(1 AS ?kind) }} UNION {{ ?s rdfs:label ?l BIND(2 AS ?kind) }}
+  UNION {{ ?s mkg:title ?l BIND(3 AS ?kind) }} UNION {{ ?s mkg:text ?l BIND(4 AS ?kind) }}
+}}"""
+    best: dict[str, tuple[int, str]] = {}
+    for row in store.query(query):
+        s, rank, label = str(row.s), int(row.kind), row.l
+        if isinstance(label, Literal) and label.language and label.language != lang:
+            rank += 0.5
+        text = str(label)
+        if s not in best or rank < best[s][0]:
+            best[s] = (rank, text)
+    for i in iris:
+        text = best.get(i, (0, short_name(i)))[1]
+        out[i] = text if len(text) <= 40 else text[:39] + "…"
+    return out
+
+
+def find_entities(store: Store, text: str, limit: int = 50) -> list[dict]:
+    """Entities whose label contains ``text`` (case-insensitive), shortest label first."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    rows = store.query(FIND_QUERY, {"text": Literal(text)})
+    out = [{"iri": str(r.s), "label": str(r.label), "kind": kind_of(str(r.s))} for r in rows]
+    return out[:limit]
+
+
+def _as_iri(entity: str) -> URIRef:
+    entity = (entity or "").strip()
+    try:
+        iri = URIRef(entity)
+        nt(iri)  # Oxigraph refuses what is not an IRI
+    except (ValueError, TypeError):
+        raise MetrokgError("E255", entity=entity) from None
+    if ":" not in entity:
+        raise MetrokgError("E255", entity=entity)
+    return iri
+
+
+def neighbourhood(store: Store, entity: str, limit: int = 40, lang: str = "zh") -> dict:
+    """The entity and the IRIs one step away (both directions), with labels and literal details.
+
+    Returns ``{"center", "label", "kind", "nodes": [{id, label, kind}], "edges": [{source,
+    target, label}], "details": [{property, value}], "truncated": bool}``.
+    """
+    iri = _as_iri(entity)
+    center = str(iri)
+    edges: list[tuple[str, str, str]] = []
+    details: list[dict] = []
+    for row in store.query(OUT_QUERY, {"s": iri}):
+        p, o = str(row.p), row.o
+        if isinstance(o, URIRef):
+            if p not in _SKIP_PREDICATES:
+                edges.append((center, p, str(o)))
+        elif isinstance(o, Literal) and len(details) < 30:
+            value = str(o)
+            details.append({"property": short_name(p), "value": value if len(value) <= 300 else value[:299] + "…"})
+    for row in store.query(IN_QUERY, {"o": iri}):
+        p = str(row.p)
+        if p not in _SKIP_PREDICATES:
+            edges.append((str(row.s), p, center))
+    if not edges and not details:
+        raise MetrokgError("E255", entity=entity)
+    seen: list[str] = []
+    for s, _, o in edges:
+        other = o if s == center else s
+        if other != center and other not in seen:
+            seen.append(other)
+    truncated = len(seen) > limit
+    keep = set(seen[:limit]) | {center}
+    edges = [e for e in edges if e[0] in keep and e[2] in keep]
+    labels = labels_for(store, sorted(keep), lang)
+    nodes = [{"id": i, "label": labels[i], "kind": kind_of(i)} for i in [center] + seen[:limit]]
+    return {"center": center, "label": labels[center], "kind": kind_of(center), "nodes": nodes,
+            "edges": [{"source": s, "target": o, "label": short_name(p)} for s, p, o in edges],
+            "details": details, "truncated": truncated}

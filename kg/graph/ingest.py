@@ -1,0 +1,231 @@
+"""Documents into the store: read, parse, extract, write one named graph each, atomically.
+
+Every file of a call is read and parsed before anything is written; if one is refused,
+nothing is written. The new graphs are compared with what the store holds, so ingesting
+the same document twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import multiprocessing
+import os
+import re
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from rdflib import Literal, URIRef
+
+from metrokg import settings
+from metrokg.errors import MetrokgError
+from metrokg.kg.graph.documents import document_triples
+from metrokg.kg.store.base import Store, Triple, ntriples, same_triples
+from metrokg.nlp.structure.document import ParsedDocument
+from metrokg.nlp.structure.parser import parse_document
+from metrokg.ontology.namespace import graph_iri
+
+Progress = Callable[[str], None]
+
+WORK_BY_TITLE = """
+PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?w WHERE {
+  VALUES ?g { <https://w3id.org/metrokg/graph/ontology> <https://w3id.org/metrokg/graph/catalogue> }
+  GRAPH ?g { { ?w mkg:title ?t } UNION { ?w skos:prefLabel ?t } UNION { ?w skos:altLabel ?t } }
+  FILTER(STR(?t) = ?title)
+} LIMIT 1
+"""
+
+
+@dataclass
+class IngestResult:
+    """What happened to one document."""
+
+    id: str
+    title: str
+    status: str  # added | replaced | unchanged | removed
+    provisions: int = 0
+    facts: int = 0
+    warnings: list[str] = field(default_factory=list)  # reading, structure and extraction ([W0xx]) warnings
+    source: str | None = None
+
+    @property
+    def failures(self) -> int:
+        """How many extraction failures (W001): facts missing because a component raised."""
+        return sum(w.startswith("[W001]") for w in self.warnings)
+
+
+def doc_id_for(name: str) -> str:
+    """A stable id from a file name: ASCII slug of the stem, or a short hash for other scripts."""
+    stem = Path(name).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", stem).lower()).strip("-")
+    if slug and stem.isascii():
+        return slug[:80]
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10]
+    return f"{slug[:40]}-{digest}" if slug else f"doc-{digest}"
+
+
+def extract_facts(doc: ParsedDocument) -> tuple[list[Triple], int]:
+    """Triples of the facts the extraction pipeline finds in ``doc``, and how many facts.
+
+    Lenient: a component that fails on a provision loses only its facts there, and a W001 warning
+    saying so is added to ``doc.warnings`` (the ingest report counts them)."""
+    from metrokg.kg.graph.facts_rdf import facts_to_triples
+    from metrokg.nlp.extraction.pipeline import extract
+
+    facts = extract(doc, strict=False, warnings=doc.warnings)
+    return list(facts_to_triples(doc.doc_id, facts)), len(facts)
+
+
+def _work_resolver(store: Store) -> Callable[[str], URIRef | None]:
+    def resolve(title: str) -> URIRef | None:
+        for row in store.query(WORK_BY_TITLE, {"title": Literal(title)}):
+            return URIRef(row[0])
+        return None
+    return resolve
+
+
+def graph_for(store: Store, doc: ParsedDocument) -> tuple[list[Triple], int]:
+    """All triples of a document's named graph, and how many came from extraction."""
+    return _graph_of(doc, _work_resolver(store))
+
+
+def _graph_of(doc: ParsedDocument, resolve_work: Callable[[str], URIRef | None]) -> tuple[list[Triple], int]:
+    triples = document_triples(doc, resolve_work)
+    facts, n_facts = extract_facts(doc) if doc.provisions else ([], 0)
+    return triples + facts + document_entailments(triples + facts), n_facts
+
+
+def _graph_in_worker(doc: ParsedDocument, works: dict[str, URIRef | None],
+                     as_text: bool) -> tuple[list[Triple] | bytes, int, list[str]]:
+    """A document's graph built in a worker process; as N-Triples when it goes to a bulk loader
+    (the text crosses processes and loads far faster than Python terms). The document's warnings
+    go back with it: extraction added to this process's copy."""
+    triples, n_facts = _graph_of(doc, works.get)
+    return (ntriples(triples) if as_text else triples), n_facts, doc.warnings
+
+
+def default_workers(docs: Sequence[ParsedDocument]) -> int:
+    """Processes for extraction: one per core (up to 4) for batches large enough to repay each
+    process loading the pipeline (a few seconds); ``METROKG_WORKERS`` overrides."""
+    setting = settings.get("METROKG_WORKERS")  # E016 unless a whole number, 1 or more
+    if setting is not None:
+        return int(setting)
+    return min(os.cpu_count() or 1, 4) if sum(len(d.provisions) for d in docs) >= 1000 else 1
+
+
+def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int = 1,
+                    as_text: Sequence[bool] = ()) -> Iterator[tuple[list[Triple] | bytes, int, list[str]]]:
+    """Each document's graph triples, fact count and warnings, in order; extraction runs in ``workers``
+    processes when there are several (works cited by title are resolved here first), which send
+    back N-Triples for the documents flagged in ``as_text``."""
+    resolve = _work_resolver(store)
+    flags = list(as_text) or [False] * len(docs)
+    if workers <= 1 or len(docs) < 2:
+        for doc, flag in zip(docs, flags):
+            triples, n_facts = _graph_of(doc, resolve)
+            yield (ntriples(triples) if flag else triples), n_facts, doc.warnings
+        return
+    works = {title: resolve(title) for doc in docs for title in doc.implements}
+    from metrokg.nlp.extraction.pipeline import load_pipeline
+
+    load_pipeline()  # once, here: forked workers share it instead of each loading their own
+    _schema()
+    # fork: no re-import of the caller's main module (scripts without a __main__ guard work), and the
+    # children only run extraction: they never touch the store this process holds open
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(docs)), mp_context=context) as pool:
+        yield from pool.map(_graph_in_worker, docs, itertools.repeat(works), flags)
+
+
+def document_entailments(triples: list[Triple]) -> list[Triple]:
+    """Inferred triples about a document's own nodes (kept in its graph, removed with it)."""
+    return _schema().entailments(triples)
+
+
+@functools.lru_cache(maxsize=1)
+def _schema():
+    from metrokg.kg.graph.build import ontology_graph
+    from metrokg.kg.graph.entailment import Schema
+
+    return Schema(ontology_graph())
+
+
+def prepare(path: str | Path, doc_id: str | None = None,
+            title: str | None = None) -> ParsedDocument:
+    """Read and parse a file; raises MetrokgError for a file that cannot be ingested."""
+    from metrokg.nlp.reading.readers import read_document
+
+    return parse_raw(read_document(path), doc_id, title)
+
+
+def parse_raw(raw, doc_id: str | None = None, title: str | None = None) -> ParsedDocument:
+    """Parse a read document (file or upload), its reading warnings kept in front, and warnings
+    (W157, W158) when dense search will embed only part of it."""
+    from metrokg.kg.search.dense import embedding_warnings
+
+    if not raw.text.strip():
+        raise MetrokgError("E030", path=raw.source_name)
+    doc = parse_document(raw.text, doc_id=doc_id or doc_id_for(raw.source_name), title=title,
+                         source_file=raw.source_name, source_format=raw.format)
+    doc.warnings = list(raw.warnings) + doc.warnings + embedding_warnings(doc.provisions)
+    return doc
+
+
+def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Progress | None = None,
+                    bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
+    """Write the documents' graphs in one transaction; unchanged ones are left alone.
+
+    ``bulk`` adds new documents through the store's bulk loader as each is extracted (much
+    faster on the embedded store, not isolated from readers; a failure or crash removes them
+    again); replaced ones still go in one transaction at the end."""
+    existing = set(store.graph_iris())
+    workers = default_workers(docs) if workers is None else workers
+    new = [graph_iri(d.doc_id) for d in docs if graph_iri(d.doc_id) not in existing] if bulk else []
+    graphs: dict[URIRef, list[Triple]] = {}
+    results = []
+    with store.bulk_writer(new) as add:
+        as_text = [graph_iri(d.doc_id) in new for d in docs]
+        for doc, (triples, n_facts, warnings) in zip(docs, extracted_graphs(store, docs, max(1, workers), as_text)):
+            if progress:
+                progress(doc.doc_id)
+            g = graph_iri(doc.doc_id)
+            status = "added"
+            if g in existing:
+                status = "unchanged" if same_triples(store.graph_triples(g), triples) else "replaced"
+            if g in new:
+                add(g, triples)
+            elif status != "unchanged":
+                graphs[g] = triples
+            results.append(IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts,
+                                        list(warnings), doc.source_file))
+        if graphs:
+            store.replace_graphs(graphs)
+    return results
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], progress: Progress | None = None,
+                 bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
+    """Ingest files: all are read and parsed first, then written together (all or nothing;
+    with ``bulk``, see :func:`write_documents`)."""
+    docs = [prepare(p) for p in paths]
+    seen: dict[str, str] = {}
+    for d in docs:
+        if d.doc_id in seen:
+            raise MetrokgError("E014", doc_id=d.doc_id, first=seen[d.doc_id], second=d.source_file)
+        seen[d.doc_id] = d.source_file or d.doc_id
+    return write_documents(store, docs, progress, bulk, workers)
+
+
+def remove_document(store: Store, doc_id: str) -> IngestResult:
+    """Remove a document's named graph as a whole."""
+    g = graph_iri(doc_id)
+    if g not in set(store.graph_iris()):
+        raise MetrokgError("E010", doc_id=doc_id)
+    store.remove_graphs([g])
+    return IngestResult(doc_id, "", "removed")

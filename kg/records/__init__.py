@@ -1,0 +1,1 @@
+"""Plain records derived from the store's named graphs, with their cache, and the basic listings."""

@@ -1,0 +1,206 @@
+"""Ontology expansion: query words matched to vocabulary concepts, widened to narrower ones.
+
+A query term (Chinese or English, preferred label or synonym) names concepts; each concept
+brings the concepts below it (skos:broader / mkg:discipline). Provisions linked to those
+concepts — by the extraction pipeline's mentions in the graph, or by a vocabulary label
+among the provision's own tokens — score as a third search signal. This is how an English
+query such as "EV charging" reaches Chinese provisions that never share a word with it.
+
+The concepts are the store's (:func:`metrokg.kg.records.factview.load_concepts`: its ontology,
+catalogue and user vocabularies), copied into the search index when it is built, so a query
+reads neither the graph nor the Turtle again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+from metrokg.ontology.vocab import Concept, Concepts, norm
+
+#: schemes whose labels are too short or too generic to stand for a query's meaning
+SKIP_SCHEMES = frozenset({"prefix", "counter"})
+#: weight of a concept reached by going down the hierarchy, per level
+NARROWER_DECAY = 0.6
+_EN_STOP = frozenset("a an and of the for in on to with by or at as is are".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+@dataclass
+class ConceptMatch:
+    """A concept the query named (``via`` = 'label') or that lies below one (``via`` = 'narrower')."""
+
+    iri: str
+    label: str
+    weight: float
+    term: str
+    via: str = "label"
+
+    def public(self, entry: Concept | None) -> dict:
+        return {"iri": self.iri, "label": entry.pref_zh if entry else self.label,
+                "label_en": entry.pref_en if entry else "", "term": self.term, "via": self.via}
+
+
+class ConceptMatcher:
+    """Finds vocabulary concepts in a query and walks down their hierarchy."""
+
+    def __init__(self, concepts: Concepts):
+        self.concepts = concepts
+        self.entries = concepts.by_iri
+        self._zh: dict[str, list[str]] = {}
+        self._en: dict[str, list[str]] = {}
+        for e in concepts:
+            if e.scheme in SKIP_SCHEMES:
+                continue
+            for label in e.labels:
+                key = norm(label)
+                if len(key) < 2:
+                    continue
+                table = self._en if key.isascii() else self._zh
+                if e.iri not in table.setdefault(key, []):
+                    table[key].append(e.iri)
+        self._en_patterns = [(key, re.compile(r"(?<![a-z0-9])" + re.escape(key) + r"(?![a-z0-9])"))
+                             for key in self._en]
+        self._en_words = {key: tuple(_stem(w) for w in _WORD.findall(key) if w not in _EN_STOP)
+                          for key in self._en}
+
+    # ---- construction and persistence
+
+    @classmethod
+    def from_vocabulary(cls) -> "ConceptMatcher":
+        """Every concept of the shipped vocabularies (a store's index uses the store's concepts)."""
+        from metrokg.ontology.vocab import packaged
+
+        return cls(packaged())
+
+    def to_json(self) -> list[dict]:
+        return self.concepts.to_json()
+
+    @classmethod
+    def from_json(cls, rows: list[dict]) -> "ConceptMatcher":
+        return cls(Concepts.from_json(rows))
+
+    def zh_terms(self) -> list[str]:
+        """Chinese labels, for the word segmenter's user dictionary."""
+        return sorted(self._zh)
+
+    # ---- matching
+
+    def match(self, query: str) -> list[ConceptMatch]:
+        """Concepts named in ``query``: longest labels first, overlapping shorter ones dropped."""
+        q = norm(query)
+        found: list[tuple[int, int, str, list[str]]] = []
+        for key, iris in self._zh.items():
+            start = q.find(key)
+            while start >= 0:
+                found.append((start, start + len(key), key, iris))
+                start = q.find(key, start + 1)
+        if _WORD.search(q):
+            for key, pattern in self._en_patterns:
+                if key in q:
+                    for m in pattern.finditer(q):
+                        found.append((m.start(), m.end(), key, self._en[key]))
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        taken: list[tuple[int, int]] = []
+        out: dict[str, ConceptMatch] = {}
+        for start, end, key, iris in found:
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            for iri in iris:
+                out.setdefault(iri, ConceptMatch(iri, key, 1.0, query[start:end] if len(query) == len(q) else key))
+        for iri, match in self._english_partial(q, taken).items():
+            out.setdefault(iri, match)
+        return list(out.values())
+
+    def _english_partial(self, q: str, taken: list[tuple[int, int]]) -> dict[str, ConceptMatch]:
+        """Multi-word English labels most of whose words the query has ("EV charging" ~ "EV charging station")."""
+        rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(q))
+        words = {_stem(w) for w in _WORD.findall(rest) if w not in _EN_STOP}
+        if not words:
+            return {}
+        out: dict[str, ConceptMatch] = {}
+        for key, label_words in self._en_words.items():
+            if len(label_words) < 2:
+                continue
+            shared = words.intersection(label_words)
+            if len(shared) >= 2 and len(shared) / len(label_words) >= 0.6:
+                for iri in self._en[key]:
+                    out.setdefault(iri, ConceptMatch(iri, key, len(shared) / len(label_words),
+                                                     " ".join(sorted(shared))))
+        return out
+
+    def expand(self, matches: list[ConceptMatch], depth: int = 3) -> list[ConceptMatch]:
+        """The matches and the concepts below them (weight decays per level)."""
+        out = {m.iri: m for m in matches}
+        frontier = list(matches)
+        for _ in range(depth):
+            nxt = []
+            for m in frontier:
+                for child in self.concepts.narrower(m.iri):
+                    if child not in out:
+                        entry = self.entries.get(child)
+                        c = ConceptMatch(child, entry.pref_zh if entry else child, m.weight * NARROWER_DECAY,
+                                         m.term, "narrower")
+                        out[child] = c
+                        nxt.append(c)
+            frontier = nxt
+        return list(out.values())
+
+    def link_tokens(self, tokens: Iterable[str]) -> dict[str, int]:
+        """Concepts whose label is one of ``tokens`` (search tokens of a provision), with counts."""
+        counts: dict[str, int] = {}
+        for tok in tokens:
+            for iri in self._zh.get(tok, ()) or self._en.get(tok, ()):
+                counts[iri] = counts.get(iri, 0) + 1
+        return counts
+
+
+class ExpansionIndex:
+    """Postings from concept to the provisions linked to it, scored with an idf weight."""
+
+    def __init__(self, postings: dict[str, dict[int, int]], size: int):
+        self.postings = postings
+        self.size = size
+
+    def to_json(self) -> dict:
+        return {"size": self.size, "postings": {c: [[p, n] for p, n in sorted(d.items())]
+                                               for c, d in self.postings.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ExpansionIndex":
+        return cls({c: {int(p): int(n) for p, n in rows} for c, rows in data["postings"].items()},
+                   int(data["size"]))
+
+    @classmethod
+    def build(cls, links: list[dict[str, int]]) -> "ExpansionIndex":
+        postings: dict[str, dict[int, int]] = {}
+        for i, concepts in enumerate(links):
+            for iri, n in concepts.items():
+                postings.setdefault(iri, {})[i] = n
+        return cls(postings, len(links))
+
+    def idf(self, iri: str) -> float:
+        df = len(self.postings.get(iri, ()))
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def scores(self, matches: list[ConceptMatch]) -> np.ndarray:
+        """Per provision: sum over matched concepts of weight × idf × a damped mention count."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for m in matches:
+            w = m.weight * self.idf(m.iri)
+            for p, n in self.postings.get(m.iri, {}).items():
+                out[p] += w * (1.0 + math.log(n))
+        return out
+
+    def linked(self, matches: list[ConceptMatch], position: int) -> list[ConceptMatch]:
+        """The matches that provision ``position`` is linked to."""
+        return [m for m in matches if position in self.postings.get(m.iri, ())]

@@ -1,0 +1,450 @@
+"""Search over provisions: the index derived from the store, its signals and the ranked hits.
+
+Three signals score every provision: lexical (BM25 over jieba tokens), dense (cosine of
+multilingual embeddings of provisions and sentences) and expansion (vocabulary concepts the
+query names, widened to narrower concepts, and the provisions linked to them). They are
+fused (:mod:`metrokg.kg.search.fusion`). ``mode="lexical"`` uses lexical and expansion only and
+never loads the embedding model.
+
+The index is a cache of the graph: it records the store generation it was built from and is
+rebuilt (into a new folder, swapped in atomically) whenever the store has changed. The dense
+part lives in its own folder and is built on the first search that needs it.
+
+A query is cut to ``METROKG_MAX_QUERY_CHARS`` characters (embedding time grows with its length:
+a 1 MB query held a core for 12 minutes), and its dense input to the model's window; the hits
+come as :class:`SearchResults`, whose ``notices`` say what was cut.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from metrokg import settings
+from metrokg.errors import MetrokgError, warning_text
+from metrokg.kg.records.derived import can_write, persist_folder
+from metrokg.kg.search.expansion import ConceptMatch, ConceptMatcher, ExpansionIndex
+from metrokg.kg.search.fusion import DEFAULT_METHOD, METHODS, fuse
+from metrokg.kg.search.lexical import LexicalIndex
+from metrokg.kg.store.base import Store
+from metrokg.nlp.segment import search_segmenter
+from metrokg.nlp.tokens import search_tokens
+from metrokg.terms import MODALITIES, SEARCH_MODES as MODES
+
+FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year")
+INDEX_VERSION = 3
+
+# The provision's and its statements' links that facets and expansion read, and where each goes.
+FACT_LINKS = {"mentions": "concepts", "refersTo": "concepts", "concerns": "concepts",
+              "indicatorConcept": "concepts", "actor": "actors", "actorName": "actor_names",
+              "modality": "modalities", "deadlineYear": "years"}
+
+
+@dataclass
+class ProvisionRecord:
+    """A provision as search and listings show it (the foundation's JSON contract)."""
+
+    iri: str
+    document: str
+    number: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    order: int = 0
+
+    def public(self) -> dict:
+        d = asdict(self)
+        d.pop("order")
+        return d
+
+
+@dataclass
+class Hit:
+    """One search result: the provision, its score, the sentence that matched best, the
+    concepts of the query it is linked to and the score of each signal."""
+
+    provision: ProvisionRecord
+    score: float
+    sentence: dict = field(default_factory=dict)
+    concepts: list[dict] = field(default_factory=list)
+    signals: dict = field(default_factory=dict)
+
+    def public(self) -> dict:
+        return {**self.provision.public(), "score": round(float(self.score), 6),
+                "sentence": self.sentence, "concepts": self.concepts,
+                "signals": {k: round(float(v), 6) for k, v in self.signals.items()}}
+
+
+@dataclass
+class Signals:
+    """Every provision's raw score per signal for one query, with what produced them."""
+
+    scores: dict[str, np.ndarray]
+    matches: list[ConceptMatch]
+    query_vector: np.ndarray | None = None  # the query's embedding when the dense signal ran
+    notices: list[str] = field(default_factory=list)  # what was cut from the query (W155, W156)
+
+
+class SearchResults(list):
+    """The hits of a search, best first (a list of :class:`Hit`), and ``notices``: warnings
+    about the query as ``[W155] ...`` strings (cut to ``METROKG_MAX_QUERY_CHARS``; W156: its
+    dense input cut to the model's window). The CLI prints them to stderr; the web app shows them."""
+
+    def __init__(self, hits: list[Hit] | tuple = (), notices: list[str] | tuple = ()) -> None:
+        super().__init__(hits)
+        self.notices = list(notices)
+
+
+def bounded_query(query: str | None) -> tuple[str, list[str]]:
+    """The query stripped and cut to ``METROKG_MAX_QUERY_CHARS``, with a W155 notice when cut."""
+    text = (query or "").strip()
+    limit = int(settings.get("METROKG_MAX_QUERY_CHARS"))
+    if len(text) <= limit:
+        return text, []
+    return text[:limit].rstrip(), [warning_text("W155", length=len(text), limit=limit)]
+
+
+def load_provisions(store: Store, document: str | None = None) -> list[ProvisionRecord]:
+    """Every provision in the store (or in one document), in document order."""
+    from metrokg.kg.records.factview import load_provision_infos
+
+    fields = [f.name for f in dataclasses.fields(ProvisionRecord)]
+    records = [ProvisionRecord(**{f: getattr(p, f) for f in fields})
+               for p in load_provision_infos(store, document).values()]
+    records.sort(key=lambda r: (r.document, r.order))
+    return records
+
+
+def load_facts(store: Store, records: list[ProvisionRecord]) -> list[dict[str, list]]:
+    """Per provision: concepts, actors, actor names, modalities and deadline years from the graph."""
+    from metrokg.kg.records.factview import document_parts
+
+    links: dict[str, dict[str, list]] = {}
+    for part in document_parts(store, "links"):
+        links.update(part)
+    key = FACT_LINKS
+    out: list[dict[str, list]] = []
+    for r in records:
+        facts: dict[str, list] = {"concepts": [], "actors": [], "actor_names": [], "modalities": [], "years": []}
+        for prop, values in links.get(r.iri, {}).items():
+            slot = facts[key[prop]]
+            for value in values:
+                if slot is facts["years"]:
+                    try:
+                        value = int(value)
+                    except ValueError:
+                        continue
+                if value not in slot:
+                    slot.append(value)
+        out.append(facts)
+    return out
+
+
+def chapter_of(number: str) -> str:
+    """The top-level number of a provision ("3.2" -> "3")."""
+    return number.split(".", 1)[0]
+
+
+class SearchIndex:
+    """Provisions with their lexical, expansion and (lazily) dense indexes.
+
+    Kept in ``store.index_dir / 'search'`` (and ``'search-dense'``); :meth:`open` reuses an
+    index already loaded in this process while the store's generation is unchanged.
+    """
+
+    _lock = threading.RLock()
+    _loaded: dict[str, "SearchIndex"] = {}
+
+    def __init__(self, records: list[ProvisionRecord], lexical: LexicalIndex, matcher: ConceptMatcher,
+                 expansion: ExpansionIndex, facts: list[dict[str, list]], generation: int,
+                 index_dir: Path | None = None):
+        self.records = records
+        self.lexical = lexical
+        self.matcher = matcher
+        self.expansion = expansion
+        self.facts = facts
+        self.generation = generation
+        self.index_dir = index_dir
+        self._dense = None
+        self._dense_limits = None
+        self._encoder = None
+        self._documents = np.array([r.document for r in records], dtype=object)
+        self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
+        self._heading_only = np.array([len(r.text.strip()) <= len(r.heading) + 6 for r in records], dtype=bool)
+        self.segmenter = search_segmenter(matcher.zh_terms())
+
+    # ---- building and opening
+
+    @classmethod
+    def folder(cls, store: Store) -> Path:
+        return store.index_dir / "search"
+
+    @classmethod
+    def build(cls, store: Store) -> "SearchIndex":
+        """Build from the store and persist it (atomically) beside the store."""
+        from metrokg.kg.records.factview import load_concepts
+
+        generation = store.generation()
+        records = load_provisions(store)
+        matcher = ConceptMatcher(load_concepts(store))
+        segmenter = search_segmenter(matcher.zh_terms())
+        tokens = [search_tokens(f"{r.heading}\n{r.text}", segmenter) for r in records]
+        lexical = LexicalIndex.from_tokens(tokens)
+        facts = load_facts(store, records)
+        links = []
+        for toks, f in zip(tokens, facts):
+            linked = matcher.link_tokens(toks)
+            for iri in f["concepts"] + f["actors"]:
+                linked[iri] = max(linked.get(iri, 0), 1)
+            links.append(linked)
+        expansion = ExpansionIndex.build(links)
+        index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir)
+        folder = cls.folder(store)
+
+        def write(tmp: Path) -> None:
+            lexical.save(tmp)
+            (tmp / "records.json").write_text(json.dumps([asdict(r) for r in records], ensure_ascii=False),
+                                              encoding="utf-8")
+            (tmp / "concepts.json").write_text(json.dumps(matcher.to_json(), ensure_ascii=False), encoding="utf-8")
+            (tmp / "expansion.json").write_text(json.dumps(expansion.to_json()), encoding="utf-8")
+            (tmp / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+            (tmp / "meta.json").write_text(json.dumps({"generation": generation, "version": INDEX_VERSION}))
+
+        persist_folder(folder, write)  # best effort: a store on read-only media searches from memory
+        cls._loaded[str(folder)] = index
+        return index
+
+    @classmethod
+    def open(cls, store: Store) -> "SearchIndex":
+        """The index matching the store's generation: already loaded, persisted, or rebuilt."""
+        with cls._lock:
+            folder = cls.folder(store)
+            generation = store.generation()
+            loaded = cls._loaded.get(str(folder))
+            if loaded is not None and loaded.generation == generation:
+                return loaded
+            try:
+                meta = json.loads((folder / "meta.json").read_text())
+                if meta["generation"] == generation and meta.get("version") == INDEX_VERSION:
+                    def read(name: str):
+                        return json.loads((folder / name).read_text(encoding="utf-8"))
+
+                    index = cls([ProvisionRecord(**r) for r in read("records.json")], LexicalIndex.load(folder),
+                                ConceptMatcher.from_json(read("concepts.json")),
+                                ExpansionIndex.from_json(read("expansion.json")), read("facts.json"),
+                                generation, store.index_dir)
+                    cls._loaded[str(folder)] = index
+                    return index
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            return cls.build(store)
+
+    def dense(self, model: str | None = None):
+        """The dense index for the configured model, built (and persisted) on first use."""
+        from metrokg.kg.search.dense import DenseIndex, EmbedLimits, configured_model_id, shared_embedder
+
+        with self._lock:
+            model_id = configured_model_id(model)
+            limits = EmbedLimits.configured()  # an index embedded under other limits is rebuilt
+            if self._dense is not None and self._dense.model_id == model_id and self._dense_limits == limits:
+                return self._dense
+            folder = self.index_dir / "search-dense" if self.index_dir else None
+            if folder is not None:
+                try:
+                    meta = json.loads((folder / "meta.json").read_text())
+                    if meta["generation"] == self.generation and meta["model_id"] == model_id \
+                            and meta.get("size") == len(self.records) and meta.get("limits") == asdict(limits):
+                        self._dense, self._dense_limits = DenseIndex.load(folder), limits
+                        return self._dense
+                except (OSError, ValueError, KeyError):
+                    pass
+            writable = folder is not None and can_write(folder)
+            embedder = shared_embedder(model, cache_dir=self.index_dir if writable else None)
+            dense = DenseIndex.build(self.records, embedder, limits=limits)
+            dense.model_id = model_id
+            if writable:
+                def write(tmp: Path) -> None:
+                    dense.save(tmp)
+                    (tmp / "meta.json").write_text(json.dumps({"generation": self.generation, "model_id": model_id,
+                                                               "size": len(self.records),
+                                                               "limits": asdict(limits)}))
+
+                persist_folder(folder, write)
+            self._dense, self._dense_limits = dense, limits
+            return dense
+
+    def encoder(self, model: str | None = None):
+        from metrokg.kg.search.dense import QueryEncoder
+
+        dense = self.dense(model)
+        if self._encoder is None or self._encoder.model_id != dense.model_id:
+            self._encoder = QueryEncoder(dense.model_id, model)
+        return self._encoder
+
+    # ---- scoring
+
+    def signals(self, query: str, mode: str = "hybrid", dense_mode: str | None = None) -> Signals:
+        """Raw scores of every provision for ``query``, one array per signal the mode uses; the
+        query is cut as :func:`bounded_query` and :meth:`QueryEncoder.fit` say (``notices``)."""
+        query, notices = bounded_query(query)
+        if not query:
+            raise MetrokgError("E031")
+        if mode not in MODES:
+            raise MetrokgError("E280", mode=mode, choices=", ".join(MODES))
+        matches = self.matcher.expand(self.matcher.match(query))
+        scores: dict[str, np.ndarray] = {}
+        best = None
+        if mode != "dense":
+            scores["lexical"] = self.lexical.scores(query, self.segmenter)
+            scores["expansion"] = self.expansion.scores(matches)
+        if mode in ("hybrid", "dense") and self.records:
+            dense = self.dense()
+            encoder = self.encoder()
+            fitted = encoder.fit(query)
+            if len(fitted) < len(query):
+                notices.append(warning_text("W156", tokens=encoder.tokens(query), window=encoder.window,
+                                            chars=len(fitted)))
+            qvec = encoder.encode(fitted)
+            from metrokg.kg.search.dense import DENSE_MODE
+
+            dense_scores = dense.scores(qvec, dense_mode or DENSE_MODE)
+            best = qvec
+            if self._heading_only.any() and not self._heading_only.all():
+                # a bare heading ("三、保障措施") holds no content to answer with; its short text is
+                # close to almost any query in embedding space, so it counts only through words
+                floor = float(np.min(dense_scores[~self._heading_only]))
+                dense_scores = np.where(self._heading_only, floor, dense_scores).astype(np.float32)
+            scores["dense"] = dense_scores
+        return Signals(scores, matches, best, notices)
+
+    def query_terms(self, query: str) -> dict[str, float]:
+        """The query's search tokens with their idf (for choosing the sentence to show)."""
+        return {t: self.lexical.idf(t) for t in set(search_tokens(query, self.segmenter))}
+
+    def facet_mask(self, document: str | None = None, **facets) -> np.ndarray | None:
+        """Which provisions pass the filters (None when there are none)."""
+        mask = np.ones(len(self.records), dtype=bool)
+        used = False
+        if document is not None:
+            mask &= self._documents == document
+            used = True
+        if facets.get("deadline_year") is not None and facets.get("year") is None:
+            facets["year"] = facets.pop("deadline_year")
+        facets.pop("deadline_year", None)
+        for name, value in facets.items():
+            if name not in FACETS:
+                raise MetrokgError("E281", facet=name, choices=", ".join(FACETS))
+            if value is None or value == "":
+                continue
+            used = True
+            mask &= self._facet(name, value)
+        return mask if used else None
+
+    def _facet(self, name: str, value: Any) -> np.ndarray:
+        n = len(self.records)
+        if name == "chapter":
+            v = str(value).strip()
+            headings = {chapter_of(r.number) for r in self.records if r.number == chapter_of(r.number)
+                        and (r.heading == v or v in r.heading)}
+            wanted = {v} | headings
+            return np.array([c in wanted for c in self._chapters], dtype=bool)
+        if name == "modality":
+            v = str(value).strip().lower()
+            if v not in MODALITIES:
+                raise MetrokgError("E282", value=value, choices=", ".join(MODALITIES))
+            return np.array([v in f["modalities"] for f in self.facts], dtype=bool)
+        if name == "year":
+            try:
+                year = int(str(value).strip())
+            except ValueError:
+                raise MetrokgError("E283", value=value) from None
+            return np.array([year in f["years"] for f in self.facts], dtype=bool)
+        named = self.matcher.concepts.resolve(str(value), name, missing_ok=name == "actor")
+        iris = self.matcher.concepts.narrower_closure(named) if named else set()
+        out = np.zeros(n, dtype=bool)
+        for iri in iris:
+            for p in self.expansion.postings.get(iri, {}):
+                out[p] = True
+        if name == "actor":  # names as written, for actors the vocabulary does not know
+            v = str(value).strip()
+            out |= np.array([iris.intersection(f["actors"]) != set() or any(v in a for a in f["actor_names"])
+                             for f in self.facts], dtype=bool)
+        return out
+
+    def search(self, query: str, k: int = 10, document: str | None = None, *, mode: str = "hybrid",
+               method: str | None = None, chapter: str | None = None, industry: str | None = None,
+               quantity: str | None = None, instrument: str | None = None, actor: str | None = None,
+               modality: str | None = None, year: int | str | None = None,
+               deadline_year: int | str | None = None) -> SearchResults:
+        """The ``k`` best provisions for ``query``, best first; facets filter before ranking.
+
+        Provisions no signal scores (no shared word, no linked concept, dense similarity at or
+        below the query's median) are left out. The results' ``notices`` say what was cut from
+        the query.
+        """
+        if k < 1:
+            raise MetrokgError("E285", k=k)
+        method = method or DEFAULT_METHOD
+        if method not in METHODS:
+            raise MetrokgError("E286", method=method, choices=", ".join(METHODS))
+        mask = self.facet_mask(document, chapter=chapter, industry=industry, quantity=quantity,
+                               instrument=instrument, actor=actor, modality=modality, year=year,
+                               deadline_year=deadline_year)
+        query, notices = bounded_query(query)
+        sig = self.signals(query, mode)
+        fused = fuse(sig.scores, method, mode)
+        if mask is not None:
+            fused = np.where(mask, fused, 0.0)
+        top = np.argpartition(-fused, k)[:k] if fused.size > k else np.arange(fused.size)
+        order = top[np.argsort(-fused[top], kind="stable")]
+        terms = self.query_terms(query)
+        hits = []
+        for i in order:
+            i = int(i)
+            if fused[i] <= 0:
+                break
+            rec = self.records[i]
+            linked = self.expansion.linked(sig.matches, i)
+            hits.append(Hit(rec, float(fused[i]), self.best_sentence(i, query, sig, linked, terms),
+                            [m.public(self.matcher.entries.get(m.iri)) for m in linked],
+                            {name: float(s[i]) for name, s in sig.scores.items()}))
+        return SearchResults(hits, notices + sig.notices)
+
+    # ---- the sentence to show
+
+    def best_sentence(self, position: int, query: str, sig: Signals, linked: list[ConceptMatch],
+                      terms: dict[str, float] | None = None) -> dict:
+        """The provision's sentence that best matches: query words it contains (idf-weighted),
+        labels of the query's concepts, and the dense similarity of the sentence."""
+        from metrokg.kg.search.dense import provision_sentences
+
+        rec = self.records[position]
+        spans = provision_sentences(rec)
+        if not spans:
+            return {}
+        terms = terms if terms is not None else self.query_terms(query)
+        total = sum(terms.values()) or 1.0
+        labels = [lb for m in linked for lb in (self.matcher.entries[m.iri].labels if m.iri in
+                                                 self.matcher.entries else [m.label]) if len(lb) >= 2]
+        dense_sims: dict[int, float] = {}
+        if sig.query_vector is not None and self._dense is not None:
+            sims = self._dense.sentence_scores(position, sig.query_vector)
+            if sims:
+                lo, hi = min(sims.values()), max(sims.values())
+                dense_sims = {k: (v - lo) / (hi - lo) if hi > lo else 0.0 for k, v in sims.items()}
+        best, best_score = spans[0], -1.0
+        for start, end, text in spans:
+            low = text.lower()
+            score = sum(w for t, w in terms.items() if t in low) / total
+            score += 0.5 * any(lb in text for lb in labels)
+            score += 0.5 * dense_sims.get(start, 0.0)
+            if score > best_score:
+                best, best_score = (start, end, text), score
+        return {"text": best[2], "start": best[0], "end": best[1]}

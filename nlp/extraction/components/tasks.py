@@ -1,0 +1,334 @@
+"""Tasks: the action verb and its object in each task clause (加快…研究, 建设…平台).
+
+A comma-clause is a task when, after its item or article marker, its subject, modal cue
+and adverbs (积极, 大力, 进一步, 每季度…), it starts with an action verb from
+:data:`ACTION_VERBS`. How the clause is read, in order:
+
+* a **subject** is skipped: an actor the entity linker found at the clause head (a list
+  joined by 、和及, with 等部门 or 按照职责分工 after it), or a noun phrase ending like an
+  institution or a person (…局, …政府, …领导小组, 财政, …者);
+* an **obligation or permission cue** (应当, 要, 须, 可以) moves the reading past itself,
+  so a long subject the rules cannot parse (使用…的单位和个人应当申请…) does not matter;
+  a clause governed by a **prohibition** (不得, 严禁) is not a task;
+* a **prepositional phrase** (依托…, 对…, 向…, 会同…) is skipped up to the first verb
+  that starts a word (依托高校建设…: 建设, never 构建 across 机构|建设);
+* a **place** heading the clause (粤东西北地区建成…) is skipped before a verb;
+* verbs written together form one action: a lexicon compound (建立健全, 充分发挥), two
+  verbs joined by 和/及/与/并/、 (新建和改造, 新建、改造升级), or a leading verb of
+  manner or organisation (统筹, 组织, 加快, 探索) with the next verb (统筹安排, 组织攻关);
+* a word that is both adverb and verb (严格) is the action when no verb follows it
+  (严格计量监管) and an adverb otherwise (严格执行…).
+
+Not tasks: purpose sentences (为贯彻…，加快建设…，制定本方案), 制定本… clauses, section
+headings (发展目标), state descriptions (…体系基本建立), clauses without an object.
+The object runs to the end of the clause (or, for 对…，依法查处, is the fronted 对-phrase).
+Concepts mentioned inside the task are its ``concerns``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from metrokg.nlp.extraction.components.deadlines import deadline_at
+from metrokg.nlp.extraction.facts import Task
+from metrokg.nlp.structure.textspans import ITEM_MARKER, clauses, doc_text, sentences, token_offsets
+from metrokg.terms import DEONTIC_MODALITIES
+
+
+NAME = "metrokg_tasks"
+VERSION = "v1"
+
+# Action verbs grouped by what the task does; the groups document the lexicon and let a
+# reviewer see where a new verb belongs. Only the union is used for matching.
+VERB_GROUPS: dict[str, tuple[str, ...]] = {
+    # build or set up something that did not exist
+    "build": ("建设", "建立", "建成", "新建", "组建", "筹建", "创建", "搭建", "构建", "打造", "设立", "设置", "配备",
+              "配置", "布局", "保存", "建立健全", "建立和完善", "形成", "开发", "发展", "培育", "培养", "引进"),
+    # make an existing thing better, stronger or stricter
+    "improve": ("加快", "完善", "健全", "健全完善", "修订完善", "提升", "提高", "优化", "强化", "加强", "深化", "夯实", "巩固",
+                "拓展", "拓宽", "扩大", "加大", "严格", "规范", "整合", "改革", "创新", "升级", "改造", "改造升级",
+                "升级改造", "更新"),
+    # research and development
+    "research": ("研究", "研制", "研发", "攻关", "攻克", "探索", "试点", "先行先试"),
+    # plan, draft, coordinate
+    "plan": ("制定", "修订", "制修订", "编制", "出台", "发布", "部署", "统筹", "安排", "协调", "谋划", "规划"),
+    # promote, support, spread
+    "promote": ("推动", "推进", "促进", "推行", "推广", "推广应用", "引导", "鼓励", "支持", "倡导", "宣传", "普及",
+                "弘扬", "助推", "助力", "服务", "支撑", "聚焦", "深化拓展"),
+    # carry out, deliver, ensure
+    "execute": ("开展", "组织", "实施", "落实", "贯彻", "执行", "做好", "抓好", "完成", "实现", "承担", "参与", "申报",
+                "认定", "遴选", "争创", "纳入", "报送", "报告", "委托", "申请", "采用", "采取", "运用", "利用", "提供",
+                "保障", "保证", "确保", "解决", "发挥", "开放", "共享", "落地", "做到", "培训", "倡导"),
+    # supervise, inspect, enforce
+    "enforce": ("打击", "查处", "处置", "整治", "清理", "排查", "核查", "检定", "校准", "送检", "抽查", "复查", "考核",
+                "复查考核", "审查", "监测", "检查", "监督检查", "抽检", "巡查", "公示", "登记", "备案"),
+}
+# fixed compounds whose parts are also verbs: kept whole (an adverb may be part of them)
+COMPOUNDS = ("充分发挥", "严厉打击", "严厉查处", "加快推进", "持续推进", "加快建设", "加快形成", "加快开展",
+             "加快发展", "组织开展", "组织编制", "研究制定", "组织实施", "探索开展", "探索建立")
+ACTION_VERBS = tuple(sorted({v for vs in VERB_GROUPS.values() for v in vs} | set(COMPOUNDS), key=len, reverse=True))
+# verbs of manner or organisation that join the verb after them into one action
+LEAD_VERBS = ("统筹", "组织", "加快", "探索", "研究")
+# role verbs before the real action: 牵头组建…, 负责组织…
+ROLE_LEADS = ("牵头", "负责")
+ADVERBS = ("积极", "大力", "着力", "进一步", "逐步", "持续", "不断", "全面", "深入", "切实", "重点", "充分", "稳步",
+           "有序", "协同", "认真", "严格", "依法", "从严", "及时", "主动", "继续", "加紧", "努力", "广泛", "共同", "联合",
+           "快速", "有效", "高效", "自愿", "自行", "自主", "定期", "统一", "优先", "率先", "集中", "分类", "分级", "精准", "科学",
+           "并", "同时", "还", "也", "均", "要", "应当", "应", "必须", "须", "务必", "可以", "可", "力争", "争取",
+           "累计", "每年度", "每年", "年均", "每季度", "每半年", "每月", "每周", "逐年", "年内", "按时", "按期",
+           "全省", "全市", "全区", "全州", "全县", "全国", "各地")
+PREPOSITIONS = ("依托", "围绕", "面向", "针对", "聚焦", "按照", "结合", "通过", "根据", "依据", "基于", "利用", "借助",
+                "紧扣", "对标", "瞄准", "会同", "联合", "将", "把", "对", "向", "在", "与", "同", "为")
+# verbs that after a preposition are usually nouns (立足新发展阶段, 服务…发展的)
+NOUNISH = {"发展", "服务", "创新", "改革", "监督", "检查", "评估", "支撑", "保障", "研究", "共享", "开放", "宣传", "总结",
+           "执行", "报告", "实现", "形成", "规划", "安排", "布局", "试点"}
+# an object that only points back (做好相关工作) or a rate (抽查不合格率…) makes no task
+_EMPTY_OBJECT = re.compile(r"^(?:相关|有关|各项|相应|本职|其他)工作$|^[\u4e00-\u9fff]{0,8}(?:率|比例|占比)"
+                           r"(?:控制|保持|稳定|达到|达|不低于|不高于|不超过|不少于|提高|降低|在|为)")
+# a clause ending like this describes a state (…体系基本建立), not a task
+_STATE_END = re.compile(r"(?:基本|进一步|明显|显著|不断|持续|更加|全面|日益|大幅|初步|逐步|有效)[\u4e00-\u9fff]{1,4}$")
+# a section heading read as verb + object: 发展目标, 总体要求
+_HEADING_NOUN = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:目标|要求|思想|原则|方向|措施|意义)$")
+# 制定本方案 / 特制定本办法: the document's own drafting, not a task
+_SELF_REFERENCE = re.compile(r"^(?:特|现)?(?:制定|制订|印发|出台)(?:本|如下|以下)")
+_PURPOSE_SENTENCE = re.compile(r"^(?:为|为了)[^。]*?(?:制定|制订|提出)(?:本|如下|以下)")
+_CHAIN_CONNECT = re.compile(r"(?:和|及|与|并|、)")
+# what a verb found after a preposition must not be followed by: it is then a noun
+_NOMINAL_TAIL = re.compile(r"(?:需求|领域|方向|水平|需要)$")
+# after 为 (for…), the action is the verb that gives: 为企业提供服务
+BENEFACTIVE = ("提供", "服务", "做好", "创造", "营造", "奠定", "贡献", "打造", "支撑", "保障")
+_VERB_RE = re.compile(rf"(?:{'|'.join(map(re.escape, ACTION_VERBS))})")
+_MARKER_RE = re.compile(rf"^\s*{ITEM_MARKER}\s*")
+_ADV_RE = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(ADVERBS, key=len, reverse=True)))})+")
+_SUBJECT_TAIL = (r"(?:以及|和|及|、)?(?:各有关部门|有关部门)?(?:等(?:有关)?(?:部门|单位))?"
+                 r"(?:按照?(?:各自)?职责(?:分工)?)?")
+_INSTITUTION = (r"(?:人民政府|政府|领导小组|小组|委员会|办公室|局|厅|委|办|部门|单位|企业|机构|院|所|中心|站|财政|"
+                r"经营者|主办者|使用者|生产者|销售者|(?<![或再])者|个人|人员|主体)")
+_SUBJECT_RE = re.compile(rf"[^，,。；;]{{1,30}}?{_INSTITUTION}{_SUBJECT_TAIL}"
+                         r"(?=(?:要|应当|应|必须|须|可以|负责|牵头|会同|配合|联合|积极|切实|认真|每年|每季度|定期|依法)"
+                         r"|(?:" + "|".join(map(re.escape, ACTION_VERBS)) + "))")
+_GROUP_JOIN = re.compile(r"\s*(?:以及|和|及|与|、)\s*")
+_TAIL_RE = re.compile(_SUBJECT_TAIL)
+_PLACE_RE = re.compile(r"[\u4e00-\u9fff0-9]{0,8}?(?:地区|地方|城市|市|州|县|区|省|乡镇|街道|园区)(?:各|均|都)?")
+_DEADLINE_LEAD = re.compile(r"(?:力争|争取)?(?:到|至|在|于)?(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:份)?(?:底|末|年底)?(?:前|以前|之前)?"
+                            r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|末期|末|期末)?)[，,]?")
+
+
+class TaskExtractor:
+    """spaCy component: ``doc._.metrokg_tasks`` (list of :class:`Task`)."""
+
+    version = VERSION
+
+    def __init__(self, nlp: Language, name: str, max_object_chars: int = 120) -> None:
+        self.name = name
+        self.max_object_chars = max_object_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.metrokg_tasks = self.extract(doc)  # a failure is the pipeline's to report
+        return doc
+
+    @staticmethod
+    def _skip_lead(clause: str, pos: int) -> int:
+        """Past adverbs and a leading deadline, in either order (每年在2024年底前…)."""
+        for _ in range(2):
+            m = _ADV_RE.match(clause, pos)
+            if m:
+                pos = m.end()
+            m = _DEADLINE_LEAD.match(clause, pos)
+            if m and m.end() > pos:
+                pos = m.end()
+        return pos
+
+    def _verb_at(self, clause: str, pos: int) -> re.Match | None:
+        """The action verb at ``pos`` after adverbs; an adverb-verb (严格) when nothing follows."""
+        v = _VERB_RE.match(clause, pos)
+        if v is not None and v.group(0) not in ADVERBS:
+            return v  # a lexicon compound beats the adverb inside it: 充分发挥, 严厉打击
+        p2 = self._skip_lead(clause, pos)
+        v2 = _VERB_RE.match(clause, p2) if p2 > pos else None
+        if v2 is not None:
+            return v2
+        return v
+
+    def _search_verb(self, clause: str, pos: int, starts: set[int], cs: int, limit: int = 40,
+                     only: tuple[str, ...] | None = None) -> re.Match | None:
+        """The first verb that starts a word after ``pos`` (inside 《》 titles skipped);
+        ``only`` restricts it to some verbs."""
+        for i in range(pos, min(len(clause), pos + limit + 1)):
+            if starts and cs + i not in starts:
+                continue  # 机构|建设 is not 构建: a verb starts a word
+            cand = _VERB_RE.match(clause, i)
+            if cand is None:
+                continue
+            if clause.count("《", 0, cand.start()) > clause.count("》", 0, cand.start()):
+                continue  # a verb inside a cited title is not the clause's action
+            if cand.group(0) in NOUNISH or clause[cand.start() - 1] in "新的本" or clause.startswith("的", cand.end()):
+                continue  # 新发展 / 本实施意见 / 批准筹建的: a noun or an attribute, not the action
+            if _NOMINAL_TAIL.match(clause, cand.end()):
+                continue  # 面向数控机床研发需求
+            if only is not None and cand.group(0) not in only:
+                continue
+            return cand
+        return None
+
+    def _skip_subject(self, clause: str, pos: int, cs: int, actors) -> int:
+        """End of the subject heading the clause (actors joined by 、和及, then 等部门…)."""
+        end = None
+        for m in actors:
+            a = m.start - cs
+            if end is None:
+                if a != pos:
+                    continue
+            elif not _GROUP_JOIN.fullmatch(clause[end:a]):
+                break
+            end = m.end - cs
+        if end is None:
+            if self._verb_at(clause, pos) is not None or clause.startswith(PREPOSITIONS, pos):
+                return pos  # 推动企业建立… / 依据…开展…: the clause starts with its action
+            m = _SUBJECT_RE.match(clause, pos)
+            return m.end() if m else pos
+        t = _TAIL_RE.match(clause, end)
+        return t.end() if t else end
+
+    def _task_in(self, text: str, cs: int, ce: int, cues, starts: set[int], actors
+                 ) -> tuple[int, int, str, str] | None:
+        """(action start, action end, action, fronted object) for a clause, or None; the
+        fronted object is what precedes an obligation cue (血压计应当定期检定), used when
+        nothing follows the verb."""
+        clause = text[cs:ce]
+        pos = 0
+        m = _MARKER_RE.match(clause)
+        if m:
+            pos = m.end()
+        head = pos
+        fronted = ""
+        cue = next(((s, e, mod) for s, e, mod in cues if cs + head <= s < ce), None)
+        pos = self._skip_subject(clause, pos, cs, actors)
+        if cue is not None and cue[0] < cs + pos:
+            pos = head  # a subject never holds a modal cue: 严禁使用…或者…
+        # an obligation cue: read on after it; a prohibition or a permission: no task
+        if cue is not None and cue[0] - cs - pos <= 40:
+            head_verb = self._verb_at(clause, pos)
+            if head_verb is None or cs + head_verb.start() >= cue[0]:
+                if cue[2] == "obligation":
+                    fronted = text[cs + pos:cue[0]].strip()
+                    pos = cue[1] - cs
+                elif cue[2] in DEONTIC_MODALITIES:
+                    return None
+        lead_end = self._skip_lead(clause, pos)
+        for lead in ROLE_LEADS:  # 牵头组建…
+            if clause.startswith(lead, lead_end) and _VERB_RE.match(clause, lead_end + len(lead)):
+                pos = lead_end + len(lead)
+        v = self._verb_at(clause, pos)
+        if v is None and clause.startswith(PREPOSITIONS, pos):
+            prep = next(p for p in sorted(PREPOSITIONS, key=len, reverse=True) if clause.startswith(p, pos))
+            from_ = pos + len(prep) + (0 if len(prep) == 1 else 1)
+            if prep == "为":  # 为建设…提供保障: the verb that gives is the action
+                v = self._search_verb(clause, from_, starts, cs, limit=60, only=BENEFACTIVE)
+            if v is None:
+                v = self._search_verb(clause, from_, starts, cs)
+        if v is None:
+            pm = _PLACE_RE.match(clause, pos)  # 粤东西北地区建成…
+            if pm:
+                v = self._verb_at(clause, pm.end())
+                if v is not None and starts and cs + v.start() not in starts:
+                    v = None
+        if v is None:
+            return None
+        a_start, a_end = v.start(), v.end()
+        # verbs written together form one action
+        while True:
+            c = _CHAIN_CONNECT.match(clause, a_end)
+            if c:
+                nxt = _VERB_RE.match(clause, c.end())
+                if nxt is None:
+                    break
+            else:
+                nxt = _VERB_RE.match(clause, a_end)
+                if nxt is None:
+                    break
+                if clause[a_start:a_end] not in LEAD_VERBS and clause[a_start:nxt.end()] not in ACTION_VERBS:
+                    break
+            a_end = nxt.end()
+        action = clause[a_start:a_end]
+        if _STATE_END.search(clause):
+            return None
+        obj = clause[a_end:].strip()
+        if _HEADING_NOUN.match(obj) and action in NOUNISH:
+            return None  # 发展目标, 总体要求
+        if _SELF_REFERENCE.match(clause[a_start:]) or _EMPTY_OBJECT.match(obj):
+            return None  # 制定本方案 / 做好相关工作 / 抽查不合格率控制在…
+        return cs + a_start, cs + a_end, action, fronted
+
+    def extract(self, doc: Doc) -> list[Task]:
+        text = doc_text(doc)
+        mentions = doc._.metrokg_mentions or []
+        actors = [m for m in mentions if m.scheme in ("actor", "actortype")]
+        cues = [(d.cue_start, d.cue_end, d.modality) for d in (doc._.metrokg_deontics or []) if d.cue_start is not None]
+        starts = set(token_offsets(doc)[0])
+        dl = doc._.metrokg_sentence_deadlines or []
+        out: list[Task] = []
+        from metrokg.nlp.extraction.components.responsibility import find_notes  # late: responsibility imports this module
+
+        notes = [(n.start, n.end) for n in find_notes(text)]
+        for ss, se in sentences(text):
+            if not re.search(r"[。！？!?；;，,]", text[ss:se]) and se - ss <= 20:
+                continue  # a bare heading line (（二）发展目标)
+            body = text[ss:se]
+            mk = _MARKER_RE.match(body)
+            if _PURPOSE_SENTENCE.match(body[mk.end() if mk else 0:]):
+                continue  # 为贯彻落实…，加快建设…，制定本方案。
+            prev_clause: tuple[int, int] | None = None
+            for cs, ce in clauses(text, ss, se, seps="；;，,：:"):
+                if any(a <= cs < b for a, b in notes):
+                    continue  # inside a 责任单位 note
+                cut = next((a for a, _b in notes if cs < a < ce), None)
+                if cut is not None:  # 建设平台（责任单位：…）: the object stops at the note
+                    ce = cut
+                    while ce > cs and text[ce - 1] in " \t":
+                        ce -= 1
+                here = (cs, ce)
+                found = self._task_in(text, cs, ce, cues, starts, actors)
+                if not found:
+                    prev_clause = here
+                    continue
+                a_s, a_e, action, fronted = found
+                obj = text[a_e:ce].strip()
+                obj = re.sub(r"[。！？!?]+$", "", obj)
+                if len(obj) < 2 and fronted:
+                    obj = fronted  # 血压计应当定期检定: the thing to verify is written first
+                if len(obj) < 2 and prev_clause and re.match(r"\s*对", text[prev_clause[0]:prev_clause[1]]):
+                    obj = re.sub(r"^\s*对", "", text[prev_clause[0]:prev_clause[1]])  # 对…行为，依法查处
+                prev_clause = here
+                if len(obj) < 2 or len(obj) > self.max_object_chars or obj in ACTION_VERBS:
+                    continue  # no object, or only another verb (…战略贯彻落实)
+                start = cs
+                m = _MARKER_RE.match(text[cs:ce])
+                if m:
+                    start = cs + m.end()
+                end = max(a_e, a_e + len(text[a_e:ce].rstrip("。！？!? ")))
+                concerns = [x.iri for x in mentions if x.start >= start and x.end <= end and x.iri
+                            and x.scheme != "actortype"]
+                out.append(Task(start, end, text[start:end], component=NAME, version=VERSION,
+                                confidence=0.8, action=action, object=obj,
+                                concerns=list(dict.fromkeys(concerns)), deadline=deadline_at(dl, a_s)))
+        return out
+
+    def to_disk(self, path, exclude=()) -> None:  # noqa: D102 - config only
+        pass
+
+    def from_disk(self, path, exclude=()) -> "TaskExtractor":  # noqa: D102
+        return self
+
+
+if not Doc.has_extension("metrokg_tasks"):
+    Doc.set_extension("metrokg_tasks", default=None)
+
+
+@Language.factory(f"{NAME}_{VERSION}", default_config={"max_object_chars": 120})
+def make_tasks(nlp: Language, name: str, max_object_chars: int) -> TaskExtractor:
+    """Factory for the task extractor."""
+    return TaskExtractor(nlp, name, max_object_chars)

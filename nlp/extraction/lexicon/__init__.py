@@ -1,0 +1,1 @@
+"""Word lists the components share: actor names and their levels."""

@@ -1,0 +1,1 @@
+"""Structure of official documents: cover, title, headings, provisions, sentences, numerals, dates."""

@@ -1,0 +1,43 @@
+"""Helpers shared by the command modules (not itself a command)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+from metrokg.ui.cli.output import add_format_options
+
+def listing_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A subcommand parser with the shared output switches."""
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    add_format_options(parser)
+    return parser
+
+
+@contextmanager
+def opened_store(args: argparse.Namespace, write: bool = False) -> Iterator:
+    """The store named by ``--store`` (or the default), closed afterwards."""
+    from metrokg.kg.store.base import open_store
+
+    store = open_store(getattr(args, "store", None), write=write)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def progress_bar(total: int, desc: str, enabled: bool = True):
+    """A tqdm bar on stderr (stdout stays clean for --json)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, file=sys.stderr, disable=not enabled, leave=False)
+
+
+def refresh_indexes(store) -> None:
+    """Bring the search indexes (lexical and dense) up to the store's state after a write,
+    so that the first search afterwards does not pay for it."""
+    from metrokg.kg.search.index import SearchIndex
+
+    SearchIndex.open(store).dense()

@@ -1,0 +1,49 @@
+"""`metrokg ask QUESTION`: a question answered from the graph (with the SPARQL it ran) or by search."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from metrokg.terms import LEXICAL_MODES
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ask", help="answer a question from the graph, citing provisions",
+                       description="Answer a question such as 谁负责中期评估？ or 到2025年要完成哪些目标？ "
+                                   "from the graph. The answer shows the SPARQL query it ran and its bound "
+                                   "values; questions no pattern fits are answered by search.")
+    p.add_argument("question", metavar="QUESTION")
+    p.add_argument("--k", type=int, default=10, help="at most this many search results (fallback)")
+    p.add_argument("--mode", choices=LEXICAL_MODES, default="hybrid",
+                   help="search mode for fallbacks (lexical never loads the embedding model)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from metrokg.kg.analyses.questions import ask
+    from metrokg.ui.cli.commands._common import opened_store
+
+    with opened_store(args) as store:
+        answer = ask(store, args.question, k=args.k, mode=args.mode)
+    for notice in answer["notices"]:  # what was cut from the question
+        print(f"metrokg: warning: {notice}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False))
+        return 0
+    print(f"[{answer['kind']}] {answer['question']}")
+    if answer["note"]:
+        print(f"  ({answer['note']})")
+    for item in answer["answers"]:
+        p = item["provision"]
+        head = item.get("actor") or item.get("indicator") or item.get("action") or ""
+        if item.get("value") is not None:
+            head += f" {item.get('comparator') or ''}{item['value']}{item.get('unit') or ''} ({item.get('year')})"
+        print(f"- {head} — {p['document']} §{p['number']} [{item['span']['start']}:{item['span']['end']}] "
+              f"{item['span']['text'][:80]}")
+    if answer["sparql"]:
+        print("\nSPARQL:\n" + answer["sparql"])
+        for b in answer["bindings"]:
+            print("  bound: " + ", ".join(f"?{k} = {v}" for k, v in b.items()))
+    return 0

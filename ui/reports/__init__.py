@@ -1,0 +1,1 @@
+"""Files for people: charts and spreadsheets, drawn from library results."""
