@@ -1,10 +1,11 @@
-# metrokg: `make serve` builds the graph from corpus/ and serves the web app; `make test` runs the tests.
+# metrokg: `make serve` builds the graph from corpus/ and serves the web app; `make test` runs the tests
+# (`make test-fast` skips the ones marked slow: servers, browser, many subprocesses, over ~3 s).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: setup serve build test bench clean
+.PHONY: setup serve build test test-fast bench clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +26,9 @@ serve: build
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

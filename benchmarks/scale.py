@@ -82,7 +82,7 @@ class Corpus:
     def __init__(self, workdir: Path):
         from metrokg.kg.graph.build import load_ontology_into, ontology_graph
         from metrokg.kg.graph.ingest import graph_for, prepare
-        from metrokg.kg.store.base import EmbeddedStore
+        from metrokg.kg.store.embedded import EmbeddedStore
 
         self.ontology = list(ontology_graph())
         scratch = EmbeddedStore(workdir / "seed-store")
@@ -239,10 +239,9 @@ def run_backend(name: str, corpus: Corpus, n_docs: int, catalogue: list, args, w
     from metrokg.kg.records.listing import list_documents, list_provisions
     from metrokg.kg.analyses.obligations import list_obligations
     from metrokg.kg.search.index import SearchIndex
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
     from metrokg.kg.analyses.targets import list_targets
-    from metrokg.ontology.namespace import ONTOLOGY_GRAPH
-    from metrokg.kg.graph.catalogue import CATALOGUE_GRAPH
+    from metrokg.ontology.namespace import CATALOGUE_GRAPH, ONTOLOGY_GRAPH
 
     backend = Backend(name, workdir)
     os.environ["METROKG_DATA_DIR"] = str(backend.dir / "data")
@@ -320,7 +319,7 @@ FIRST_CALLS = """
 import json, sys, time
 from metrokg.kg.analyses.gaps import gap_map
 from metrokg.kg.analyses.obligations import list_obligations
-from metrokg.kg.store.base import open_store
+from metrokg.kg.store.registry import open_store
 store = open_store(sys.argv[1])
 out = {}
 for name, fn in (("obligations(actor)", lambda: list_obligations(store, actor=sys.argv[2] or None)),
@@ -347,7 +346,7 @@ def pipeline_ingest(n_docs: int, workdir: Path) -> list[dict]:
     seed text with other provinces' names and years. Extraction workers: the default for the batch."""
     from metrokg.kg.graph.build import load_ontology_into
     from metrokg.kg.graph.ingest import default_workers, ingest_paths, prepare
-    from metrokg.kg.store.base import EmbeddedStore
+    from metrokg.kg.store.embedded import EmbeddedStore
 
     text = SEED.read_text(encoding="utf-8")
     folder = workdir / "pipeline-files"

@@ -16,7 +16,7 @@ import time
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.store.user_sparql import run_user_query
-from metrokg.kg.store.base import EmbeddedStore
+from metrokg.kg.store.embedded import EmbeddedStore
 
 SMALL = "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 20"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -52,7 +52,7 @@ class KnowledgeGraph:
         """The open store; a writer replaces a read-only snapshot (one store open at a time)."""
         if self._store is not None and (self._writable or not write):
             return self._store
-        from metrokg.kg.store.base import open_store
+        from metrokg.kg.store.registry import open_store
 
         self.close()
         self._store, self._writable = open_store(self._spec, write=write), write

@@ -131,8 +131,6 @@ class Errors:
     E281 = "Unknown search filter '{facet}'. Filters: {choices}."
     E282 = "Unknown modality '{value}'. Choose one of: {choices}."
     E283 = "The year filter takes a year such as 2025 (got '{value}')."
-    E284 = ("No {facet} named '{value}' in the vocabulary. Give a label (Chinese or English), a slug "
-            "or a concept IRI; `metrokg sparql` lists the concepts of a scheme.")
     E285 = "--k must be at least 1 (got {k})."
     E286 = "Unknown fusion method '{method}'. Choose one of: {choices}."
     E287 = "The question is empty. Ask something, e.g. 谁负责中期评估？"

@@ -1,16 +1,35 @@
-"""IRIs of the metrokg vocabulary, as rdflib ``DefinedNamespace`` classes.
+"""Every IRI metrokg mints or reads: the vocabulary as ``DefinedNamespace`` classes, the named
+graphs, and the builders of document, provision, sentence, fact, concept and work IRIs.
 
-A misspelt term (``MKG.provison``) raises ``AttributeError`` at import time instead of
-silently minting a new IRI. Every term here is declared in ``metrokg.ttl``; a test checks
-the two agree.
+A misspelt term (``MKG.provison``, ``MKG["provison"]``) raises ``AttributeError`` instead of
+silently minting a new IRI. Every ``MKG`` term is declared in ``metrokg.ttl``; a test checks the
+two agree, and that no other module writes an IRI of ours by hand.
+
+The layout under :data:`BASE`::
+
+    ontology#term          classes and properties (MKG)
+    id/{scheme}/{slug}     vocabulary concepts and cited works (``id/work/{key}``)
+    doc/{id}[/{kind}/{key}] documents, their provisions, sentences, facts and actor nodes
+    graph/{id}             a document's named graph; graph/ontology, catalogue, inferred, meta
+    graph/progress/{key}   one progress observation's graph (progress/{key}: the observation)
+    agent/{slug}           who recorded an observation
+    store, store#term      the store's own bookkeeping (MKS), in graph/meta
+    staging/{token}/{i}    graphs a remote write uploads before swapping them in
 """
 
 from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/metrokg/"
+ID = BASE + "id/"  # vocabulary concepts and works: ``id/{scheme}/{slug}``
+DOC = BASE + "doc/"
+GRAPH = BASE + "graph/"  # every named graph metrokg owns starts here
+STAGING = BASE + "staging/"
 
 
 class MKG(DefinedNamespace):
@@ -183,29 +202,100 @@ class MKG(DefinedNamespace):
     instrumentText: URIRef
 
 
+class MKS(DefinedNamespace):
+    """The store's bookkeeping in :data:`META_GRAPH` (not part of the ontology)."""
+
+    _NS = Namespace(BASE + "store#")
+    _fail = True
+
+    generation: URIRef  # the store's write counter, on :data:`STORE_NODE`
+    graphVersion: URIRef  # the generation that last wrote a graph
+    pendingGraph: URIRef  # a graph a bulk load is still adding
+
+
+MKG_PREFIX = f"PREFIX mkg: <{MKG._NS}>"  # for SPARQL text: the ``mkg:`` prefix of :class:`MKG`
+
+ONTOLOGY_IRI = URIRef(BASE + "ontology")  # the OWL ontology itself
+ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
+CATALOGUE_GRAPH = URIRef(GRAPH + "catalogue")
+INFERRED_GRAPH = URIRef(GRAPH + "inferred")
+META_GRAPH = URIRef(GRAPH + "meta")
+VOCAB_GRAPHS = (ONTOLOGY_GRAPH, CATALOGUE_GRAPH)  # where concepts live
+USER_VOCABULARY_GRAPHS = GRAPH + "vocabulary/"  # prefix of the graphs of users' own SKOS vocabularies
+PROGRESS_GRAPHS = GRAPH + "progress/"  # prefix of the progress observations' graphs
+STORE_NODE = URIRef(BASE + "store")
+
+
+@lru_cache(maxsize=None)
+def mkg_term(name: str) -> str:
+    """The IRI of the ontology term ``name`` as text (for code that compares plain strings);
+    ``AttributeError`` for a name :class:`MKG` does not declare, as ``MKG.name`` would."""
+    return str(MKG[name])
+
+
 def doc_iri(doc_id: str) -> URIRef:
     """IRI of a document; stable for the same id."""
-    return URIRef(f"{BASE}doc/{doc_id}")
+    return URIRef(f"{DOC}{doc_id}")
+
+
+def doc_part_iri(doc_id: str, kind: str, key: str) -> URIRef:
+    """IRI of a node that belongs to one document (``provision``, ``sentence``, a fact kind,
+    ``actor``), from a key unique among that document's nodes of the kind."""
+    return URIRef(f"{DOC}{doc_id}/{kind}/{key}")
 
 
 def graph_iri(doc_id: str) -> URIRef:
     """IRI of the named graph that holds everything extracted from one document."""
-    return URIRef(f"{BASE}graph/{doc_id}")
+    return URIRef(f"{GRAPH}{doc_id}")
 
 
 def provision_iri(doc_id: str, number: str) -> URIRef:
     """IRI of a provision, from its dotted number (``3.5``) in its document."""
-    return URIRef(f"{BASE}doc/{doc_id}/provision/{number}")
+    return doc_part_iri(doc_id, "provision", number)
 
 
 def sentence_iri(doc_id: str, start: int) -> URIRef:
     """IRI of a sentence, from its start offset in the document's normalised text."""
-    return URIRef(f"{BASE}doc/{doc_id}/sentence/{start}")
+    return doc_part_iri(doc_id, "sentence", str(start))
+
+
+def scheme_iri(scheme: str) -> URIRef:
+    """IRI of a vocabulary's concept scheme (``unit``, ``industry``, ``work``...)."""
+    return URIRef(ID + scheme)
+
+
+def concept_iri(scheme: str, slug: str) -> URIRef:
+    """IRI of a concept of a vocabulary scheme."""
+    return URIRef(f"{ID}{scheme}/{slug}")
+
+
+def work_key(title: str) -> str:
+    """Key of a work known only by its title: full-width/half-width brackets and spaces ignored,
+    so the linker's references and the documents' ``implements`` name the same work."""
+    folded = title.replace("（", "(").replace("）", ")").replace(" ", "").replace("〈", "《").replace("〉", "》")
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:12]
 
 
 def work_iri(key: str) -> URIRef:
-    """IRI of a cited or implemented work known only by its title (key: a short hash)."""
-    return URIRef(f"{BASE}id/work/{key}")
+    """IRI of a cited or implemented work: a catalogue entry's slug or :func:`work_key` of a title."""
+    return concept_iri("work", key)
 
 
-ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
+def progress_graph_iri(key: str) -> URIRef:
+    """IRI of the named graph that holds one progress observation."""
+    return URIRef(PROGRESS_GRAPHS + key)
+
+
+def observation_iri(key: str) -> URIRef:
+    """IRI of a progress observation (same key as its graph)."""
+    return URIRef(f"{BASE}progress/{key}")
+
+
+def prov_agent_iri(slug: str) -> URIRef:
+    """IRI of the person or program who recorded observations."""
+    return URIRef(f"{BASE}agent/{slug}")
+
+
+def staging_iri(token: str, index: int) -> URIRef:
+    """IRI of a graph a remote write uploads before moving it into place."""
+    return URIRef(f"{STAGING}{token}/{index}")

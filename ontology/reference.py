@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from metrokg.ontology.namespace import MKG
+from metrokg.ontology.namespace import MKG, ONTOLOGY_IRI, scheme_iri
 from metrokg.ontology.vocab import Concept, concepts, load_ontology, schemes
 
 MKG_NS = str(MKG._NS)
@@ -93,7 +93,7 @@ def _extra(g: Graph, c: Concept) -> str:
         vals = sorted(g.objects(s, prop))
         if vals:
             bits.append(f"{name} " + ", ".join(_curie_concept(v) for v in vals))
-    if "https://w3id.org/metrokg/ontology#NonLegalUnit" in c.types:
+    if str(MKG.NonLegalUnit) in c.types:
         bits.append("**非法定 not legal**")
     return "; ".join(bits)
 
@@ -110,7 +110,7 @@ def _curie_concept(term) -> str:
 
 
 def _scheme_section(g: Graph, scheme: str) -> list[str]:
-    node = URIRef(f"https://w3id.org/metrokg/id/{scheme}")
+    node = scheme_iri(scheme)
     title_zh = _lit(g, node, SKOS.prefLabel, "zh") or scheme
     title_en = _lit(g, node, SKOS.prefLabel, "en") or scheme
     items = concepts(scheme)
@@ -132,7 +132,7 @@ def _scheme_section(g: Graph, scheme: str) -> list[str]:
 def markdown_reference() -> str:
     """The whole reference as one Markdown string."""
     g = load_ontology()
-    onto = URIRef("https://w3id.org/metrokg/ontology")
+    onto = ONTOLOGY_IRI
     classes = _terms(g, OWL.Class)
     props = {p for k in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty) for p in _terms(g, k)}
     out = [

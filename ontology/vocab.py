@@ -28,7 +28,7 @@ import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
@@ -36,9 +36,9 @@ from rdflib.namespace import RDF, SKOS
 from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.ontology import turtle_files
-from metrokg.ontology.namespace import BASE, MKG
+from metrokg.ontology.namespace import ID, MKG, mkg_term
 
-CONCEPT_BASE = BASE + "id/"
+CONCEPT_BASE = ID
 _lock = threading.Lock()
 
 
@@ -138,13 +138,13 @@ KINDS = {
     "actortype": Kind("actor type", ("actortype",), "metrokg entities --type actor"),
 }
 
-_SKOS, _MKG = str(SKOS), str(MKG._NS)
-_LINKS = {_SKOS + "broader": "broader", _MKG + "discipline": "discipline", _MKG + "quantityMeasured": "quantity",
-          _MKG + "quantityKind": "quantity", _MKG + "coversQuantity": "covers_quantity",
-          _MKG + "coversInstrument": "covers_instrument", _MKG + "usedIn": "industry",
-          _MKG + "actorType": "actor_type"}
-_TEXTS = {_MKG + "symbol": "symbol", _MKG + "documentNumber": "number", _MKG + "title": "title",
-          _MKG + "status": "status", _MKG + "administrativeLevel": "level", _MKG + "jurisdiction": "jurisdiction"}
+_SKOS = str(SKOS)
+_LINKS = {_SKOS + "broader": "broader", mkg_term("discipline"): "discipline", mkg_term("quantityMeasured"): "quantity",
+          mkg_term("quantityKind"): "quantity", mkg_term("coversQuantity"): "covers_quantity",
+          mkg_term("coversInstrument"): "covers_instrument", mkg_term("usedIn"): "industry",
+          mkg_term("actorType"): "actor_type"}
+_TEXTS = {mkg_term("symbol"): "symbol", mkg_term("documentNumber"): "number", mkg_term("title"): "title",
+          mkg_term("status"): "status", mkg_term("administrativeLevel"): "level", mkg_term("jurisdiction"): "jurisdiction"}
 _BY_LANGUAGE = {_SKOS + "prefLabel": "pref", _SKOS + "definition": "definition", _SKOS + "scopeNote": "note"}
 _ALT = {_SKOS + "altLabel", _SKOS + "notation"}
 _NARROWER, _TYPE, _SKOS_CONCEPT = _SKOS + "narrower", str(RDF.type), _SKOS + "Concept"
@@ -212,7 +212,7 @@ def _read(triples: Iterable[tuple]) -> list[Concept]:
         elif p in _BY_LANGUAGE and lang is not None:
             draft(s).texts.setdefault(_BY_LANGUAGE[p], set()).add((lang, str(o)))
         elif p in _TEXTS:
-            value = str(o) if p != _MKG + "status" else str(o).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            value = str(o) if p != mkg_term("status") else str(o).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
             draft(s).texts.setdefault(_TEXTS[p], set()).add(("", value))
     return [d.concept(iri) for iri, d in drafts.items()]
 
@@ -245,11 +245,8 @@ class Concepts:
 
     # ---- reading the table
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Concept]:
         return iter(self.by_iri.values())
-
-    def __len__(self) -> int:
-        return len(self.by_iri)
 
     def get(self, iri: str) -> Concept | None:
         return self.by_iri.get(iri)

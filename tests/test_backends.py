@@ -13,11 +13,14 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.store.base import META_GRAPH, open_store
+from metrokg.kg.store.registry import open_store
+from metrokg.ontology.namespace import META_GRAPH, STAGING
 from metrokg.ontology.namespace import graph_iri
 
 from conftest import DATA, cli_json, run_cli
 from servers import free_port, oxigraph_binary, start_oxigraph, start_virtuoso, stop, virtuoso_binaries
+
+pytestmark = pytest.mark.slow  # Oxigraph's server and Virtuoso, started here, and full ingests on each backend
 
 G = URIRef("https://w3id.org/metrokg/graph/test-a")
 G2 = URIRef("https://w3id.org/metrokg/graph/test-b")
@@ -185,7 +188,7 @@ def test_bulk_write_through_the_graph_store_protocol(server, request, monkeypatc
         assert len(list(s.graph_triples(G))) == 3001
         assert G2 not in s.graph_iris()
         graphs = {str(r[0]) for r in s.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)}
-        assert not any(g.startswith(remote.STAGING_BASE) for g in graphs)
+        assert not any(g.startswith(STAGING) for g in graphs)
 
 
 @pytest.mark.parametrize("server", ["oxigraph_server", "virtuoso_server"])

@@ -17,6 +17,8 @@ from conftest import cli_json, run_cli
 from test_readers import _ascii_pdf, _make_docx, _page_objects, _pdf
 from metrokg.kg.graph.ingest import doc_id_for
 
+pytestmark = pytest.mark.slow  # one ingest subprocess of twelve documents, and one more per refusal
+
 BODY = ("关于加强计量工作的实施意见\n"
         "一、总体要求\n"
         "（一）到2025年，建成10家以上产业计量测试中心。\n"

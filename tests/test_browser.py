@@ -23,6 +23,7 @@ SLOW = 120_000  # ms: the first search loads the search models on a busy 2-core 
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # a real `metrokg serve` and Chromium
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); "
                                                      "run scripts/system-deps.sh"),
 ]

@@ -11,7 +11,8 @@ import pytest
 from rdflib import Literal, URIRef
 
 from metrokg.kg.graph.ingest import ingest_paths
-from metrokg.kg.store.base import EmbeddedStore, same_triples
+from metrokg.kg.store.base import same_triples
+from metrokg.kg.store.embedded import EmbeddedStore
 from metrokg.ontology.namespace import graph_iri
 
 from conftest import DEV_DOCS, cli_json
@@ -26,6 +27,7 @@ def graphs_of(store: EmbeddedStore) -> dict:
     return {g: list(store.graph_triples(g)) for g in store.graph_iris() if "/graph/meta" not in str(g)}
 
 
+@pytest.mark.slow
 def test_bulk_ingest_with_workers_writes_the_same_graphs(tmp_path):
     with EmbeddedStore(tmp_path / "plain") as plain, EmbeddedStore(tmp_path / "bulk") as bulk:
         expected = ingest_paths(plain, DOCS, workers=1)
@@ -63,7 +65,7 @@ def test_crashed_bulk_load_is_undone_by_the_next_writer(tmp_path):
     crash = textwrap.dedent(f"""
         import os
         from rdflib import Literal, URIRef
-        from metrokg.kg.store.base import EmbeddedStore
+        from metrokg.kg.store.embedded import EmbeddedStore
         G2 = URIRef({str(G2)!r})
         T = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))
         store = EmbeddedStore({str(path)!r})
@@ -83,6 +85,7 @@ def test_crashed_bulk_load_is_undone_by_the_next_writer(tmp_path):
         assert store.rows("SELECT ?g WHERE { GRAPH ?m { ?s <https://w3id.org/metrokg/store#pendingGraph> ?g } }") == []
 
 
+@pytest.mark.slow
 def test_cli_bulk_ingest(tmp_path):
     store = tmp_path / "store"
     rows = cli_json("ingest", "--bulk", "--workers", "2", *map(str, DOCS), store=store)

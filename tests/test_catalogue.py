@@ -8,8 +8,8 @@ from rdflib.namespace import RDF, SKOS
 
 from conftest import run_cli
 from metrokg.errors import MetrokgError
-from metrokg.kg.graph.catalogue import CATALOGUE_GRAPH, normalise_id, parse_catalogue_csv
-from metrokg.ontology.namespace import MKG
+from metrokg.kg.graph.catalogue import normalise_id, parse_catalogue_csv
+from metrokg.ontology.namespace import CATALOGUE_GRAPH, MKG
 
 ID = "https://w3id.org/metrokg/id/"
 HEADER = "id,title,type,quantity kinds,instruments,status,dates\n"
@@ -88,7 +88,7 @@ def test_specification_numbers_are_normalised(raw, expected):
 
 
 def test_cli_import_merges_by_id_and_refuses_bad_files(tmp_path):
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     store = tmp_path / "store"
     first = run_cli("specs", "import", str(write(tmp_path, GOOD)), "--json", store=store)

@@ -25,7 +25,7 @@ def test_build_then_provisions_lists_every_section(built_store):
 
 def test_provision_offsets_match_the_document_text(built_store):
     from metrokg.kg.records.listing import document_text
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     store = open_store(str(built_store))
     text = document_text(store, SEED_ID)
@@ -34,6 +34,7 @@ def test_provision_offsets_match_the_document_text(built_store):
         assert text[p["start"]:p["end"]] == p["text"]
 
 
+@pytest.mark.slow
 def test_build_is_idempotent(store_copy):
     again = cli_json("build", store=store_copy)
     assert {r["status"] for r in again} == {"unchanged"}
@@ -104,6 +105,7 @@ def test_export_formats_parse_back(built_store, tmp_path, fmt, parse):
     assert len(g) > 0 or sum(len(x) for x in g.graphs()) > 0
 
 
+@pytest.mark.slow
 def test_ingest_and_remove_documents(store_copy):
     added = cli_json("ingest", str(DATA / "structure" / "city_plan.txt"), store=store_copy)
     assert added[0]["status"] == "added" and added[0]["provisions"] == 11

@@ -15,6 +15,8 @@ import pytest
 
 from conftest import SEED, cli_json
 
+pytestmark = pytest.mark.slow  # ingest subprocesses killed with SIGKILL at several moments
+
 BATCH = 12
 
 
@@ -42,9 +44,14 @@ def test_sigkill_during_ingest(store_copy, batch_files, delay, options):
     finished = proc.poll() is not None
     if delay < 0.5:
         assert not finished, "the earliest kill must land before the ingest can finish"
+    children = _children(proc.pid)
     if not finished:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    deadline = time.time() + 10  # extraction workers die with their parent, none is left waiting
+    while any(Path(f"/proc/{c}").exists() and not _zombie(c) for c in children) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not [c for c in children if Path(f"/proc/{c}").exists() and not _zombie(c)], "orphaned workers"
     after = {d["id"] for d in cli_json("documents", store=store_copy)}
     complete = before | {f"province-{i:02d}" for i in range(BATCH)}
     assert after in (before, complete), f"partial ingest after kill at {delay}s"
@@ -52,6 +59,24 @@ def test_sigkill_during_ingest(store_copy, batch_files, delay, options):
     hit_docs = {h["document"] for h in cli_json("search", "计量", "--k", "500", store=store_copy)}
     assert hit_docs == after
 
+
+
+def _children(pid: int) -> list[int]:
+    """The process's children now (Linux /proc), so they can be checked after it is killed."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def oxigraph_hashes(store: Path) -> dict[str, str]:
@@ -65,7 +90,7 @@ def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
     crash = textwrap.dedent(f"""
         import os
         from rdflib import Literal, URIRef
-        from metrokg.kg.store.base import EmbeddedStore
+        from metrokg.kg.store.embedded import EmbeddedStore
         t = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))
         store = EmbeddedStore({str(store)!r})
         store.replace_graphs({{URIRef("https://w3id.org/metrokg/graph/kept"): [t]}})
@@ -84,7 +109,7 @@ def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
     repaired = cli_json("doctor", "--repair", store=store)
     assert any(r["check"] == "pending" and r["status"] == "repaired" for r in repaired)
     assert not any(r["check"] == "pending" for r in repaired if r["status"] != "repaired")
-    from metrokg.kg.store.base import EmbeddedStore
+    from metrokg.kg.store.embedded import EmbeddedStore
 
     with EmbeddedStore(store, read_only=True) as s:
         assert [str(g).rsplit("/", 1)[1] for g in s.graph_iris()] == ["kept", "meta"]

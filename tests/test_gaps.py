@@ -45,6 +45,7 @@ def test_by_discipline_and_instrument(built_store):
     assert all(c["column_iri"].startswith("https://w3id.org/metrokg/id/instrument/") for c in inst["cells"])
 
 
+@pytest.mark.slow
 def test_csv_matrix_and_heatmap(built_store, tmp_path):
     proc = run_cli("gaps", "--csv", "--heatmap", str(tmp_path / "gaps.png"), "--matrix",
                    str(tmp_path / "matrix.csv"), store=built_store)

@@ -19,7 +19,7 @@ import pytest
 from conftest import cli_json, run_cli
 from metrokg.errors import MetrokgError
 from metrokg.kg.store.user_sparql import check_read_only, run_user_query
-from metrokg.kg.store.base import EmbeddedStore
+from metrokg.kg.store.embedded import EmbeddedStore
 
 HOSTILE = ['"} ; DROP ALL ; {"', '" . ?s ?p ?o . FILTER("', '省市场监管局" . ?s ?p ?o . FILTER("']
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # hours of work
@@ -123,6 +123,7 @@ def test_keywords_in_strings_iris_comments_and_names_are_not_refused(store, list
     assert hits == [], "a query that only mentions SERVICE fetched a URL"
 
 
+@pytest.mark.slow
 def test_cli_refuses_updates_and_keeps_the_store(store_copy):
     before = _store_state(store_copy)
     for query in ("DROP ALL", "clear all", "insert data { <urn:a> <urn:b> <urn:c> }"):
@@ -175,6 +176,7 @@ def test_cli_time_limit(built_store):
     assert time.monotonic() - started < 15
 
 
+@pytest.mark.slow
 def test_row_limit(store, built_store):
     result, truncated = run_user_query(store, "SELECT * WHERE { ?s ?p ?o }", row_limit=7)
     assert len(result.bindings) == 7 and truncated
@@ -247,6 +249,7 @@ def test_user_text_never_enters_sparql_text(built_store, term):
         spy.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("term", HOSTILE[:2])
 def test_hostile_terms_through_the_cli(store_copy, term):
     before = _store_state(store_copy)

@@ -41,6 +41,7 @@ def test_provincial_regulator_is_normalised_to_the_named_body(store):
     assert [r["iri"] for r in by_short] == [row["iri"]]
 
 
+@pytest.mark.slow
 def test_filters(store, rows):
     obligations = cli_json("obligations", "--modality", "obligation", store=store)
     assert obligations and all(r["modality"] == "obligation" for r in obligations)

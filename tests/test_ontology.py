@@ -110,11 +110,13 @@ needs_java = pytest.mark.skipif(shutil.which("java") is None,
                                 reason="HermiT needs a Java runtime: install openjdk-17-jre-headless")
 
 
+@pytest.mark.slow
 @needs_java
 def test_ontology_is_consistent_under_hermit(tmp_path):
     _run_hermit(_hermit_graph(), tmp_path)
 
 
+@pytest.mark.slow
 @needs_java
 def test_hermit_catches_a_unit_both_legal_and_not(tmp_path):
     import owlready2

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 from metrokg.errors import warning_text
 from metrokg.kg.graph.facts_rdf import facts_to_triples
 from metrokg.kg.graph.ingest import ingest_paths, prepare
-from metrokg.kg.store.base import EmbeddedStore
+from metrokg.kg.store.embedded import EmbeddedStore
 from metrokg.nlp.extraction.components.entity_linker import EntityLinker, Pattern, resolve_overlaps
 from metrokg.nlp.reading.normalize import normalize
 from metrokg.nlp.extraction import pipeline as pipeline_module

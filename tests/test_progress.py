@@ -27,6 +27,7 @@ def _target(store, tid):
     return next(t for t in cli_json("targets", "--document", SEED_ID, store=store) if t["id"] == tid)
 
 
+@pytest.mark.slow
 def test_set_progress_and_share(store):
     t = _target(store, CENTRES)
     assert t["indicator"] == "产业计量测试中心" and t["value"] == 10 and t["unit"] == "家"
@@ -43,6 +44,7 @@ def test_set_progress_and_share(store):
     assert _target(store, CENTRES)["share"] == pytest.approx(0.7)
 
 
+@pytest.mark.slow
 def test_bad_value_is_refused_on_the_command_line(store):
     before = run_cli("export", "--format", "nq", store=store).stdout
     proc = run_cli("progress", "set", CENTRES, "4项", "--as-of", "2024-01-01", store=store, check=False)
@@ -63,7 +65,7 @@ def test_bad_value_is_refused_on_the_command_line(store):
 ])
 def test_bad_values_are_refused_and_change_nothing(store, target, value, when, code):
     from metrokg.errors import MetrokgError
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
     from metrokg.kg.analyses.targets import record_progress
 
     with open_store(str(store), write=True) as st:
@@ -74,6 +76,7 @@ def test_bad_values_are_refused_and_change_nothing(store, target, value, when, c
         assert st.dump("nq") == before
 
 
+@pytest.mark.slow
 def test_progress_survives_reingest(store):
     run_cli("build", store=store)
     assert _target(store, CENTRES)["latest_value"] == 7
@@ -108,7 +111,7 @@ def test_history_has_one_row_per_observation(store_copy):
     The graphs are written exactly as every earlier version wrote them, so old stores read right."""
     from datetime import datetime, timedelta, timezone
 
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
     from metrokg.kg.analyses.targets import find_target, list_targets, observation_graph, progress_history
 
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -131,7 +134,7 @@ def test_history_has_one_row_per_observation(store_copy):
 
 def test_each_observation_keeps_its_own_agent_spelling(store_copy):
     """``Tester`` and ``tester`` share an agent IRI: each observation still shows the name it was recorded with."""
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
     from metrokg.kg.analyses.targets import progress_history, record_progress
 
     with open_store(str(store_copy), write=True) as st:

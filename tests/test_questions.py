@@ -12,7 +12,7 @@ SEED_ID = "hubei-2022-metrology-implementation"
 @pytest.fixture(scope="module")
 def seed_text(built_store):
     from metrokg.kg.records.listing import document_text
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     store = open_store(str(built_store))
     try:
@@ -49,6 +49,7 @@ def test_who_is_responsible_phrased_the_other_way(built_store):
     assert a["kind"] == "responsible" and "省市场监管局" in {i["actor"] for i in a["answers"]}
 
 
+@pytest.mark.slow
 def test_targets_due_by_a_year(built_store, seed_text):
     a = ask(built_store, "到2025年要完成哪些目标？")
     assert a["kind"] == "targets_by_year"

@@ -135,6 +135,7 @@ def test_search_json_contract_with_concepts_and_signals(built_store):
         assert h["text"][s["start"] - h["start"]:s["end"] - h["start"]] == s["text"]
 
 
+@pytest.mark.slow
 def test_stdin_queries_in_hybrid_mode_print_json_lines(built_store):
     proc = run_cli("search", "-", "--json", "--k", "3", store=built_store,
                    input="vaccine traceability\n企业买检测设备能少交税吗\n")
@@ -170,6 +171,7 @@ def test_bad_filters_are_clear_errors(built_store, flags, code):
     assert proc.returncode == 2 and code in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_fused_ranking_beats_each_signal_on_the_labelled_queries(built_store):
     out = cli_json("eval-search", store=built_store)
     table = {row["config"]: row for row in out["table"]}

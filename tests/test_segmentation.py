@@ -38,7 +38,7 @@ def probe(store_path: str) -> dict:
     persisted index holds the tokens this process cuts from the provisions."""
     from metrokg.kg.search.lexical import LexicalIndex
     from metrokg.kg.search.index import SearchIndex
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
     from metrokg.nlp.segment import search_segmenter
     from metrokg.nlp.tokens import search_tokens
 
@@ -59,7 +59,7 @@ def after_ingest(built_store, tmp_path_factory) -> tuple[Path, dict, tuple, tupl
     """A copy of the corpus store into which this process ingests a document (running the
     extraction pipeline here) and then searches; with the global jieba state before and after."""
     from metrokg.kg.graph.ingest import ingest_paths
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     path = tmp_path_factory.mktemp("segmentation") / "store"
     shutil.copytree(built_store, path)

@@ -6,6 +6,8 @@ import pytest
 
 from serving import running_server
 
+pytestmark = pytest.mark.slow  # every test here talks to a real `metrokg serve`
+
 
 @pytest.fixture(scope="module")
 def server(built_store, tmp_path_factory):

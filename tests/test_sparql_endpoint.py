@@ -16,6 +16,8 @@ SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML  # noqa: E402
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed  # noqa: E402
 
+pytestmark = pytest.mark.slow  # every test here talks to a real `metrokg serve`
+
 ROW_LIMIT = 50
 DOCS = """PREFIX mkg: <https://w3id.org/metrokg/ontology#>
 SELECT ?id ?title WHERE { ?d mkg:documentId ?id ; mkg:title ?title }"""

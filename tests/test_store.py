@@ -11,7 +11,9 @@ from rdflib import Literal, URIRef
 from metrokg.errors import MetrokgError
 from metrokg.kg.graph.ingest import doc_id_for, ingest_paths, remove_document
 from metrokg.kg.records.listing import list_documents
-from metrokg.kg.store.base import EmbeddedStore, bind_values, open_store
+from metrokg.kg.store.base import bind_values
+from metrokg.kg.store.embedded import EmbeddedStore
+from metrokg.kg.store.registry import open_store
 from metrokg.ontology.namespace import MKG, graph_iri, provision_iri
 
 from conftest import DATA
@@ -114,11 +116,11 @@ def test_second_process_reads_while_one_writes(tmp_path):
     path = tmp_path / "s"
     writer = open_store(str(path), write=True)
     writer.replace_graphs({G: [(URIRef(EX + "a"), URIRef(EX + "p"), Literal("1"))]})
-    code = ("from metrokg.kg.store.base import open_store; from rdflib import URIRef;"
+    code = ("from metrokg.kg.store.registry import open_store; from rdflib import URIRef;"
             f"s = open_store({str(path)!r}); print(len(list(s.graph_triples(URIRef({str(G)!r})))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "1", out.stderr
-    code_w = f"from metrokg.kg.store.base import open_store; open_store({str(path)!r}, write=True)"
+    code_w = f"from metrokg.kg.store.registry import open_store; open_store({str(path)!r}, write=True)"
     out = subprocess.run([sys.executable, "-c", code_w], capture_output=True, text=True, timeout=60)
     assert "E012" in out.stderr
     writer.close()
@@ -133,6 +135,28 @@ def test_store_path_that_is_a_file(tmp_path):
     with pytest.raises(MetrokgError) as err:
         open_store("ftp://example.org/x")
     assert err.value.code == "E013"
+
+
+def test_the_registry_opens_each_spec_with_its_backend(tmp_path):
+    """A directory opens the embedded store without importing the HTTP backend; a sparql+http(s)
+    URL opens a remote store; a writer gets a writable store, a reader a read-only snapshot."""
+    code = ("import sys; from metrokg.kg.store.registry import open_store; "
+            f"s = open_store({str(tmp_path / 's')!r}, write=True); "
+            "print(type(s).__name__, s.read_only, 'metrokg.kg.store.remote' in sys.modules, 'requests' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["EmbeddedStore", "False", "False", "False"], out.stderr
+    with open_store(str(tmp_path / "s")) as reader:
+        assert isinstance(reader, EmbeddedStore) and reader.read_only
+    from metrokg.kg.store.remote import RemoteStore
+
+    for spec in ("sparql+http://127.0.0.1:9/query", "sparql+https://127.0.0.1:9/sparql"):
+        remote = open_store(spec)  # opening sends nothing
+        assert isinstance(remote, RemoteStore) and remote.query_url == spec[len("sparql+"):]
+        remote.close()
+    for spec in ("ftp://example.org/x", "SPARQL+HTTP://127.0.0.1:9/query", "x/sparql+http://h/q"):
+        with pytest.raises(MetrokgError) as err:
+            open_store(spec)
+        assert err.value.code == "E013"
 
 
 def test_fast_rows_agree_with_query(store):

@@ -1,7 +1,19 @@
-"""Tasks: action verb and object per task clause."""
+"""Tasks: action verb and object per task clause; the concept arguments of tasks and the other views."""
+
+import shutil
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SKOS
 
+from conftest import cli_json, run_cli
+from metrokg.errors import MetrokgError
+from metrokg.kg.analyses.entities import list_tasks
+from metrokg.kg.analyses.gaps import gap_map
+from metrokg.kg.analyses.obligations import list_obligations
+from metrokg.kg.records.factview import load_concepts
+from metrokg.kg.search.index import SearchIndex
+from metrokg.kg.store.registry import open_store
 from metrokg.nlp.extraction.components.entity_linker import Pattern
 from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
 
@@ -111,7 +123,98 @@ def test_fronted_dui_phrase_is_the_object(nlp):
 
 
 def test_verb_groups_cover_the_flat_lexicon():
-    from metrokg.nlp.extraction.components.tasks import ACTION_VERBS, VERB_GROUPS
+    from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, VERB_GROUPS
 
     assert set(ACTION_VERBS) >= {v for vs in VERB_GROUPS.values() for v in vs}
     assert list(ACTION_VERBS) == sorted(ACTION_VERBS, key=len, reverse=True)  # longest first for the regex
+
+
+# --- a concept argument reads the same in every command (one model, one resolver, the store's) ----
+
+ID = "https://w3id.org/metrokg/id/"
+NEV = ID + "industry/new-energy-vehicle"
+USER_GRAPH = URIRef("https://w3id.org/metrokg/graph/vocabulary/test")
+TRANSPORT = URIRef(ID + "industry/transport-equipment")  # a user's concept above 新能源汽车
+
+
+def answers(store, industry: str) -> dict:
+    """What search, tasks, obligations and the gap map give for one --industry argument (a coded
+    error's code when they refuse it)."""
+    views = {
+        "search": lambda: sorted(h.provision.iri for h in SearchIndex.open(store).search(
+            "计量", k=200, mode="lexical", industry=industry)),
+        "tasks": lambda: [t["iri"] for t in list_tasks(store, industry=industry)],
+        "obligations": lambda: [(r["iri"], r["kind"]) for r in list_obligations(store, industry=industry)],
+        "gaps": lambda: [(c["industry_iri"], c["column_iri"], c["demand"])
+                         for c in gap_map(store, industry=industry)["cells"]],
+    }
+    out = {}
+    for name, view in views.items():
+        try:
+            out[name] = view()
+        except MetrokgError as err:
+            out[name] = err.code
+    return out
+
+
+@pytest.fixture(scope="module")
+def vocab_store(tmp_path_factory, built_store):
+    """A copy of the built store with a user vocabulary (a concept above 新能源汽车 and a synonym of
+    it) and a catalogue import (a specification covering 扭矩), both written after the build."""
+    path = tmp_path_factory.mktemp("vocab") / "store"
+    shutil.copytree(built_store, path)
+    csv = path.parent / "cat.csv"
+    csv.write_text("id,title,type,quantity kinds\nJJF 9901-2024,汽车扭矩扳子校准规范,校准规范,扭矩\n", encoding="utf-8")
+    run_cli("specs", "import", str(csv), store=path)
+    with open_store(str(path), write=True) as s:
+        s.replace_graphs({USER_GRAPH: {
+            (TRANSPORT, RDF.type, SKOS.Concept), (TRANSPORT, SKOS.prefLabel, Literal("交通运输装备", lang="zh")),
+            (TRANSPORT, SKOS.prefLabel, Literal("transport equipment", lang="en")),
+            (TRANSPORT, SKOS.narrower, URIRef(NEV)), (URIRef(NEV), SKOS.altLabel, Literal("新能源车", lang="zh")),
+        }})
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argument", ["new-energy vehicles", "New-Energy  Vehicles", "电动汽车", "ＮＥＶ",
+                                      "new-energy-vehicle", NEV, "新能源汽", "新能源车", "交通运输装备"])
+def test_every_form_of_a_concept_gives_the_same_answers_everywhere(vocab_store, argument):
+    with open_store(str(vocab_store)) as s:
+        expected = answers(s, "新能源汽车")
+        assert all(v and not isinstance(v, str) for v in expected.values()), expected
+        assert answers(s, argument) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argument, code", [("没有这个行业", "E312"), ("电", "E293")])
+def test_unknown_and_ambiguous_concepts_are_the_same_coded_error_everywhere(vocab_store, argument, code):
+    with open_store(str(vocab_store)) as s:
+        assert answers(s, argument) == {"search": code, "tasks": code, "obligations": code, "gaps": code}
+
+
+@pytest.mark.slow
+def test_concepts_written_to_the_store_reach_every_view(vocab_store):
+    """The store's table holds the imported specification and the user's concept; the search
+    index reads the same table, and the gap map counts the new specification as supply."""
+    from metrokg.ontology.vocab import packaged
+
+    spec = ID + "work/jjf-9901-2024"
+    with open_store(str(vocab_store)) as s:
+        table = load_concepts(s)
+        assert table.get(spec).links["covers_quantity"] == (ID + "quantity/torque",)
+        assert table.resolve("transport equipment", "industry") == str(TRANSPORT)
+        assert packaged().find("交通运输装备", "industry") == []  # only the store knows it
+        index = SearchIndex.open(s)
+        assert {spec, str(TRANSPORT)} <= set(index.matcher.entries)
+        assert str(TRANSPORT) in {m.iri for m in index.matcher.match("交通运输装备的计量")}
+        torque = [c for c in gap_map(s)["cells"] if c["column_iri"] == ID + "quantity/torque"]
+        assert torque and all(spec in {x["iri"] for x in c["specifications"]} for c in torque)
+
+
+@pytest.mark.slow
+def test_gaps_and_tasks_take_the_same_industry_argument_on_the_command_line(built_store):
+    tasks = cli_json("tasks", "--industry", "new-energy-vehicle", store=built_store)
+    cells = cli_json("gaps", "--industry", "电动汽车", store=built_store)["cells"]
+    assert tasks and cells and {c["industry_iri"] for c in cells} == {NEV}
+    bad = run_cli("gaps", "--industry", "电", store=built_store, check=False)
+    assert bad.returncode == 2 and "[E293]" in bad.stderr and "Traceback" not in bad.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -103,8 +104,9 @@ def test_responsibility_names_an_actor_and_deontic_has_a_modality():
     assert any("modality" in m for m in messages(g))
 
 
+@pytest.mark.slow
 def test_cli_validate_reports_violations_and_exit_code(tmp_path):
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     g, n = sample()
     store_dir = tmp_path / "store"

@@ -1,4 +1,5 @@
-"""The SKOS vocabularies: labels, required content, unit conversions (pint), QUDT alignments."""
+"""The SKOS vocabularies: labels, required content, unit conversions (pint), QUDT alignments; the one
+concept model and its resolver."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from rdflib.namespace import RDF, SKOS
 
 from conftest import ROOT
 from metrokg.ontology.namespace import MKG
-from metrokg.ontology.vocab import concept, concepts, expand_label, load_ontology, lookup
+from metrokg.errors import MetrokgError
+from metrokg.ontology.vocab import Concepts, concept, concepts, expand_label, load_ontology, lookup, packaged
 
 ID = "https://w3id.org/metrokg/id/"
 QUDT_DIR = ROOT.parent / "shared" / "reference" / "qudt"
@@ -353,3 +355,96 @@ def test_every_qudt_iri_exists_is_current_and_agrees():
             assert float(q_mult) == pytest.approx(float(value(s, MKG.prefixMultiplier)), rel=1e-9), s
         checked[kind] += 1
     assert checked["unit"] >= 100 and checked["quantitykind"] >= 80 and checked["prefix"] == 24, checked
+
+
+# ---- the one concept model and its resolver
+
+def resolve_code(table: Concepts, text: str, kind: str) -> str:
+    """The concept IRI, or the code of the error the resolver raises."""
+    try:
+        return table.resolve(text, kind)
+    except MetrokgError as err:
+        return err.code
+
+
+@pytest.mark.parametrize("text", ["汽车", "automotive", "AUTOMOTIVE", "motor  vehicles", "汽车制造", "ｍｏｔｏｒ vehicles",
+                                  ID + "industry/automotive", " 汽车 ", "汽车制"])
+def test_iri_slug_labels_and_containment_name_one_industry(text):
+    assert packaged().resolve(text, "industry") == ID + "industry/automotive"
+
+
+def test_exact_names_beat_containment_and_the_topmost_candidate_wins():
+    table = packaged()
+    assert table.resolve("能源", "industry") == ID + "industry/energy"  # a label, though 新能源 contains it
+    assert table.resolve("车", "industry") == ID + "industry/automotive"  # 新能源汽车, 智能网联汽车 lie below it
+    assert table.resolve("力学", "quantity") == ID + "discipline/mechanical"  # quantity arguments take disciplines
+    assert table.resolve("torque", "quantity") == ID + "quantity/torque"
+    assert table.resolve("market-regulation-bureau", "actortype") == ID + "actortype/market-regulation-bureau"
+
+
+def test_unknown_and_ambiguous_arguments_are_coded_errors_listing_the_candidates(monkeypatch):
+    table = packaged()
+    assert resolve_code(table, "没有这个行业", "industry") == "E312"
+    assert resolve_code(table, "", "industry") == "E312"
+    assert resolve_code(table, "汽车", "quantity") == "E312"  # other schemes do not count
+    with pytest.raises(MetrokgError) as err:
+        table.resolve("电", "industry")
+    assert err.value.code == "E293"
+    assert "电力 (electric-power)" in err.value.message and "新能源汽车 (new-energy-vehicle)" in err.value.message
+    monkeypatch.setenv("METROKG_MAX_CONCEPT_CANDIDATES", "2")
+    with pytest.raises(MetrokgError) as err:
+        table.resolve("电", "industry")
+    assert err.value.message.count("(") == 2 and "and 2 more" in err.value.message
+
+
+def test_actors_are_named_exactly_or_matched_as_written():
+    table = packaged()
+    assert table.resolve("卫健", "actortype") == ID + "actortype/health-commission"
+    assert table.find("卫健", "actor") == []  # an actor filter matches names as written instead
+    assert table.resolve("卫健", "actor", missing_ok=True) is None
+    assert table.resolve("湖北省市场监管局", "actor") == ID + "actor/hubei-amr"
+
+
+def small_table(*triples) -> Concepts:
+    return Concepts.from_triples((URIRef(s), URIRef(p), o) for s, p, o in triples)
+
+
+def test_concepts_read_from_triples_follow_narrower_notation_and_untagged_labels():
+    a, b, c = ID + "industry/a", ID + "industry/b", ID + "industry/c"
+    table = small_table((a, SKOS.prefLabel, Literal("甲")), (a, SKOS.prefLabel, Literal("alpha", lang="en")),
+                        (a, SKOS.narrower, URIRef(b)), (b, SKOS.prefLabel, Literal("乙", lang="zh")),
+                        (b, SKOS.notation, Literal("B-7")), (c, SKOS.broader, URIRef(b)),
+                        (URIRef(ID + "industry"), SKOS.prefLabel, Literal("行业", lang="zh")))
+    assert [x.iri for x in table] == [a, b, c]  # the scheme itself is no concept
+    assert (table.get(a).pref_zh, table.get(a).pref_en) == ("甲", "alpha")
+    assert table.narrower_closure(a) == {a, b, c} and table.get(b).broader == [a]
+    assert table.resolve("b-7", "industry") == b
+
+
+def test_a_broader_cycle_still_gives_one_answer():
+    a, b = ID + "industry/a", ID + "industry/b"
+    table = small_table((a, SKOS.prefLabel, Literal("甲产业", lang="zh")), (b, SKOS.prefLabel, Literal("乙产业", lang="zh")),
+                        (a, SKOS.broader, URIRef(b)), (b, SKOS.broader, URIRef(a)))
+    assert table.resolve("产业", "industry") == a
+
+
+def test_the_table_survives_json_unchanged():
+    table = packaged()
+    again = Concepts.from_json(table.to_json())
+    assert again.by_iri == table.by_iri and again.to_json() == table.to_json()
+
+
+def test_a_built_store_holds_the_shipped_concepts(built_store):
+    from metrokg.kg.records.factview import load_concepts
+    from metrokg.kg.store.registry import open_store
+
+    with open_store(str(built_store)) as s:
+        assert load_concepts(s).to_json() == packaged().to_json()
+
+
+def test_a_store_without_the_ontology_graph_reads_the_shipped_vocabulary(tmp_path):
+    from metrokg.kg.records.factview import load_concepts
+    from metrokg.kg.store.registry import open_store
+
+    with open_store(str(tmp_path / "store"), write=True) as s:
+        assert load_concepts(s).to_json() == packaged().to_json()

@@ -12,6 +12,8 @@ import pytest
 
 from serving import running_server
 
+pytestmark = pytest.mark.slow  # every test here talks to a real `metrokg serve`
+
 USER, PASSWORD = "drafter", "s3cret-Pw"
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.records.factview import (PREFIXES, by_number, industry_context, load_concepts, load_facts,
-                                 load_provision_infos, number_key, scheme_of)
+from metrokg.kg.records.factview import (by_number, industry_context, load_concepts, load_facts, load_provision_infos,
+                                         number_key, scheme_of)
 from metrokg.kg.records.listing import check_document, list_documents
 from metrokg.kg.store.base import Store
+from metrokg.ontology.namespace import doc_iri
 
 ENTITY_TYPES = {"industry": ("industry",), "quantity": ("quantity",), "instrument": ("instrument",),
                 "actor": ("actor", "actortype"), "unit": ("unit",), "document": ("work",),
@@ -51,11 +52,6 @@ def list_tasks(store: Store, industry: str | None = None, quantity: str | None =
     return out
 
 
-CITES_QUERY = PREFIXES + """
-SELECT ?docId ?w WHERE { ?d mkg:documentId ?docId . { ?d mkg:cites ?w } UNION { ?d mkg:implements ?w } }
-"""
-
-
 def list_entities(store: Store, type_: str | None = None) -> list[dict]:
     """Every entity the documents mention, with the provisions that mention it (most mentioned first).
 
@@ -81,7 +77,7 @@ def list_entities(store: Store, type_: str | None = None) -> list[dict]:
                     "type": scheme, "count": len(provisions), "provisions": provisions})
     if type_ == "document":
         for d in list_documents(store):
-            out.append({"iri": f"https://w3id.org/metrokg/doc/{d['id']}", "label": d["title"], "label_en": None,
+            out.append({"iri": str(doc_iri(d["id"])), "label": d["title"], "label_en": None,
                         "type": "document", "count": d["provisions"], "provisions": [], "ingested": True})
     out.sort(key=lambda e: (-e["count"], e["type"] or "", e["label"] or ""))
     return out

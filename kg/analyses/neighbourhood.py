@@ -12,22 +12,22 @@ from rdflib import Literal, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.store.base import Store, nt
+from metrokg.ontology.namespace import BASE, MKG, MKG_PREFIX
 
-BASE = "https://w3id.org/metrokg/"
 _SKIP_PREDICATES = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-    "https://w3id.org/metrokg/ontology#hasSentence",
+    str(MKG.hasSentence),
     "http://www.w3.org/2004/02/skos/core#inScheme",
 }
 
-FIND_QUERY = """
+FIND_QUERY = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
-SELECT ?s (SAMPLE(?l) AS ?label) WHERE {
-  { ?s skos:prefLabel ?l } UNION { ?s skos:altLabel ?l } UNION { ?s rdfs:label ?l } UNION { ?s mkg:title ?l }
+{MKG_PREFIX}
+SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{
+  {{ ?s skos:prefLabel ?l }} UNION {{ ?s skos:altLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s mkg:title ?l }}
   FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?l)), LCASE(?text)))
-} GROUP BY ?s ORDER BY STRLEN(STR(SAMPLE(?l))) ?s LIMIT 200
+}} GROUP BY ?s ORDER BY STRLEN(STR(SAMPLE(?l))) ?s LIMIT 200
 """
 
 OUT_QUERY = "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 400"
@@ -69,7 +69,7 @@ def labels_for(store: Store, iris: list[str], lang: str = "zh") -> dict[str, str
     query = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+{MKG_PREFIX}
 SELECT ?s ?kind ?l WHERE {{
   VALUES ?s {{ {values} }}
   {{ ?s skos:prefLabel ?l BIND(1 AS ?kind) }} UNION {{ ?s rdfs:label ?l BIND(2 AS ?kind) }}

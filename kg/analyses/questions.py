@@ -24,8 +24,9 @@ from rdflib.namespace import XSD
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.store.base import Store
+from metrokg.ontology.namespace import MKG_PREFIX
 
-PREFIXES = """PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+PREFIXES = MKG_PREFIX + """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 

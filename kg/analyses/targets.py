@@ -47,12 +47,10 @@ from metrokg.errors import MetrokgError
 from metrokg.kg.records.factview import FactRow, as_number, document_dates, load_facts, number_key
 from metrokg.kg.records.listing import check_document
 from metrokg.kg.store.base import Store
-from metrokg.ontology.namespace import BASE, MKG
+from metrokg.ontology.namespace import MKG, MKG_PREFIX, PROGRESS_GRAPHS, observation_iri, progress_graph_iri, prov_agent_iri
 
 SOSA = Namespace("http://www.w3.org/ns/sosa/")
-PROGRESS_GRAPH_PREFIX = BASE + "graph/progress/"
-OBSERVATION_PREFIX = BASE + "progress/"
-AGENT_PREFIX = BASE + "agent/"
+PROGRESS_GRAPH_PREFIX = PROGRESS_GRAPHS
 SOURCE_LIMIT = 500
 COUNT_UNITS = {"家", "项", "个", "项次", "人", "名", "台", "套", "件", "所", "座", "处", "条", "次", "场", "批次",
                "人次", "台套", "台件", "种", "类", "户", "只", "张", "本", "部", "支", "门", "篇"}
@@ -70,7 +68,7 @@ PREFIX sosa: <http://www.w3.org/ns/sosa/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+{MKG_PREFIX}
 SELECT ?obs ?target ?value ?asOf ?recorded ?agentName ?source ?unit WHERE {{
   GRAPH ?g {{
     ?obs a sosa:Observation ; sosa:hasFeatureOfInterest ?target ; sosa:hasSimpleResult ?value ;
@@ -203,7 +201,7 @@ def agent_iri(name: str) -> URIRef:
         import hashlib
 
         slug = (slug + "-" if slug else "") + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
-    return URIRef(AGENT_PREFIX + slug)
+    return prov_agent_iri(slug)
 
 
 def default_agent() -> str:
@@ -232,7 +230,7 @@ def observation_graph(target: dict, value: str, as_of: str, source: str | None =
     agent = (agent or default_agent()).strip() or "unknown"
     now = now or datetime.now(timezone.utc)
     key = uuid.uuid4().hex
-    obs = URIRef(OBSERVATION_PREFIX + key)
+    obs = observation_iri(key)
     who = agent_iri(agent)
     stamp = Literal(now.isoformat(timespec="seconds"), datatype=XSD.dateTime)
     # the agent's label goes into every observation graph, so each graph is self-contained
@@ -254,7 +252,7 @@ def observation_graph(target: dict, value: str, as_of: str, source: str | None =
     record = {"observation": str(obs), "target": target["iri"], "id": target["id"], "value": as_number(amount),
               "unit": target.get("unit"), "as_of": day.isoformat(), "source": source, "agent": agent,
               "recorded_at": now.isoformat(timespec="seconds")}
-    return URIRef(PROGRESS_GRAPH_PREFIX + key), triples, record
+    return progress_graph_iri(key), triples, record
 
 
 def record_progress(store: Store, target_ref: str, value: str, as_of: str, source: str | None = None,

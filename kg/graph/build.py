@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable
 
 from rdflib import Graph
 
 from metrokg.corpus import corpus_dir, manifest
+from metrokg.kg.graph.entailment import ontology_entailments
 from metrokg.kg.graph.ingest import IngestResult, prepare, write_documents
 from metrokg.kg.store.base import Store, same_triples
 from metrokg.nlp.structure.document import ParsedDocument
-from metrokg.ontology.namespace import ONTOLOGY_GRAPH
+from metrokg.ontology.namespace import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from metrokg.ontology.vocab import load_ontology
 
 Progress = Callable[[str], None]
 
 
 def ontology_graph() -> Graph:
     """The ontology and vocabularies as shipped (every Turtle file merged)."""
-    from metrokg.ontology.vocab import load_ontology
-
     return load_ontology()
 
 
@@ -28,22 +27,12 @@ def load_ontology_into(store: Store) -> str:
 
     Returns 'added', 'replaced' or 'unchanged'.
     """
-    from metrokg.kg.graph.entailment import INFERRED_GRAPH
-
     triples = set(ontology_graph())
     existing = set(store.graph_triples(ONTOLOGY_GRAPH)) if ONTOLOGY_GRAPH in store.graph_iris() else None
     if existing is not None and same_triples(existing, triples):
         return "unchanged"
     store.replace_graphs({ONTOLOGY_GRAPH: triples, INFERRED_GRAPH: set(ontology_entailments())})
     return "added" if existing is None else "replaced"
-
-
-@lru_cache(maxsize=1)
-def ontology_entailments() -> Graph:
-    """What the ontology alone entails (class hierarchy, broader-transitive concepts)."""
-    from metrokg.kg.graph.entailment import closure
-
-    return closure(ontology_graph())
 
 
 def corpus_documents() -> list[ParsedDocument]:

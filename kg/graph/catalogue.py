@@ -19,10 +19,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from metrokg.errors import MetrokgError
-from metrokg.ontology.namespace import BASE, MKG
+from metrokg.ontology.namespace import MKG, scheme_iri, work_iri
 
-CATALOGUE_GRAPH = URIRef(BASE + "graph/catalogue")
-WORK_SCHEME = URIRef(BASE + "id/work")
+WORK_SCHEME = scheme_iri("work")
 COLUMNS = ("id", "title", "type", "quantity kinds", "instruments", "status", "dates")
 _ALIASES = {
     "id": "id", "number": "id", "编号": "id", "规范编号": "id",
@@ -187,7 +186,7 @@ def _row_triples(cells: dict[str, str]) -> tuple[list[tuple], list[str]]:
     if errors:
         return [], errors
 
-    node = URIRef(f"{BASE}id/work/{work_slug(spec_id)}")
+    node = work_iri(work_slug(spec_id))
     triples = [
         (node, RDF.type, SKOS.Concept), (node, RDF.type, cls), (node, SKOS.inScheme, WORK_SCHEME),
         (node, SKOS.prefLabel, Literal(f"{spec_id} {title}", lang="zh")),

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS
 
 from metrokg.kg.store.base import Triple
 from metrokg.nlp.structure.document import ParsedDocument
-from metrokg.ontology.namespace import MKG, doc_iri, provision_iri, sentence_iri, work_iri
+from metrokg.ontology.namespace import MKG, doc_iri, provision_iri, sentence_iri, work_iri, work_key
 
 WorkResolver = Callable[[str], URIRef | None]
 
@@ -22,12 +22,6 @@ WorkResolver = Callable[[str], URIRef | None]
 def content_hash(text: str) -> str:
     """SHA-256 of the normalised text, recorded for provenance."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def title_key(title: str) -> str:
-    """Key of a work known only by title: full-width/half-width brackets and spaces ignored."""
-    folded = title.replace("（", "(").replace("）", ")").replace(" ", "").replace("〈", "《").replace("〉", "》")
-    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:12]
 
 
 def document_triples(doc: ParsedDocument, resolve_work: WorkResolver | None = None) -> list[Triple]:
@@ -53,7 +47,7 @@ def document_triples(doc: ParsedDocument, resolve_work: WorkResolver | None = No
     out.extend((d, MKG.structureWarning, Literal(w)) for w in doc.warnings)
     for title in doc.implements:
         resolved = resolve_work(title) if resolve_work else None
-        work = resolved or work_iri(title_key(title))
+        work = resolved or work_iri(work_key(title))
         out.append((d, MKG.implements, work))
         if resolved is None:
             out += [(work, RDF.type, MKG.Work), (work, MKG.title, Literal(title))]

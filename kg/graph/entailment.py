@@ -13,18 +13,20 @@ computed directly:
   ``skos:broaderTransitive`` — so 扭矩 is found among 力学 quantities.
 
 :func:`closure` returns only the new triples; the store keeps them in their own
-named graph (:data:`INFERRED_GRAPH`) so they can be dropped and recomputed.
+named graph (:data:`~metrokg.ontology.namespace.INFERRED_GRAPH`) so they can be dropped and
+recomputed; :func:`ontology_entailments` and :func:`ontology_schema` are the shipped ontology's,
+computed once per process, for the corpus build and for every ingested document.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from functools import lru_cache
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-INFERRED_GRAPH = URIRef("https://w3id.org/metrokg/graph/inferred")
+from metrokg.ontology.vocab import load_ontology
 
 
 def _ancestors(edges: dict[URIRef, set[URIRef]]) -> dict[URIRef, set[URIRef]]:
@@ -142,10 +144,13 @@ class Schema:
         return [t for t in out if t not in have and t not in self.known]
 
 
-def closure_triples(graphs: Iterable[Graph]) -> Graph:
-    """:func:`closure` over several graphs taken together (e.g. ontology plus documents)."""
-    merged = Graph()
-    for g in graphs:
-        for t in g:
-            merged.add(t)
-    return closure(merged)
+@lru_cache(maxsize=1)
+def ontology_entailments() -> Graph:
+    """What the shipped ontology alone entails (class hierarchy, broader-transitive concepts)."""
+    return closure(load_ontology())
+
+
+@lru_cache(maxsize=1)
+def ontology_schema() -> Schema:
+    """The shipped ontology's hierarchies, to close each ingested document against."""
+    return Schema(load_ontology())

@@ -22,14 +22,14 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from metrokg.nlp.extraction.facts import Deontic, Fact, Mention, Responsibility, Target, Task
-from metrokg.ontology.namespace import BASE, MKG, doc_iri, provision_iri
+from metrokg.ontology.namespace import ID, MKG, concept_iri, doc_iri, doc_part_iri, provision_iri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 DEONTIC_CLASS = {"obligation": MKG.Obligation, "prohibition": MKG.Prohibition,
                  "encouragement": MKG.Encouragement, "permission": MKG.Permission,
                  "exploration": MKG.Exploration}
-ID_BASE = BASE + "id/"
+NAMED_ACTORS = str(concept_iri("actor", ""))  # IRIs of the vocabulary's named bodies start so
 
 
 def fact_iri(doc_id: str, fact: Fact) -> URIRef:
@@ -39,18 +39,18 @@ def fact_iri(doc_id: str, fact: Fact) -> URIRef:
         tail += f"-a{fact.actor_start if fact.actor_start is not None else 0}"
     if isinstance(fact, Target) and fact.value_start is not None:
         tail += f"-v{fact.value_start}"
-    return URIRef(f"{BASE}doc/{doc_id}/{fact.kind}/{tail}")
+    return doc_part_iri(doc_id, fact.kind, tail)
 
 
 def actor_node(doc_id: str, r: Responsibility) -> URIRef:
     """The document's node for the actor of ``r``: same level and type -> same node."""
-    if r.actor_iri and "/id/actor/" in r.actor_iri:
+    if r.actor_iri and r.actor_iri.startswith(NAMED_ACTORS):
         return URIRef(r.actor_iri)  # a named body of the vocabulary
     if r.actor_type_iri:
         slug = f"{(r.level or 'any').replace(',', '-')}-{r.actor_type_iri.rstrip('/').rsplit('/', 1)[-1]}"
     else:
         slug = "name-" + hashlib.sha1(r.actor_name.encode("utf-8")).hexdigest()[:10]
-    return URIRef(f"{BASE}doc/{doc_id}/actor/{slug}")
+    return doc_part_iri(doc_id, "actor", slug)
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +100,7 @@ def facts_to_triples(doc_id: str, facts: Iterable[Fact]) -> list[Triple]:
             node = actor_node(doc_id, f)
             out += [(s, MKG.role, Literal(f.role)), (s, MKG.actorName, Literal(f.actor_name)),
                     (s, MKG.actor, node)]
-            if node not in actors_done and not str(node).startswith(ID_BASE):
+            if node not in actors_done and not str(node).startswith(ID):
                 actors_done.add(node)
                 out += [(node, RDF.type, MKG.Actor), (node, MKG.actorName, Literal(f.actor_name))]
                 if f.actor_type_iri:

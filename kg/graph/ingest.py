@@ -7,7 +7,6 @@ the same document twice changes nothing.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -24,21 +23,23 @@ from rdflib import Literal, URIRef
 from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.kg.graph.documents import document_triples
+from metrokg.kg.graph.entailment import ontology_schema
 from metrokg.kg.store.base import Store, Triple, ntriples, same_triples
 from metrokg.nlp.structure.document import ParsedDocument
 from metrokg.nlp.structure.parser import parse_document
-from metrokg.ontology.namespace import graph_iri
+from metrokg.ontology.namespace import MKG_PREFIX, VOCAB_GRAPHS, graph_iri
 
 Progress = Callable[[str], None]
 
-WORK_BY_TITLE = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+_VOCAB_GRAPHS = " ".join(f"<{g}>" for g in VOCAB_GRAPHS)
+WORK_BY_TITLE = f"""
+{MKG_PREFIX}
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?w WHERE {
-  VALUES ?g { <https://w3id.org/metrokg/graph/ontology> <https://w3id.org/metrokg/graph/catalogue> }
-  GRAPH ?g { { ?w mkg:title ?t } UNION { ?w skos:prefLabel ?t } UNION { ?w skos:altLabel ?t } }
+SELECT ?w WHERE {{
+  VALUES ?g {{ {_VOCAB_GRAPHS} }}
+  GRAPH ?g {{ {{ ?w mkg:title ?t }} UNION {{ ?w skos:prefLabel ?t }} UNION {{ ?w skos:altLabel ?t }} }}
   FILTER(STR(?t) = ?title)
-} LIMIT 1
+}} LIMIT 1
 """
 
 
@@ -135,25 +136,21 @@ def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int 
     from metrokg.nlp.extraction.pipeline import load_pipeline
 
     load_pipeline()  # once, here: forked workers share it instead of each loading their own
-    _schema()
+    ontology_schema()
     # fork: no re-import of the caller's main module (scripts without a __main__ guard work), and the
     # children only run extraction: they never touch the store this process holds open
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(docs)), mp_context=context) as pool:
+    from metrokg.kg.store.sparql_worker import die_with_parent
+
+    # forked children hold both ends of the pool's pipes, so a killed parent leaves them waiting forever
+    with ProcessPoolExecutor(max_workers=min(workers, len(docs)), mp_context=context,
+                             initializer=die_with_parent) as pool:
         yield from pool.map(_graph_in_worker, docs, itertools.repeat(works), flags)
 
 
 def document_entailments(triples: list[Triple]) -> list[Triple]:
     """Inferred triples about a document's own nodes (kept in its graph, removed with it)."""
-    return _schema().entailments(triples)
-
-
-@functools.lru_cache(maxsize=1)
-def _schema():
-    from metrokg.kg.graph.build import ontology_graph
-    from metrokg.kg.graph.entailment import Schema
-
-    return Schema(ontology_graph())
+    return ontology_schema().entailments(triples)
 
 
 def prepare(path: str | Path, doc_id: str | None = None,

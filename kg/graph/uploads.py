@@ -168,7 +168,7 @@ FACT_CLASSES = ("Task", "QuantitativeTarget", "Responsibility", "Obligation", "P
 def fact_counts(triples) -> dict[str, int]:
     """How many extracted facts of each kind (Task, QuantitativeTarget, Obligation, ...) the triples type."""
     counts: Counter[str] = Counter()
-    for s, p, o in triples:
+    for _s, p, o in triples:
         if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(str(MKG)):
             name = str(o)[len(str(MKG)):]
             if name in FACT_CLASSES:

@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from metrokg.ontology import shapes_file
+from metrokg.ontology.namespace import MKG
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _short(term) -> str | None:
     if isinstance(term, BNode):
         return "(blank node)"
     text = str(term)
-    for prefix, ns in (("mkg:", "https://w3id.org/metrokg/ontology#"),):
+    for prefix, ns in (("mkg:", str(MKG)),):
         if text.startswith(ns):
             return prefix + text[len(ns):]
     return text

@@ -16,24 +16,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, TypeVar
 
-from metrokg.kg.search.index import FACT_LINKS, ProvisionRecord
 from metrokg.kg.records.derived import Deriver, part, pinned, versions
 from metrokg.kg.records.derived import generation as pinned_generation
+from metrokg.kg.records.provisions import FACT_LINKS, ProvisionRecord
 from metrokg.kg.store.base import Lit, Store, literal_python
+from metrokg.ontology import namespace as iris
+from metrokg.ontology.namespace import META_GRAPH, MKG_PREFIX, MKS, mkg_term
 from metrokg.ontology.vocab import Concepts, load_ontology, scheme_of
 
-PREFIXES = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+PREFIXES = "\n" + MKG_PREFIX + """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
-MKG = "https://w3id.org/metrokg/ontology#"
+MKG = str(iris.MKG)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ONTOLOGY_GRAPH = "https://w3id.org/metrokg/graph/ontology"
-VOCAB_GRAPHS = (ONTOLOGY_GRAPH, "https://w3id.org/metrokg/graph/catalogue")
+ONTOLOGY_GRAPH = str(iris.ONTOLOGY_GRAPH)
+VOCAB_GRAPHS = tuple(map(str, iris.VOCAB_GRAPHS))
 #: a user's own SKOS vocabulary is a named graph under this IRI (concepts under …/id/<scheme>/)
-USER_VOCABULARY_GRAPHS = "https://w3id.org/metrokg/graph/vocabulary/"
+USER_VOCABULARY_GRAPHS = iris.USER_VOCABULARY_GRAPHS
 
 
 T = TypeVar("T")
@@ -145,12 +146,12 @@ def _int(x) -> int | None:
     return int(x) if x is not None else None
 
 
-DOCUMENT_GRAPHS_QUERY = PREFIXES + """
-SELECT ?g ?docId WHERE {
-  GRAPH ?g { ?d mkg:documentId ?docId }
-  FILTER NOT EXISTS { GRAPH <https://w3id.org/metrokg/graph/meta> {
-    ?store <https://w3id.org/metrokg/store#pendingGraph> ?g } }
-}
+DOCUMENT_GRAPHS_QUERY = PREFIXES + f"""
+SELECT ?g ?docId WHERE {{
+  GRAPH ?g {{ ?d mkg:documentId ?docId }}
+  FILTER NOT EXISTS {{ GRAPH <{META_GRAPH}> {{
+    ?store <{MKS.pendingGraph}> ?g }} }}
+}}
 """
 
 
@@ -215,7 +216,7 @@ def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
         props[s].append((p, o))
 
     def values(node: str, name: str) -> list:
-        pred = MKG + name
+        pred = mkg_term(name)
         return [o for p, o in props.get(node, ()) if p == pred]
 
     def first(node: str, name: str):
@@ -230,7 +231,7 @@ def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
     for node in props:
         doc = first(node, "inDocument")
         fields = [first(node, n) for n in ("number", "text", "start", "end")]
-        if MKG + "Provision" not in types(node) or doc not in doc_ids or None in fields:
+        if mkg_term("Provision") not in types(node) or doc not in doc_ids or None in fields:
             continue
         parent = first(node, "parent")
         parent_number = first(parent, "number") if parent is not None else None
@@ -247,7 +248,7 @@ def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
     facts: dict[str, list[dict]] = {kind: [] for kind in _KIND_CLASSES}
     for node in props:
         kinds = types(node)
-        if MKG + "Mention" in kinds:
+        if mkg_term("Mention") in kinds:
             prov = provisions.get(first(node, "inProvision"))
             start, end = first(node, "start"), first(node, "end")
             for concept in values(node, "refersTo"):
@@ -343,8 +344,8 @@ _DEONTIC_SUBCLASSES = {"Obligation": "obligation", "Prohibition": "prohibition",
                        "Encouragement": "encouragement", "Permission": "permission",
                        "Exploration": "exploration"}
 
-_KIND_IRIS = {kind: {MKG + cls.split(":", 1)[1]} for kind, cls in _KIND_CLASSES.items()}
-_KIND_IRIS["deontic"] |= {MKG + sub for sub in _DEONTIC_SUBCLASSES}
+_KIND_IRIS = {kind: {mkg_term(cls.split(":", 1)[1])} for kind, cls in _KIND_CLASSES.items()}
+_KIND_IRIS["deontic"] |= {mkg_term(sub) for sub in _DEONTIC_SUBCLASSES}
 _MULTI_PROPS = {"concerns", "mentions", "type", "refersTo", "actor"}
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _SEARCH_LINKS = set(FACT_LINKS) - {"mentions"}  # statements' links; a provision's own mentions are read apart

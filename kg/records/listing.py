@@ -7,27 +7,24 @@ from rdflib import Literal
 from metrokg.errors import MetrokgError
 from metrokg.kg.search.index import load_provisions
 from metrokg.kg.store.base import Store
+from metrokg.ontology.namespace import MKG_PREFIX
 
 # One query per part, joined here: Oxigraph evaluated the single grouped query with its
 # OPTIONAL provision join in seconds on a national store, the parts take milliseconds.
-DOCUMENTS_QUERY = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+DOCUMENTS_QUERY = MKG_PREFIX + """
 SELECT ?d ?id ?title ?issuer ?date WHERE {
   ?d mkg:documentId ?id ; mkg:title ?title .
   OPTIONAL { ?d mkg:issuerName ?issuer }
   OPTIONAL { ?d mkg:issued ?date }
 }
 """
-DOCUMENT_PROVISIONS_QUERY = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+DOCUMENT_PROVISIONS_QUERY = MKG_PREFIX + """
 SELECT ?d ?p WHERE { ?p mkg:inDocument ?d ; a mkg:Provision }
 """
-DOCUMENT_IMPLEMENTS_QUERY = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+DOCUMENT_IMPLEMENTS_QUERY = MKG_PREFIX + """
 SELECT ?d ?impl WHERE { ?d mkg:implements ?w . ?w mkg:title ?impl }
 """
-DOCUMENT_EXISTS_QUERY = """
-PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+DOCUMENT_EXISTS_QUERY = MKG_PREFIX + """
 SELECT ?d WHERE { ?d mkg:documentId ?id ; mkg:title ?title } LIMIT 1
 """
 
@@ -75,7 +72,7 @@ def list_provisions(store: Store, document: str | None = None) -> list[dict]:
 def document_text(store: Store, doc_id: str) -> str:
     """The normalised full text of a document (what offsets point into)."""
     rows = list(store.query(
-        "PREFIX mkg: <https://w3id.org/metrokg/ontology#> "
+        MKG_PREFIX + " "
         "SELECT ?t WHERE { ?d mkg:documentId ?id ; mkg:fullText ?t }", {"id": Literal(doc_id)}))
     if not rows:
         raise MetrokgError("E010", doc_id=doc_id)

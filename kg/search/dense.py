@@ -36,7 +36,7 @@ from metrokg.errors import warning_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from metrokg.kg.embedding.embedder import Embedder
-    from metrokg.kg.search.index import ProvisionRecord
+    from metrokg.kg.records.provisions import ProvisionRecord
 
 DENSE_MODES = ("provision", "sentence", "both")
 DENSE_MODE = "both"

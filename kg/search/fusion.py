@@ -12,7 +12,6 @@ from typing import Mapping
 
 import numpy as np
 
-from metrokg.terms import FUSION_METHODS as METHODS
 #: default method and weights per search mode (tuned; see module docstring)
 DEFAULT_METHOD = "weighted"
 WEIGHTS: dict[str, dict[str, float]] = {

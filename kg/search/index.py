@@ -29,41 +29,18 @@ import numpy as np
 from metrokg import settings
 from metrokg.errors import MetrokgError, warning_text
 from metrokg.kg.records.derived import can_write, persist_folder
+from metrokg.kg.records.factview import document_parts, load_provision_infos
+from metrokg.kg.records.provisions import FACT_LINKS, ProvisionRecord
 from metrokg.kg.search.expansion import ConceptMatch, ConceptMatcher, ExpansionIndex
-from metrokg.kg.search.fusion import DEFAULT_METHOD, METHODS, fuse
+from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.lexical import LexicalIndex
 from metrokg.kg.store.base import Store
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
-from metrokg.terms import MODALITIES, SEARCH_MODES as MODES
+from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as MODES
 
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year")
 INDEX_VERSION = 3
-
-# The provision's and its statements' links that facets and expansion read, and where each goes.
-FACT_LINKS = {"mentions": "concepts", "refersTo": "concepts", "concerns": "concepts",
-              "indicatorConcept": "concepts", "actor": "actors", "actorName": "actor_names",
-              "modality": "modalities", "deadlineYear": "years"}
-
-
-@dataclass
-class ProvisionRecord:
-    """A provision as search and listings show it (the foundation's JSON contract)."""
-
-    iri: str
-    document: str
-    number: str
-    heading: str
-    text: str
-    start: int
-    end: int
-    order: int = 0
-
-    def public(self) -> dict:
-        d = asdict(self)
-        d.pop("order")
-        return d
-
 
 @dataclass
 class Hit:
@@ -113,8 +90,6 @@ def bounded_query(query: str | None) -> tuple[str, list[str]]:
 
 def load_provisions(store: Store, document: str | None = None) -> list[ProvisionRecord]:
     """Every provision in the store (or in one document), in document order."""
-    from metrokg.kg.records.factview import load_provision_infos
-
     fields = [f.name for f in dataclasses.fields(ProvisionRecord)]
     records = [ProvisionRecord(**{f: getattr(p, f) for f in fields})
                for p in load_provision_infos(store, document).values()]
@@ -124,8 +99,6 @@ def load_provisions(store: Store, document: str | None = None) -> list[Provision
 
 def load_facts(store: Store, records: list[ProvisionRecord]) -> list[dict[str, list]]:
     """Per provision: concepts, actors, actor names, modalities and deadline years from the graph."""
-    from metrokg.kg.records.factview import document_parts
-
     links: dict[str, dict[str, list]] = {}
     for part in document_parts(store, "links"):
         links.update(part)

@@ -21,8 +21,9 @@ import pyoxigraph as ox
 
 from metrokg.config import default_store
 from metrokg.errors import MetrokgError
-from metrokg.kg.store.base import (EmbeddedStore, Store, check_database, file_problems, file_size, has_database,
-                              open_store, storage_error)
+from metrokg.kg.store.base import Store
+from metrokg.kg.store.embedded import EmbeddedStore, check_database, file_problems, file_size, has_database, storage_error
+from metrokg.kg.store.registry import open_store
 
 COLUMNS = ["check", "status", "detail", "action"]
 DATABASE_CHECKS = ("store", "files", "open", "indexes", "contents")  # errors here leave nothing safe to repair

@@ -37,12 +37,10 @@ from rdflib.term import Node
 from metrokg import settings
 from metrokg.config import data_dir
 from metrokg.errors import MetrokgError
-from metrokg.kg.store.base import (_SKIP, GENERATION, META_GRAPH, STORE_NODE, Store, Triple, _result_from_ox, bind_values,
-                              generation_operations, make_lit, nt, ntriples, replace_operations, to_ox,
-                              triple_chunks)
+from metrokg.kg.store.base import (GENERATION, Store, Triple, bind_values, generation_operations, make_lit, masked, nt,
+                                   ntriples, replace_operations, result_from_ox, to_ox, triple_chunks)
+from metrokg.ontology.namespace import GRAPH, STAGING, STORE_NODE, staging_iri
 
-GRAPH_BASE = "https://w3id.org/metrokg/graph/"
-STAGING_BASE = "https://w3id.org/metrokg/staging/"
 BULK_TRIPLES = 10_000  # writes this large go through the Graph Store Protocol when it is configured
 RESULTS_JSON = "application/sparql-results+json"
 RDF_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
@@ -54,7 +52,7 @@ log = logging.getLogger("metrokg.remote")
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings, IRIs and comments."""
-    m = _FORM.search(_SKIP.sub(lambda m: " " * len(m.group(0)), sparql))
+    m = _FORM.search(masked(sparql))
     return m.group(1).upper() if m else "SELECT"
 
 
@@ -74,7 +72,7 @@ def parse_spec(spec: str) -> str:
     url = spec[len("sparql+"):]
     try:
         parts = urlsplit(url)
-        parts.port  # raises ValueError on a bad port
+        _ = parts.port  # raises ValueError on a bad port
     except ValueError as err:
         raise MetrokgError("E237", spec=redact(spec), reason=str(err)) from None
     if not parts.hostname:
@@ -199,7 +197,7 @@ class RemoteStore(Store):
                 return self._ask(resp.content)
             if form == "SELECT":
                 return self._select(resp.content)
-            return _result_from_ox(self._parse_rdf(resp))
+            return result_from_ox(self._parse_rdf(resp))
         except (SyntaxError, ValueError, KeyError, TypeError) as err:
             raise MetrokgError("E234", url=redact(self.query_url), reason=str(err)[:200]) from None
 
@@ -241,7 +239,7 @@ class RemoteStore(Store):
             if found:  # `GRAPH ?g {}` lists nothing on Virtuoso: remember the form that works
                 self._graphs_query = q
                 break
-        return sorted(g for g in found if g.startswith(GRAPH_BASE))
+        return sorted(g for g in found if g.startswith(GRAPH))
 
     @staticmethod
     def _graph_query(graph: URIRef) -> str:
@@ -327,7 +325,7 @@ class RemoteStore(Store):
         """Upload through the Graph Store Protocol into staging graphs, then swap them in with
         one update request, so the live graphs change all together or not at all."""
         token = uuid.uuid4().hex[:12]
-        staging = {g: URIRef(f"{STAGING_BASE}{token}/{i}") for i, g in enumerate(graphs) if graphs[g]}
+        staging = {g: staging_iri(token, i) for i, g in enumerate(graphs) if graphs[g]}
         try:
             for g, stage in staging.items():
                 body, size = [], 0
@@ -351,7 +349,7 @@ class RemoteStore(Store):
             try:
                 self._update(" ;\n".join(f"DROP SILENT GRAPH {nt(s)}" for s in staging.values()))
             except MetrokgError:
-                log.warning("metrokg: could not drop staging graphs under %s%s/", STAGING_BASE, token)
+                log.warning("metrokg: could not drop staging graphs under %s%s/", STAGING, token)
             raise
 
     def _gsp_post(self, graph: URIRef, body: bytes) -> None:
@@ -379,4 +377,4 @@ class RemoteStore(Store):
             self._local.session = None
 
 
-__all__ = ["RemoteStore", "parse_spec", "query_form", "redact", "GRAPH_BASE", "META_GRAPH"]
+__all__ = ["RemoteStore", "parse_spec", "query_form", "redact"]

@@ -37,8 +37,8 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when the parent dies (no orphaned long queries)."""
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (no orphaned queries or extraction workers)."""
     try:
         _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -136,7 +136,7 @@ def refusal(query: str) -> dict | None:
     Python, which only a process can stop at the time limit); None when the query may run.
     Imported on first use: short queries never need it, and it costs this process 0.8 s."""
     from metrokg.errors import MetrokgError
-    from metrokg.kg.store.user_sparql import check_read_only
+    from metrokg.kg.store.sparql_check import check_read_only
 
     try:
         check_read_only(query)
@@ -183,7 +183,7 @@ def serve(stdin=None, stdout=None, unfenced: list[str] | None = None) -> None:
 def main(argv: list[str]) -> None:
     """Set the fences, then serve: the namespace first, as the parent-death signal must outlive it."""
     unfenced = [reason for reason in (isolate_network(), cap_memory(memory_option(argv))) if reason]
-    _die_with_parent()
+    die_with_parent()
     serve(unfenced=unfenced)
 
 

@@ -16,15 +16,15 @@ pipeline's own segmenter (:mod:`metrokg.nlp.segment`) so domain terms stay whole
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from metrokg.nlp.extraction.lexicon.actors import FALLBACK_ACTOR_TYPES, ID_BASE, level_of, split_level
+from metrokg.nlp.extraction.lexicon.actors import FALLBACK_ACTOR_TYPES, level_of, split_level
 from metrokg.nlp.extraction.facts import Mention
 from metrokg.nlp.segment import Segmenter, vocabulary_words
+from metrokg.ontology.namespace import concept_iri, work_iri, work_key
 
 if TYPE_CHECKING:
     from metrokg.ontology.vocab import Concept
@@ -109,7 +109,7 @@ def fallback_patterns() -> list[Pattern]:
     out = []
     for slug, pref, alts in FALLBACK_ACTOR_TYPES:
         for label in (pref, *alts):
-            out.append(Pattern(label, f"{ID_BASE}actortype/{slug}", "actortype", pref))
+            out.append(Pattern(label, str(concept_iri("actortype", slug)), "actortype", pref))
     return out
 
 
@@ -126,12 +126,6 @@ def load_vocabulary_patterns() -> list[Pattern]:
     if not any(p.scheme == "actortype" for p in pats):
         pats += fallback_patterns()
     return pats + actor_type_variants(pats)
-
-
-def work_key(title: str) -> str:
-    """Same key as the document store uses for works known only by title."""
-    folded = title.replace("（", "(").replace("）", ")").replace(" ", "").replace("〈", "《").replace("〉", "》")
-    return hashlib.sha1(folded.encode("utf-8")).hexdigest()[:12]
 
 
 class Trie:
@@ -312,9 +306,9 @@ class Linker:
             if p.scheme == "work" and p.label in (inner, span, re.sub(r"\s+", " ", span)):
                 return p.iri
         if key == "title":
-            return f"{ID_BASE}work/{work_key(inner)}"
+            return str(work_iri(work_key(inner)))
         folded = re.sub(r"[\s（）()]", "", span)
-        return f"{ID_BASE}work/{work_key(folded)}"
+        return str(work_iri(work_key(folded)))
 
 
 @functools.lru_cache(maxsize=1)

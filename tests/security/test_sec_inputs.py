@@ -326,7 +326,7 @@ LONG_QUERY = "计量发展规划实施" * 131072  # 1 M characters: held a core 
 
 def test_long_query_is_cut_with_a_notice(built_store):
     from metrokg.kg.search.index import SearchIndex
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     store = open_store(str(built_store))
     try:

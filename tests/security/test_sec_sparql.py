@@ -33,7 +33,7 @@ from serving import running_server
 from sparql_attacks import BAIT, BAIT_GRAPH, MARKER, Listener, disguises, federates
 from metrokg.errors import MetrokgError
 from metrokg.kg.store.user_sparql import QUICK_CHECK_CHARS, check_read_only, run_user_query
-from metrokg.kg.store.base import EmbeddedStore
+from metrokg.kg.store.embedded import EmbeddedStore
 
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 SMALL = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
@@ -70,6 +70,7 @@ def _refusal(query: str, store=None, **kw) -> MetrokgError | None:
 # ------------------------------------------------------------------ federation (SSRF)
 
 
+@pytest.mark.slow
 def test_the_parse_check_refuses_every_disguise():
     """Layer 1 alone: whatever an unguarded Oxigraph would send out is refused by the check."""
     with Listener() as lst:
@@ -123,6 +124,7 @@ def test_isolation_refused_by_the_kernel_is_reported_not_fatal():
     assert "refused" in out.stdout, out.stdout
 
 
+@pytest.mark.slow
 def test_no_disguise_reaches_the_listener_through_run_user_query(bait_store):
     store = EmbeddedStore(bait_store, read_only=True)
     try:

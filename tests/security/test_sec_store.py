@@ -23,7 +23,9 @@ from typing import Callable, Iterator
 import pytest
 
 from metrokg.errors import MetrokgError
-from metrokg.kg.store.base import EmbeddedStore, open_store, storage_error, same_triples
+from metrokg.kg.store.base import same_triples
+from metrokg.kg.store.embedded import EmbeddedStore, storage_error
+from metrokg.kg.store.registry import open_store
 from metrokg.ui.cli.main import main
 
 from conftest import SEED, cli_json, run_cli
@@ -142,6 +144,7 @@ def test_damaged_blocks_are_found_by_a_deep_check(store_copy):
     assert file_hashes(store_copy) == before
 
 
+@pytest.mark.slow
 def test_the_reported_data_loss_no_longer_happens(store_copy):
     """The issue's own sequence, through the installed command: CURRENT removed, two reads."""
     (db(store_copy) / "CURRENT").unlink()

@@ -75,11 +75,6 @@ class UploadSizeLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(store: Store) -> gr.Blocks:
-    """The Gradio page over an open store (for embedding or tests)."""
-    return build_page(AppState(store))
-
-
 def create_server(store: Store, auth: tuple[str, str] | None = None,
                   limits: EndpointLimits | None = None):
     """A FastAPI app serving the page at ``/`` and the SPARQL 1.1 Protocol at ``/sparql``.

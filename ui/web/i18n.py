@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-LANGS = ("zh", "en")
-
 TEXT: dict[str, tuple[str, str]] = {
     # page
     "app.title": ("计量知识图谱与法规助手", "Metrology knowledge graph and regulation assistant"),
@@ -30,7 +28,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab.sparql": ("SPARQL", "SPARQL"),
     "tab.learn": ("科普", "Learn"),
     "tab.export": ("导出", "Export"),
-    "pending": ("该视图将随抽取视图一同提供。", "Coming with the extraction views."),
     # search
     "search.query": ("检索词", "Search for"),
     "search.placeholder": ("例如：碳排放计量、充电桩、芯片", "e.g. carbon emission metering, charging piles, chips"),

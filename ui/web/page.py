@@ -25,6 +25,7 @@ from metrokg.ui.web.render import (OPEN_JS, SCROLL_JS, SCROLL_TO_CURRENT, docume
                                    note_html, ok_html, preview_html, tree_html)
 from metrokg.ui.web import views
 from metrokg.ui.web.state import FACETS, AppState, whole_number
+from metrokg.ontology.namespace import MKG_PREFIX
 from metrokg.terms import MODALITIES
 
 log = logging.getLogger("metrokg.web")
@@ -34,12 +35,12 @@ MAX_K = 100  # most hits /search and /ask return, as the page's "results" field 
 MAX_TIMEOUT_S = 60
 
 SPARQL_EXAMPLES = {
-    "documents": """PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+    "documents": MKG_PREFIX + """
 SELECT ?id ?title ?issued WHERE {
   ?d a mkg:Document ; mkg:documentId ?id ; mkg:title ?title .
   OPTIONAL { ?d mkg:issued ?issued }
 } ORDER BY ?id""",
-    "provisions": """PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+    "provisions": MKG_PREFIX + """
 SELECT ?number ?heading WHERE {
   ?p a mkg:Provision ; mkg:number ?number ; mkg:heading ?heading ; mkg:text ?text .
   FILTER(CONTAINS(?text, "计量"))
@@ -47,7 +48,7 @@ SELECT ?number ?heading WHERE {
     "graphs": """SELECT ?g (COUNT(*) AS ?triples) WHERE {
   GRAPH ?g { ?s ?p ?o }
 } GROUP BY ?g ORDER BY DESC(?triples)""",
-    "units": """PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+    "units": MKG_PREFIX + """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?unit ?zh ?en ?symbol WHERE {
   ?unit a mkg:Unit ; skos:prefLabel ?zh .
@@ -55,7 +56,7 @@ SELECT ?unit ?zh ?en ?symbol WHERE {
   OPTIONAL { ?unit skos:prefLabel ?en FILTER(LANG(?en) = "en") }
   OPTIONAL { ?unit mkg:symbol ?symbol }
 } ORDER BY ?zh LIMIT 100""",
-    "targets": """PREFIX mkg: <https://w3id.org/metrokg/ontology#>
+    "targets": MKG_PREFIX + """
 SELECT ?number ?indicator ?comparator ?value ?unitText ?year WHERE {
   ?t a mkg:QuantitativeTarget ; mkg:inProvision ?p ; mkg:indicator ?indicator ; mkg:value ?value .
   ?p mkg:number ?number .

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from metrokg.nlp.extraction.lexicon.actors import _ONE_LEVEL, level_of
 from metrokg.nlp.extraction.components.deadlines import deadline_at
 from metrokg.nlp.extraction.facts import Responsibility
-from metrokg.nlp.extraction.components.tasks import _ADV_RE, _VERB_RE, ACTION_VERBS
+from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, ADV_RE, VERB_RE
 from metrokg.nlp.structure.textspans import ITEM_MARKER, doc_text, matching_close
 from metrokg.terms import DEONTIC_MODALITIES, PROVINCES
 
@@ -234,7 +234,7 @@ class ResponsibilityExtractor:
         action = next((t.action for t in (doc._.metrokg_tasks or []) if start <= t.start < end or
                        (t.start <= start < t.end)), None)
         if action is None:  # 要在2024年6月底前完成…: the first action verb of the statement
-            m = _VERB_RE.search(doc_text(doc), start, end)
+            m = VERB_RE.search(doc_text(doc), start, end)
             action = m.group(0) if m else None
         return modality, action
 
@@ -368,7 +368,7 @@ class ResponsibilityExtractor:
                 role = "responsible"  # 由县市场监管局责令改正
             elif after.startswith(_SUBJECT_CUES):
                 role = "subject"
-            elif _VERB_RE.match(after, _ADV_RE.match(after).end() if _ADV_RE.match(after) else 0):
+            elif VERB_RE.match(after, ADV_RE.match(after).end() if ADV_RE.match(after) else 0):
                 role = "subject"  # 县市场监管局每年组织…: the clause's doer, no modal cue
             if role is None:
                 continue

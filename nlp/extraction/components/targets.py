@@ -39,6 +39,7 @@ from spacy.tokens import Doc
 from metrokg.nlp.extraction.components.deadlines import deadline_at
 from metrokg.nlp.extraction.facts import Target
 from metrokg.nlp.extraction.components.numbers import parse_number
+from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, LEAD_VERBS, VERB_RE
 from metrokg.nlp.structure.textspans import ITEM_MARKER, clauses, doc_text, paragraphs, sentences, token_offsets
 
 
@@ -140,18 +141,16 @@ def _plain(v: Decimal) -> Decimal:
 def _object_of(text: str, span: tuple[int, int]) -> str:
     """The object of the clause before a bare amount (统筹安排专项经费，每年投入不低于50万元 ->
     专项经费): the words after its last scope or action verb, if they look like a noun phrase."""
-    from metrokg.nlp.extraction.components.tasks import _VERB_RE, ACTION_VERBS, LEAD_VERBS  # late: one-way module graph at import
-
     clause = text[span[0]:span[1]]
     cue = None
     for m in _MODAL_RE.finditer(clause):
         cue = m.end()
     pos = cue or 0
-    verb = _VERB_RE.search(clause, pos) or _SCOPE_RE.search(clause, pos)
+    verb = VERB_RE.search(clause, pos) or _SCOPE_RE.search(clause, pos)
     if verb is None:
         return ""
     end = verb.end()
-    while (nxt := _VERB_RE.match(clause, end)) is not None and (
+    while (nxt := VERB_RE.match(clause, end)) is not None and (
             clause[verb.start():end] in LEAD_VERBS or clause[verb.start():nxt.end()] in ACTION_VERBS):
         end = nxt.end()  # 统筹安排: verbs written together
     obj = _np_after(clause[end:].strip(" 。"))

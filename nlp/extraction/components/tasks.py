@@ -33,7 +33,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from metrokg.nlp.extraction.components.deadlines import deadline_at
+from metrokg.nlp.extraction.components.responsibility import find_notes
 from metrokg.nlp.extraction.facts import Task
+from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, ADV_RE, ADVERBS, LEAD_VERBS, VERB_RE
 from metrokg.nlp.structure.textspans import ITEM_MARKER, clauses, doc_text, sentences, token_offsets
 from metrokg.terms import DEONTIC_MODALITIES
 
@@ -41,45 +43,8 @@ from metrokg.terms import DEONTIC_MODALITIES
 NAME = "metrokg_tasks"
 VERSION = "v1"
 
-# Action verbs grouped by what the task does; the groups document the lexicon and let a
-# reviewer see where a new verb belongs. Only the union is used for matching.
-VERB_GROUPS: dict[str, tuple[str, ...]] = {
-    # build or set up something that did not exist
-    "build": ("建设", "建立", "建成", "新建", "组建", "筹建", "创建", "搭建", "构建", "打造", "设立", "设置", "配备",
-              "配置", "布局", "保存", "建立健全", "建立和完善", "形成", "开发", "发展", "培育", "培养", "引进"),
-    # make an existing thing better, stronger or stricter
-    "improve": ("加快", "完善", "健全", "健全完善", "修订完善", "提升", "提高", "优化", "强化", "加强", "深化", "夯实", "巩固",
-                "拓展", "拓宽", "扩大", "加大", "严格", "规范", "整合", "改革", "创新", "升级", "改造", "改造升级",
-                "升级改造", "更新"),
-    # research and development
-    "research": ("研究", "研制", "研发", "攻关", "攻克", "探索", "试点", "先行先试"),
-    # plan, draft, coordinate
-    "plan": ("制定", "修订", "制修订", "编制", "出台", "发布", "部署", "统筹", "安排", "协调", "谋划", "规划"),
-    # promote, support, spread
-    "promote": ("推动", "推进", "促进", "推行", "推广", "推广应用", "引导", "鼓励", "支持", "倡导", "宣传", "普及",
-                "弘扬", "助推", "助力", "服务", "支撑", "聚焦", "深化拓展"),
-    # carry out, deliver, ensure
-    "execute": ("开展", "组织", "实施", "落实", "贯彻", "执行", "做好", "抓好", "完成", "实现", "承担", "参与", "申报",
-                "认定", "遴选", "争创", "纳入", "报送", "报告", "委托", "申请", "采用", "采取", "运用", "利用", "提供",
-                "保障", "保证", "确保", "解决", "发挥", "开放", "共享", "落地", "做到", "培训", "倡导"),
-    # supervise, inspect, enforce
-    "enforce": ("打击", "查处", "处置", "整治", "清理", "排查", "核查", "检定", "校准", "送检", "抽查", "复查", "考核",
-                "复查考核", "审查", "监测", "检查", "监督检查", "抽检", "巡查", "公示", "登记", "备案"),
-}
-# fixed compounds whose parts are also verbs: kept whole (an adverb may be part of them)
-COMPOUNDS = ("充分发挥", "严厉打击", "严厉查处", "加快推进", "持续推进", "加快建设", "加快形成", "加快开展",
-             "加快发展", "组织开展", "组织编制", "研究制定", "组织实施", "探索开展", "探索建立")
-ACTION_VERBS = tuple(sorted({v for vs in VERB_GROUPS.values() for v in vs} | set(COMPOUNDS), key=len, reverse=True))
-# verbs of manner or organisation that join the verb after them into one action
-LEAD_VERBS = ("统筹", "组织", "加快", "探索", "研究")
 # role verbs before the real action: 牵头组建…, 负责组织…
 ROLE_LEADS = ("牵头", "负责")
-ADVERBS = ("积极", "大力", "着力", "进一步", "逐步", "持续", "不断", "全面", "深入", "切实", "重点", "充分", "稳步",
-           "有序", "协同", "认真", "严格", "依法", "从严", "及时", "主动", "继续", "加紧", "努力", "广泛", "共同", "联合",
-           "快速", "有效", "高效", "自愿", "自行", "自主", "定期", "统一", "优先", "率先", "集中", "分类", "分级", "精准", "科学",
-           "并", "同时", "还", "也", "均", "要", "应当", "应", "必须", "须", "务必", "可以", "可", "力争", "争取",
-           "累计", "每年度", "每年", "年均", "每季度", "每半年", "每月", "每周", "逐年", "年内", "按时", "按期",
-           "全省", "全市", "全区", "全州", "全县", "全国", "各地")
 PREPOSITIONS = ("依托", "围绕", "面向", "针对", "聚焦", "按照", "结合", "通过", "根据", "依据", "基于", "利用", "借助",
                 "紧扣", "对标", "瞄准", "会同", "联合", "将", "把", "对", "向", "在", "与", "同", "为")
 # verbs that after a preposition are usually nouns (立足新发展阶段, 服务…发展的)
@@ -100,9 +65,7 @@ _CHAIN_CONNECT = re.compile(r"(?:和|及|与|并|、)")
 _NOMINAL_TAIL = re.compile(r"(?:需求|领域|方向|水平|需要)$")
 # after 为 (for…), the action is the verb that gives: 为企业提供服务
 BENEFACTIVE = ("提供", "服务", "做好", "创造", "营造", "奠定", "贡献", "打造", "支撑", "保障")
-_VERB_RE = re.compile(rf"(?:{'|'.join(map(re.escape, ACTION_VERBS))})")
 _MARKER_RE = re.compile(rf"^\s*{ITEM_MARKER}\s*")
-_ADV_RE = re.compile(rf"(?:{'|'.join(map(re.escape, sorted(ADVERBS, key=len, reverse=True)))})+")
 _SUBJECT_TAIL = (r"(?:以及|和|及|、)?(?:各有关部门|有关部门)?(?:等(?:有关)?(?:部门|单位))?"
                  r"(?:按照?(?:各自)?职责(?:分工)?)?")
 _INSTITUTION = (r"(?:人民政府|政府|领导小组|小组|委员会|办公室|局|厅|委|办|部门|单位|企业|机构|院|所|中心|站|财政|"
@@ -134,7 +97,7 @@ class TaskExtractor:
     def _skip_lead(clause: str, pos: int) -> int:
         """Past adverbs and a leading deadline, in either order (每年在2024年底前…)."""
         for _ in range(2):
-            m = _ADV_RE.match(clause, pos)
+            m = ADV_RE.match(clause, pos)
             if m:
                 pos = m.end()
             m = _DEADLINE_LEAD.match(clause, pos)
@@ -144,11 +107,11 @@ class TaskExtractor:
 
     def _verb_at(self, clause: str, pos: int) -> re.Match | None:
         """The action verb at ``pos`` after adverbs; an adverb-verb (严格) when nothing follows."""
-        v = _VERB_RE.match(clause, pos)
+        v = VERB_RE.match(clause, pos)
         if v is not None and v.group(0) not in ADVERBS:
             return v  # a lexicon compound beats the adverb inside it: 充分发挥, 严厉打击
         p2 = self._skip_lead(clause, pos)
-        v2 = _VERB_RE.match(clause, p2) if p2 > pos else None
+        v2 = VERB_RE.match(clause, p2) if p2 > pos else None
         if v2 is not None:
             return v2
         return v
@@ -160,7 +123,7 @@ class TaskExtractor:
         for i in range(pos, min(len(clause), pos + limit + 1)):
             if starts and cs + i not in starts:
                 continue  # 机构|建设 is not 构建: a verb starts a word
-            cand = _VERB_RE.match(clause, i)
+            cand = VERB_RE.match(clause, i)
             if cand is None:
                 continue
             if clause.count("《", 0, cand.start()) > clause.count("》", 0, cand.start()):
@@ -220,7 +183,7 @@ class TaskExtractor:
                     return None
         lead_end = self._skip_lead(clause, pos)
         for lead in ROLE_LEADS:  # 牵头组建…
-            if clause.startswith(lead, lead_end) and _VERB_RE.match(clause, lead_end + len(lead)):
+            if clause.startswith(lead, lead_end) and VERB_RE.match(clause, lead_end + len(lead)):
                 pos = lead_end + len(lead)
         v = self._verb_at(clause, pos)
         if v is None and clause.startswith(PREPOSITIONS, pos):
@@ -243,11 +206,11 @@ class TaskExtractor:
         while True:
             c = _CHAIN_CONNECT.match(clause, a_end)
             if c:
-                nxt = _VERB_RE.match(clause, c.end())
+                nxt = VERB_RE.match(clause, c.end())
                 if nxt is None:
                     break
             else:
-                nxt = _VERB_RE.match(clause, a_end)
+                nxt = VERB_RE.match(clause, a_end)
                 if nxt is None:
                     break
                 if clause[a_start:a_end] not in LEAD_VERBS and clause[a_start:nxt.end()] not in ACTION_VERBS:
@@ -271,8 +234,6 @@ class TaskExtractor:
         starts = set(token_offsets(doc)[0])
         dl = doc._.metrokg_sentence_deadlines or []
         out: list[Task] = []
-        from metrokg.nlp.extraction.components.responsibility import find_notes  # late: responsibility imports this module
-
         notes = [(n.start, n.end) for n in find_notes(text)]
         for ss, se in sentences(text):
             if not re.search(r"[。！？!?；;，,]", text[ss:se]) and se - ss <= 20:

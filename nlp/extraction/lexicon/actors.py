@@ -14,8 +14,6 @@ import re
 
 from metrokg.terms import MUNICIPALITIES, PROVINCES
 
-ID_BASE = "https://w3id.org/metrokg/id/"
-
 # (slug, preferred label, other labels) - used only without the ontology vocabulary.
 FALLBACK_ACTOR_TYPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("people-government", "人民政府", ("政府",)),

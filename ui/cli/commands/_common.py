@@ -19,7 +19,7 @@ def listing_parser(sub, name: str, help_text: str) -> argparse.ArgumentParser:
 @contextmanager
 def opened_store(args: argparse.Namespace, write: bool = False) -> Iterator:
     """The store named by ``--store`` (or the default), closed afterwards."""
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     store = open_store(getattr(args, "store", None), write=write)
     try:

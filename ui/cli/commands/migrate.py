@@ -31,7 +31,7 @@ def register(sub) -> None:
 def copy_store(source, target, replace: bool = False,
                progress: Callable[[str, int], None] | None = None) -> list[dict]:
     """Copy every named graph of ``source`` into ``target``; returns one row per graph."""
-    from metrokg.kg.store.base import META_GRAPH
+    from metrokg.ontology.namespace import META_GRAPH
 
     if source.spec == target.spec:
         raise MetrokgError("E238", spec=source.spec)
@@ -69,7 +69,7 @@ def _same(a: str, b: str) -> bool:
 
 def run(args) -> int:
     from metrokg.kg.search.index import SearchIndex
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     if _same(args.source, args.target):
         raise MetrokgError("E238", spec=args.target)

@@ -17,7 +17,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from metrokg.kg.store.recovery import restore
-    from metrokg.kg.store.base import EmbeddedStore
+    from metrokg.kg.store.embedded import EmbeddedStore
 
     target = Path(args.to).expanduser()
     summary = restore(Path(args.backup).expanduser(), target)

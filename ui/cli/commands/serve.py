@@ -62,7 +62,7 @@ def check_options(args) -> None:
 
 def run(args) -> int:
     started = time.perf_counter()
-    from metrokg.kg.store.base import open_store
+    from metrokg.kg.store.registry import open_store
 
     auth = parse_auth(args.auth)
     check_options(args)

@@ -22,8 +22,8 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from metrokg.kg.graph.catalogue import CATALOGUE_GRAPH, merge_into, parse_catalogue_csv
-    from metrokg.ontology.namespace import MKG
+    from metrokg.kg.graph.catalogue import merge_into, parse_catalogue_csv
+    from metrokg.ontology.namespace import CATALOGUE_GRAPH, MKG
     from metrokg.ui.cli.commands._common import opened_store
     from metrokg.ui.cli.output import emit
     from rdflib import Graph
