@@ -118,7 +118,7 @@ def test_the_web_calls_the_library_only_through_app_state():
     import metrokg.ui.web as web
 
     folder = Path(web.__file__).parent
-    bypass = [f"{p.name}:{n}" for p in sorted(folder.glob("*.py")) if p.name != "state.py"
+    bypass = [f"{p.name}:{n}" for p in sorted(folder.rglob("*.py")) if p.name != "state.py"
               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "state.store" in line]
     assert not bypass, f"library calls that bypass AppState: {bypass}"
 

@@ -1,7 +1,8 @@
 """The web app: the Gradio page and the SPARQL endpoint on one FastAPI server.
 
 Imported only by ``metrokg serve``: gradio takes seconds to import. The page itself is
-built in :mod:`metrokg.ui.web.page`; every callback there is one library call.
+built in :mod:`metrokg.ui.web.page` from its tabs in :mod:`metrokg.ui.web.tabs`; every callback
+there is one library call.
 """
 
 from __future__ import annotations

@@ -1,0 +1,50 @@
+"""What several tabs share: the components other tabs need (:class:`UI`), the documents' choices,
+the click script of drawings and the blank-field rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import gradio as gr
+
+from metrokg.ui.web.i18n import Labels
+from metrokg.ui.web.render import OPEN_JS
+from metrokg.ui.web.state import AppState
+
+# A click on a heatmap cell or a network node sends its data attributes to the server.
+CELL_JS = """
+element.addEventListener('click', (ev) => {
+  const td = ev.target.closest('[data-column]');
+  if (td && element.contains(td)) { trigger('click', {industry: td.dataset.industry, column: td.dataset.column}); return; }
+  const node = ev.target.closest('[data-node]');
+  if (node && element.contains(node)) trigger('click', {node: node.dataset.node});
+});
+"""
+
+
+@dataclass
+class UI:
+    """Components shared between tabs."""
+
+    labels: Labels
+    lang: gr.Radio
+    tabs: gr.Tabs | None = None
+    doc_filter: gr.Dropdown | None = None
+    doc_select: gr.Dropdown | None = None
+    doc_tree: gr.HTML | None = None
+    doc_view: gr.HTML | None = None
+    learn: gr.HTML | None = None
+    openers: list = field(default_factory=list)  # HTML components whose [data-num] clicks open a provision
+    doc_filters: list = field(default_factory=list)  # "all documents" + documents dropdowns
+    tab_loaders: dict = field(default_factory=dict)  # tab id -> (fn, inputs, outputs) run when the tab opens
+    row_openers: list = field(default_factory=list)  # (Dataframe, State of [document, number] per row)
+    doc_current: gr.State | None = None
+    open_js: str = OPEN_JS
+
+
+def doc_choices(state: AppState) -> list[tuple[str, str]]:
+    return [(f"{d['title']} ({d['id']})", d["id"]) for d in state.documents()]
+
+
+def blank(value):
+    return None if value in (None, "", []) else value

@@ -1,0 +1,59 @@
+"""The Search tab: the query, its filters and the ranked hits."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from metrokg.terms import MODALITIES
+from metrokg.ui.web.callbacks import guarded
+from metrokg.ui.web.i18n import t
+from metrokg.ui.web.render import OPEN_JS, hits_html
+from metrokg.ui.web.state import FACETS, AppState, whole_number
+from metrokg.ui.web.tabs._shared import UI, doc_choices
+
+
+def build(state: AppState, ui: UI) -> None:
+    L = ui.labels
+    facets = FACETS
+    with gr.Row():
+        query = L.add(gr.Textbox(label=t("search.query"), placeholder=t("search.placeholder"), scale=4,
+                                 elem_id="search-box"), label="search.query", placeholder="search.placeholder")
+        k = L.add(gr.Number(label=t("search.k"), value=10, precision=0, minimum=1, maximum=100, scale=1,
+                            elem_id="search-k"), label="search.k")
+        doc_filter = L.add(gr.Dropdown(label=t("search.document"), choices=[(t("all"), "")] + doc_choices(state),
+                                       value="", scale=2, elem_id="search-document"), label="search.document",
+                           choices=lambda lang: [(t("all", lang), "")] + doc_choices(state))
+    facet_boxes = []
+    with gr.Row():
+        for name in facets:
+            if name == "modality":
+                choices = lambda lang: [(t("all", lang), "")] + [(t(f"mod.{m}", lang), m) for m in MODALITIES]  # noqa: E731
+                box = L.add(gr.Dropdown(label=t("search.modality"), choices=choices("zh"), value="",
+                                        elem_id="search-modality"), label="search.modality", choices=choices)
+            elif name == "deadline_year":
+                box = L.add(gr.Textbox(label=t("search.deadline_year"), placeholder="2025",
+                                       elem_id="search-deadline_year"), label="search.deadline_year")
+            else:
+                box = L.add(gr.Textbox(label=t(f"search.{name}"), elem_id=f"search-{name}"), label=f"search.{name}")
+            facet_boxes.append(box)
+    go = L.add(gr.Button(t("search.button"), variant="primary", elem_id="search-button"), value="search.button")
+    status = gr.HTML(elem_id="search-status")
+    results = gr.HTML(elem_id="search-results", js_on_load=OPEN_JS)
+    ui.doc_filter = doc_filter
+    ui.openers.append(results)
+
+    @guarded(2, 0, lang_arg=3)
+    def do_search(q, n, document, lang, *facet_values):
+        k_val = whole_number(n if n not in (None, "") else 10, t("search.k", lang), 1, 100)
+        extra = {name: (None if v in (None, "") else
+                        (whole_number(v, t("search.deadline_year", lang), 1900, 2200) if name == "deadline_year" else v))
+                 for name, v in zip(facets, facet_values)}
+        hits, notices = state.search_with_notices(q, k_val, document or None, **extra)
+        status_html = "".join(f'<p class="mk-notice">{html.escape(n)}</p>' for n in notices)
+        return status_html, hits_html(hits, lang)
+
+    inputs = [query, k, doc_filter, ui.lang, *facet_boxes]
+    go.click(do_search, inputs, [status, results], api_visibility="private")
+    query.submit(do_search, inputs, [status, results], api_visibility="private")
