@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, cli_json
+from conftest import ROOT, SEED, cli_json, run_cli
 
 pytestmark = pytest.mark.slow  # ingest subprocesses killed with SIGKILL at several moments
 
@@ -113,3 +113,33 @@ def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
 
     with EmbeddedStore(store, read_only=True) as s:
         assert [str(g).rsplit("/", 1)[1] for g in s.graph_iris()] == ["kept", "meta"]
+
+
+@pytest.mark.slow
+def test_readers_skip_a_document_a_killed_bulk_load_left_pending(store_copy):
+    """Reads open the store read-only and cannot drop what a killed bulk load left: the document
+    it was adding must still be invisible to every listing until the next writer drops it."""
+    source = ROOT / "corpus" / "docs" / "chengdu-district-2024-metrology-action-plan.txt"
+    crash = textwrap.dedent(f"""
+        import os
+        from metrokg.kg.graph.ingest import graph_for, prepare
+        from metrokg.kg.store.embedded import EmbeddedStore
+        from metrokg.ontology.namespace import graph_iri
+        store = EmbeddedStore({str(store_copy)!r})
+        doc = prepare({str(source)!r})
+        triples, _ = graph_for(store, doc)
+        g = graph_iri(doc.doc_id)
+        writer = store.bulk_writer([g])  # kept referenced: a collected writer would clean up
+        writer.__enter__()(g, triples)  # the whole document is written, its pending mark stays
+        print(doc.doc_id, flush=True)
+        os._exit(9)
+    """)
+    proc = subprocess.run([sys.executable, "-c", crash], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 9, proc.stderr
+    doc_id = proc.stdout.split()[0]
+    assert doc_id not in {d["id"] for d in cli_json("documents", store=store_copy)}
+    assert doc_id not in {h["document"] for h in cli_json("search", "计量", "--k", "500", store=store_copy)}
+    missing = run_cli("provisions", "--document", doc_id, store=store_copy, check=False)
+    assert missing.returncode == 2 and "[E010]" in missing.stderr
+    run_cli("doctor", "--repair", store=store_copy)  # a writer: drops the half-loaded graph for good
+    assert doc_id not in {d["id"] for d in cli_json("documents", store=store_copy)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Literal
 
 from metrokg.errors import MetrokgError
+from metrokg.kg.records.factview import document_graphs
 from metrokg.kg.search.index import load_provisions
 from metrokg.kg.store.base import Store
 from metrokg.ontology.namespace import MKG_PREFIX
@@ -32,9 +33,14 @@ SELECT ?d WHERE { ?d mkg:documentId ?id ; mkg:title ?title } LIMIT 1
 def list_documents(store: Store) -> list[dict]:
     """Every ingested document with its metadata and provision count, by id.
 
-    One entry per (id, title, issuer, date), as a GROUP BY over them would give."""
+    One entry per (id, title, issuer, date), as a GROUP BY over them would give. Documents that an
+    interrupted bulk load left pending are not listed: a reader opens the store read-only and cannot
+    drop them (the next writer does), so it skips them as every view does."""
+    live = document_graphs(store)
     groups: dict[tuple, set[str]] = {}
     for d, doc_id, title, issuer, date in store.rows(DOCUMENTS_QUERY):
+        if str(doc_id) not in live:
+            continue
         groups.setdefault((str(doc_id), str(title), str(issuer) if issuer else None,
                            str(date) if date else None), set()).add(d)
     provisions: dict[str, set[str]] = {}
@@ -59,7 +65,8 @@ def document_ids(store: Store) -> set[str]:
 
 def check_document(store: Store, doc_id: str | None) -> None:
     """Raise E010 when ``doc_id`` is given but not in the store."""
-    if doc_id is not None and not store.rows(DOCUMENT_EXISTS_QUERY, {"id": Literal(doc_id)}):
+    if doc_id is not None and (doc_id not in document_graphs(store)
+                               or not store.rows(DOCUMENT_EXISTS_QUERY, {"id": Literal(doc_id)})):
         raise MetrokgError("E010", doc_id=doc_id)
 
 
