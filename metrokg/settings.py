@@ -172,3 +172,85 @@ declare("METROKG_MAX_EMBED_CHARS_PER_DOCUMENT", 200_000, positive_int,
 declare("METROKG_MAX_CONCEPT_CANDIDATES", 10, positive_int,
         "most candidates an ambiguous concept argument's error lists (--industry 车: [E293])",
         "a whole number of candidates, 1 or more")
+
+# ------------------------------------------------------------------ law structure and citations (nlp/structure/; issue 15)
+
+# ------------------------------------------------------------------ document metadata and duplicates (nlp/structure/metadata.py; issues 15, 16)
+
+# ------------------------------------------------------------------ targets and numeric facts (nlp/extraction/; issues 15, 16)
+declare("METROKG_REAL_GOLD", None, text,
+        "a folder of real documents with gold.json (and laws/gold.json) that `metrokg eval` also scores, read in "
+        "place; default ../shared/real beside the project checkout, when it is there", "a directory")
+
+# ------------------------------------------------------------------ penalties (issue 15)
+
+# ------------------------------------------------------------------ fast embedding and streaming ingest (kg/embedding/; issue 19)
+EMBED_BACKENDS = ("onnx", "onnx-int8", "torch")
+
+
+def embed_backend(value: str) -> str:
+    """One of :data:`EMBED_BACKENDS`, case-insensitive."""
+    value = value.strip().lower()
+    if value not in EMBED_BACKENDS:
+        raise ValueError(value)
+    return value
+
+
+declare("METROKG_EMBED_BACKEND", "onnx", embed_backend,
+        "how passages are embedded for the bundled model: onnx (ONNX Runtime, float32), onnx-int8 (dynamic "
+        "int8) or torch (sentence-transformers); other model folders always use torch", "onnx, onnx-int8 or torch")
+declare("METROKG_EMBED_THREADS", None, positive_int,
+        "threads ONNX Runtime embeds with; default one per core", "a whole number, 1 or more")
+declare("METROKG_EMBED_BATCH_TOKENS", 512, positive_int,
+        "padded tokens per embedding batch (texts sorted by length, so padding stays small); bounds the "
+        "embedder's working memory", "a whole number, 1 or more")
+declare("METROKG_TRANSACTION_MAX_CHARS", 100_000, positive_int,
+        "characters of new documents an ingest writes in one transaction; a larger batch of new documents "
+        "goes through the bulk loader (crash-safe: pending until complete), since the store holds a "
+        "transaction's writes in memory (about 0.7 KB a character)", "a whole number of characters, 1 or more")
+
+# ------------------------------------------------------------------ task tables and breakdown (issue 16)
+declare("METROKG_BREAKDOWN_TASK_CHARS", 40, positive_int,
+        "longest 重点任务 (action and object) a 任务分解表 row shows before cutting it with …; the full text "
+        "stands in the next column (characters)", "a whole number of characters, 1 or more")
+
+# ------------------------------------------------------------------ live state and writes through a running server (ui/; issue 18)
+declare("METROKG_WEB_READ_CONCURRENCY", 16, positive_int,
+        "read-only web requests (search, ask, lists, analyses) of one kind the server runs at once; writes "
+        "always run one at a time", "a whole number, 1 or more")
+declare("METROKG_WEB_REFRESH_SECONDS", 5.0, positive_float,
+        "how often an open page checks the store's generation and refreshes its document lists (they also "
+        "refresh when a tab opens and after every write)", "a number of seconds above 0")
+declare("METROKG_SERVER_WRITE_TIMEOUT", 3600.0, positive_float,
+        "seconds a CLI write sent to a running `metrokg serve` waits for the server's next answer",
+        "a number of seconds above 0")
+
+# ------------------------------------------------------------------ comparison and gap map (issue 18)
+
+
+def _fraction(text: str) -> float:
+    """A number from 0 to 1."""
+    value = float(text.strip())
+    if not 0 <= value <= 1:
+        raise ValueError(text)
+    return value
+
+
+declare("METROKG_COMPARE_TASK_THRESHOLD", 0.35, _fraction,
+        "`compare`: a task of one document counts as taken up by the other when a sentence of the other "
+        "reaches this character-bigram cosine with it", "a number from 0 to 1")
+
+
+# ------------------------------------------------------------------ search at corpus scale (kg/search/; issue 17)
+declare("METROKG_SEARCH_INTENT_BOOST", 1.0, _fraction,
+        "search: how much a provision holding a fact of the kind a question asks for (penalty, duty, "
+        "time limit, target) is lifted, as a share of the best hit's fused score", "a number from 0 to 1")
+declare("METROKG_SEARCH_MIN_RELEVANCE", 0.3, _fraction,
+        "search: relevance (idf-weighted share of the query's words a provision holds, 1 for a link to a concept "
+        "the query names) below which a hit is noise; when no hit reaches it, nothing relevant was found (0 keeps "
+        "every hit)",
+        "a number from 0 to 1")
+declare("METROKG_SEARCH_TAIL_RATIO", 0.3, _fraction,
+        "search: a hit below METROKG_SEARCH_MIN_RELEVANCE is still shown when its fused score is at least this "
+        "share of the best hit's", "a number from 0 to 1")
+

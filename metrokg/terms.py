@@ -19,6 +19,10 @@ PROMOTIONAL_MODALITIES = ("encouragement", "exploration")
 
 # An actor's part in a responsibility: 责任单位, 牵头单位, 配合单位, or the subject of an obligation.
 ROLES = ("responsible", "lead", "supporting", "subject")
+# The roles a task table or a 任务分解表 lists bodies under, in the order drafters write the columns.
+BODY_ROLES = ("lead", "responsible", "supporting")
+# The roles that say who coordinates a shared task (牵头) and who helps (配合).
+COORDINATION_ROLES = ("lead", "supporting")
 
 # Administrative levels an actor is written at (省市场监管局 -> province); "all" is 各级 / 各地.
 LEVELS = ("national", "province", "city", "prefecture", "county", "district", "township", "all")
@@ -36,6 +40,15 @@ PROVINCES = MUNICIPALITIES + (
     "内蒙古", "广西", "西藏", "宁夏", "新疆",
     "香港", "澳门",
 )
+# Their English names, in the same order (the English page names a body's province).
+PROVINCES_EN = dict(zip(PROVINCES, (
+    "Beijing", "Tianjin", "Shanghai", "Chongqing",
+    "Hebei", "Shanxi", "Liaoning", "Jilin", "Heilongjiang", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi",
+    "Shandong", "Henan", "Hubei", "Hunan", "Guangdong", "Hainan", "Sichuan", "Guizhou", "Yunnan", "Shaanxi",
+    "Gansu", "Qinghai", "Taiwan",
+    "Inner Mongolia", "Guangxi", "Tibet", "Ningxia", "Xinjiang",
+    "Hong Kong", "Macao",
+), strict=True))
 
 # Search: which signals a query uses, and how they are fused.
 SEARCH_MODES = ("hybrid", "lexical", "dense")

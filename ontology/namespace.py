@@ -51,6 +51,53 @@ class MKG(DefinedNamespace):
     LocalRegulation: URIRef
     DepartmentalRule: URIRef
     Work: URIRef
+    # penalties and legal duties (ontology/penalties.ttl)
+    Penalty: URIRef
+    Sanction: URIRef
+    article: URIRef
+    item: URIRef
+    conduct: URIRef
+    violates: URIRef
+    authority: URIRef
+    hasSanction: URIRef
+    sanctionKind: URIRef
+    minAmount: URIRef
+    maxAmount: URIRef
+    amountUnit: URIRef
+    amountBasis: URIRef
+    condition: URIRef
+    dutySubject: URIRef
+    dutyObject: URIRef
+    # numbers that are not targets (ontology/numericfacts.ttl)
+    Baseline: URIRef
+    FundingRule: URIRef
+    TimeLimit: URIRef
+    statedValue: URIRef
+    statedUnit: URIRef
+    statedComparator: URIRef
+    baselineIndicator: URIRef
+    baselineConcept: URIRef
+    statusYear: URIRef
+    yearInherited: URIRef
+    fundingInstrument: URIRef
+    beneficiary: URIRef
+    amountYuan: URIRef
+    shareOf: URIRef
+    perUnit: URIRef
+    budgetYear: URIRef
+    isPeriod: URIRef
+    trigger: URIRef
+    duty: URIRef
+    bounds: URIRef
+    # legal kinds and versions (ontology/legalkinds.ttl)
+    DocumentVersion: URIRef
+    hasVersion: URIRef
+    versionDate: URIRef
+    versionEvent: URIRef
+    versionBody: URIRef
+    amendingDecision: URIRef
+    effective: URIRef
+    promulgated: URIRef
     documentId: URIRef
     title: URIRef
     issuerName: URIRef
@@ -67,6 +114,12 @@ class MKG(DefinedNamespace):
     parent: URIRef
     hasSentence: URIRef
     number: URIRef
+    ProvisionPart: URIRef
+    Citation: URIRef
+    citation: URIRef
+    partOf: URIRef
+    partKind: URIRef
+    citedTitle: URIRef
     heading: URIRef
     text: URIRef
     level: URIRef
@@ -249,9 +302,25 @@ def graph_iri(doc_id: str) -> URIRef:
     return URIRef(f"{GRAPH}{doc_id}")
 
 
-def provision_iri(doc_id: str, number: str) -> URIRef:
-    """IRI of a provision, from its dotted number (``3.5``) in its document."""
+# first segments of a law provision's path (``doc/{id}/article/9/paragraph/2``); a plan's
+# provisions are ``doc/{id}/provision/{number}``
+PROVISION_PATHS = ("provision", "part", "chapter", "section", "article")
+
+
+def provision_iri(doc_id: str, number: str, path: str | None = None) -> URIRef:
+    """IRI of a provision: from its citation's path in a law (``article/9``, ``chapter/2``,
+    ``article/9/paragraph/2`` for a part of an article), else from its dotted number (``3.5``)."""
+    if path:
+        return URIRef(f"{DOC}{doc_id}/{path}")
     return doc_part_iri(doc_id, "provision", number)
+
+
+def is_provision_iri(iri: str) -> bool:
+    """Whether ``iri`` names a provision (or a part of an article) of a document."""
+    if not iri.startswith(DOC):
+        return False
+    parts = iri[len(DOC):].split("/")
+    return len(parts) >= 3 and parts[1] in PROVISION_PATHS
 
 
 def sentence_iri(doc_id: str, start: int) -> URIRef:

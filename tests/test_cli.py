@@ -19,8 +19,8 @@ def test_build_then_provisions_lists_every_section(built_store):
     provisions = cli_json("provisions", store=built_store)
     assert {p["number"]: p["heading"] for p in provisions if p["number"] != "0"} == SEED_SECTIONS
     for p in provisions:
-        assert set(p) == {"iri", "document", "number", "heading", "text", "start", "end"}
-        assert p["document"] == SEED_ID
+        assert set(p) == {"iri", "document", "number", "heading", "text", "start", "end", "citation", "cites"}
+        assert p["document"] == SEED_ID and p["citation"] is None  # a plan: no law citation
 
 
 def test_provision_offsets_match_the_document_text(built_store):
@@ -45,6 +45,7 @@ def test_documents_json_contract(built_store):
     assert docs == [{
         "id": SEED_ID, "title": "关于贯彻落实《计量发展规划(2021—2035年)》的实施意见",
         "issuer": "湖北省计量工作厅际联席会议办公室", "date": "2022-11-13",
+        "kind": "normative_document", "effective": None, "versions": [],
         "implements": ["计量发展规划(2021—2035年)"], "provisions": 36,
     }]
 

@@ -75,7 +75,9 @@ def test_by_actor_counts_match_rows(store, rows):
 def test_csv_and_xlsx_exports(store, rows, tmp_path):
     proc = run_cli("obligations", "--csv", store=store)
     parsed = list(csv.DictReader(io.StringIO(proc.stdout)))
-    assert len(parsed) == len(rows) and parsed[0].keys() >= {"actor", "modality", "text"}
+    # Chinese headers by default (issue 16), no IRI or offset columns unless --all-columns
+    assert len(parsed) == len(rows) and parsed[0].keys() >= {"主体（原文）", "情态", "原文", "牵头单位", "配合单位"}
+    assert not {"iri", "IRI", "start", "起始位置"} & parsed[0].keys()
     out = tmp_path / "register.xlsx"
     run_cli("obligations", "--xlsx", str(out), store=store)
     from openpyxl import load_workbook
@@ -84,7 +86,7 @@ def test_csv_and_xlsx_exports(store, rows, tmp_path):
     sheet = wb.worksheets[0]
     assert sheet.max_row == len(rows) + 1
     header = [c.value for c in sheet[1]]
-    texts = [row[header.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    texts = [row[header.index("原文")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert any("省市场监管局会同有关部门" in (t or "") for t in texts)
     assert wb.worksheets[1].max_row > 1
     bad = run_cli("obligations", "--xlsx", str(tmp_path / "register.csv"), store=store, check=False)

@@ -26,8 +26,12 @@ EXTRACTION_PROPERTIES = ["inProvision", "inDocument", "start", "end", "text", "i
 
 
 def core() -> Graph:
+    """The OWL part of the ontology: every Turtle file (metrokg.ttl and those that add terms)."""
+    from metrokg.ontology import turtle_files
+
     g = Graph()
-    g.parse(ROOT / "ontology" / "metrokg.ttl")
+    for path in turtle_files():
+        g.parse(path)
     return g
 
 

@@ -200,9 +200,9 @@ def test_a_fact_with_wrong_offsets_is_a_failure_too():
 def _ingest_with_the_bug(tmp_path, monkeypatch, names: list[str], workers: int):
     monkeypatch.setattr(pipeline_module, "load_pipeline", lambda: _faulty.pipeline(_faulty.FAILING))
     paths = []
-    for name in names:
+    for i, name in enumerate(names):  # distinct texts: the same text twice is a duplicate, not added again
         paths.append(tmp_path / f"{name}.txt")
-        paths[-1].write_text(_faulty.TEXT, encoding="utf-8")
+        paths[-1].write_text(_faulty.TEXT.replace("通知", "通知" + "（续）" * i, 1), encoding="utf-8")
     with EmbeddedStore(tmp_path / "store") as store:
         return ingest_paths(store, paths, workers=workers), paths
 

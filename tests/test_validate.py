@@ -125,3 +125,37 @@ def test_cli_validate_reports_violations_and_exit_code(tmp_path):
         store.close()
     bad = run_cli("validate", store=store_dir, check=False)
     assert bad.returncode == 1 and "exactly one value" in bad.stdout and "1 violation" in bad.stderr
+
+
+def _penalty(g, p, kind="fine", low=1000, high=10000) -> URIRef:
+    pen, s = URIRef("urn:test:penalty"), URIRef("urn:test:sanction")
+    g.add((pen, RDF.type, MKG.Penalty))
+    g.add((pen, MKG.article, Literal("第二十七条")))
+    g.add((pen, MKG.inProvision, p))
+    g.add((pen, MKG.hasSanction, s))
+    g.add((s, RDF.type, MKG.Sanction))
+    g.add((s, MKG.sanctionKind, Literal(kind)))
+    g.add((s, MKG.minAmount, Literal(Decimal(low))))
+    g.add((s, MKG.maxAmount, Literal(Decimal(high))))
+    g.add((s, MKG.amountUnit, Literal("元")))
+    return pen
+
+
+def test_penalty_with_a_typed_fine_conforms_and_bad_sanctions_are_named():
+    g, n = sample()
+    _penalty(g, n["provision"])
+    assert validate(g) == []
+    g, n = sample()
+    _penalty(g, n["provision"], kind="fined", low=10000, high=1000)
+    found = messages(g)
+    assert any("exactly one kind" in m for m in found)
+    assert any("lower bound (10000) is above its upper bound (1000)" in m for m in found)
+
+
+def test_penalty_needs_a_sanction_and_its_article():
+    g, n = sample()
+    pen = _penalty(g, n["provision"])
+    g.remove((pen, MKG.hasSanction, None))
+    g.remove((pen, MKG.article, None))
+    found = messages(g)
+    assert any("at least one sanction" in m for m in found) and any("exactly one article" in m for m in found)

@@ -46,7 +46,8 @@ def test_switching_language_updates_every_registered_component(store):
     config = demo.get_config_file()
     tabs = [c["props"] for c in config["components"] if c["type"] == "tabitem"]
     assert [t["id"] for t in tabs] == list(TAB_IDS)
-    assert [t["label"] for t in tabs] == ["检索", "问答", "义务", "目标", "缺口", "图谱", "文档", "SPARQL", "科普", "导出"]
+    assert [t["label"] for t in tabs] == ["检索", "问答", "义务", "法律责任", "目标", "比较", "缺口", "图谱", "文档", "SPARQL",
+                                          "科普", "导出"]
     switch = next(d for d in config["dependencies"] if d["targets"] and
                   any(c["props"].get("elem_id") == "lang-switch" and c["id"] == d["targets"][0][0]
                       for c in config["components"]))
@@ -236,7 +237,8 @@ def test_neighbourhood_of_a_provision_and_walking_on(store):
     kinds = {node["kind"] for node in n["nodes"]}
     assert n["label"] == "3.5 助力绿色低碳发展" and {"document", "provision", "concept"} <= kinds
     assert all(e["source"] == prov or e["target"] == prov for e in n["edges"])
-    assert any(d["property"] == "heading" for d in n["details"])
+    assert any(d["property"] == "标题" for d in n["details"])  # property names in the page's language
+    assert any(d["property"] == "heading" for d in neighbourhood(store, prov, limit=100, lang="en")["details"])
     meter = find_entities(store, "电能表")[0]
     assert meter["kind"] == "concept"
     assert any(node["id"] == meter["iri"] for node in neighbourhood(store, meter["iri"])["nodes"])

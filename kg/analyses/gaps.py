@@ -8,7 +8,13 @@
 * **Supply**: the catalogue's specifications (JJG, JJF, GB, measurement standards: any entry
   with ``mkg:coversQuantity`` / ``mkg:coversInstrument``) covering that column; a
   specification of an instrument supplies the quantity the instrument measures.
-* **Gap** = demand / (1 + supply): many statements and no specification rank first.
+* **Gap** = demand / (1 + supply): many statements and no specification rank first (1 statement
+  and 3 specifications give 0.25, 1 and 1 give 0.5, 3 and 1 give 1.5).
+
+A gap is only as good as the catalogue: :func:`catalogue_summary` says how many specifications
+it holds and where they came from, and a cell whose demand rests on one weak mention (a single
+statement whose column or industry comes only from words around it, not from what the
+extraction linked to the statement) is marked ``weak``.
 
 Columns are quantity kinds, measurement disciplines (JJF 1022, through the quantity kinds)
 or instruments. Every cell lists the provisions behind its demand and the specifications
@@ -29,6 +35,8 @@ from metrokg.kg.store.base import Store
 from metrokg.terms import GAP_DIMENSIONS as DIMENSIONS
 
 CROSS_INDUSTRY = "通用（跨行业）"
+CROSS_INDUSTRY_EN = "cross-industry"
+STRONG_INDUSTRY_SOURCES = ("statement",)  # the industry named in the statement itself
 COLUMNS = ["industry", "column", "demand", "supply", "gap", "provisions", "specifications"]
 
 
@@ -82,9 +90,11 @@ def _demand_items(store: Store, concepts: Concepts, by: str, document: str) -> l
             linked = list(f.multi.get("concerns", []))
             if f.get("indicatorConcept"):
                 linked.append(str(f.get("indicatorConcept")))
-            linked += prov.concepts_in(f.start, f.end)
-            cols: set[str] = set()
+            strong: set[str] = set()
             for c in linked:
+                strong |= _columns_for(concepts, c, by)
+            cols = set(strong)
+            for c in prov.concepts_in(f.start, f.end):
                 cols |= _columns_for(concepts, c, by)
             if not cols:
                 continue
@@ -92,6 +102,7 @@ def _demand_items(store: Store, concepts: Concepts, by: str, document: str) -> l
             for col in cols:
                 for ind in industries or [None]:
                     items.append({"column": col, "industry": ind, "industry_source": source, "kind": kind,
+                                  "linked": col in strong,
                                   "iri": f.iri, "document": f.document, "number": f.number, "text": f.text,
                                   "start": f.start, "end": f.end})
     return items
@@ -128,20 +139,22 @@ def gap_map(store: Store, by: str = "quantity", document: str | None = None, ind
                 "industry": concepts.label(it["industry"]) if it["industry"] else CROSS_INDUSTRY,
                 "industry_iri": it["industry"], "column": concepts.label(it["column"]),
                 "column_en": concepts.label_en(it["column"]), "column_iri": it["column"],
+                "industry_en": concepts.label_en(it["industry"]) if it["industry"] else CROSS_INDUSTRY_EN,
                 "discipline": sorted(concepts.label(d) for d in concepts.disciplines_of(it["column"]))
                 if by != "discipline" else None,
                 "provisions": [], "specifications": specs, "supply": len(specs), "_seen": set()}
         if it["iri"] in cell["_seen"]:
             continue
         cell["_seen"].add(it["iri"])
-        cell["provisions"].append({k: it[k] for k in ("document", "number", "kind", "text", "start", "end", "iri",
-                                                       "industry_source")})
+        cell["provisions"].append({**{k: it[k] for k in ("document", "number", "kind", "text", "start", "end", "iri",
+                                                         "industry_source")}, "linked": it.get("linked", True)})
     out_cells = []
     for cell in cells.values():
         cell.pop("_seen")
         cell["provisions"].sort(key=lambda p: (p["document"], number_key(p["number"]), p["start"]))
         cell["demand"] = len(cell["provisions"])
         cell["gap"] = round(cell["demand"] / (1 + cell["supply"]), 4)
+        cell["weak"] = cell["demand"] == 1 and is_weak(cell["provisions"][0])
         out_cells.append(cell)
     out_cells.sort(key=lambda c: (-c["gap"], -c["demand"], c["industry"], c["column"]))
     for rank, c in enumerate(out_cells, start=1):
@@ -164,11 +177,33 @@ def gap_map(store: Store, by: str = "quantity", document: str | None = None, ind
             "columns": col_list, "cells": out_cells}
 
 
+def is_weak(item: dict) -> bool:
+    """A statement that supports its cell weakly: its column comes only from a word in its text
+    (not from what the extraction linked to it), or its industry only from its sentence or heading."""
+    return not item.get("linked", True) or item.get("industry_source") not in STRONG_INDUSTRY_SOURCES
+
+
+def catalogue_summary(store: Store) -> dict:
+    """How many specifications the gap map's supply counts, and where they came from:
+    ``{"specifications", "shipped", "imported", "series": {"JJG": n, ...}}`` (shipped: the
+    catalogue in ``ontology/catalogue.ttl``; imported: ``metrokg specs import`` and vocabularies)."""
+    from metrokg.ontology.vocab import packaged
+
+    specs = _specs(load_concepts(store))
+    shipped = {c.iri for c in _specs(packaged())}
+    series: dict[str, int] = defaultdict(int)
+    for c in specs:
+        series[(c.number or "").split(" ")[0].split("(")[0].split("（")[0] or "other"] += 1
+    return {"specifications": len(specs), "shipped": sum(c.iri in shipped for c in specs),
+            "imported": sum(c.iri not in shipped for c in specs), "series": dict(sorted(series.items()))}
+
+
 def cell_rows(gmap: dict) -> list[dict]:
     """Cells flattened for CSV/table output (provisions and specifications as short lists)."""
     rows = []
     for c in gmap["cells"]:
         rows.append({**{k: c[k] for k in ("rank", "industry", "column", "demand", "supply", "gap")},
+                     "weak": c.get("weak", False),
                      "provisions": [f"{p['document']} {p['number']}: {p['text']}" for p in c["provisions"]],
                      "specifications": [f"{s['number'] or ''} {s['title']}".strip() for s in c["specifications"]],
                      "industry_iri": c["industry_iri"], "column_iri": c["column_iri"]})

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.store.base import Store, nt
-from metrokg.ontology.namespace import BASE, MKG, MKG_PREFIX
+from metrokg.ontology.namespace import BASE, MKG, MKG_PREFIX, is_provision_iri
 
 _SKIP_PREDICATES = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
@@ -24,11 +24,28 @@ FIND_QUERY = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 {MKG_PREFIX}
-SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{
+SELECT ?s (SAMPLE(?l) AS ?label) (MAX(IF(LCASE(STR(?l)) = LCASE(?text), 1, 0)) AS ?exact)
+       (MIN(STRLEN(STR(?l))) AS ?len) WHERE {{
   {{ ?s skos:prefLabel ?l }} UNION {{ ?s skos:altLabel ?l }} UNION {{ ?s rdfs:label ?l }} UNION {{ ?s mkg:title ?l }}
   FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?l)), LCASE(?text)))
-}} GROUP BY ?s ORDER BY STRLEN(STR(SAMPLE(?l))) ?s LIMIT 200
+}} GROUP BY ?s ORDER BY DESC(?exact) ?len ?s LIMIT 200
 """
+# an entity with a label equal to the text comes first (汽车: the industry, before 汽车衡), then
+# the shortest labels containing it
+
+FOLD_AFTER = 2  # edges with the same label beyond this are drawn unlabelled, the first says how many
+_SKOS, _PROV, _RDFS, _DCT = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
+                             "http://www.w3.org/2000/01/rdf-schema#", "http://purl.org/dc/terms/")
+STANDARD_LABELS = {  # (zh, en) for properties of the standard vocabularies the graph uses
+    _SKOS + "prefLabel": ("名称", "name"), _SKOS + "altLabel": ("别名", "other name"),
+    _SKOS + "broader": ("上位概念", "broader"), _SKOS + "narrower": ("下位概念", "narrower"),
+    _SKOS + "related": ("相关", "related"), _SKOS + "broaderTransitive": ("上位概念（传递）", "broader (transitive)"),
+    _SKOS + "narrowerTransitive": ("下位概念（传递）", "narrower (transitive)"), _SKOS + "definition": ("定义", "definition"),
+    _SKOS + "exactMatch": ("等同", "same as"), _SKOS + "closeMatch": ("近似", "close to"),
+    _PROV + "wasDerivedFrom": ("来源", "derived from"), _RDFS + "label": ("标签", "label"),
+    _RDFS + "seeAlso": ("参见", "see also"), _RDFS + "subClassOf": ("子类", "subclass of"),
+    _DCT + "language": ("语言", "language"), _DCT + "source": ("来源", "source"),
+}
 
 OUT_QUERY = "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 400"
 IN_QUERY = "SELECT ?s ?p WHERE { ?s ?p ?o FILTER(isIRI(?s)) } LIMIT 400"
@@ -45,7 +62,7 @@ def kind_of(iri: str) -> str:
         parts = rest.split("/")
         if len(parts) == 2:
             return "document"
-        if len(parts) >= 3 and parts[2] == "provision":
+        if is_provision_iri(iri):
             return "provision"
         return "fact"
     return "other"
@@ -120,15 +137,15 @@ def neighbourhood(store: Store, entity: str, limit: int = 40, lang: str = "zh") 
     iri = _as_iri(entity)
     center = str(iri)
     edges: list[tuple[str, str, str]] = []
-    details: list[dict] = []
+    literals: list[tuple[str, Literal]] = []
     for row in store.query(OUT_QUERY, {"s": iri}):
         p, o = str(row.p), row.o
         if isinstance(o, URIRef):
             if p not in _SKIP_PREDICATES:
                 edges.append((center, p, str(o)))
-        elif isinstance(o, Literal) and len(details) < 30:
-            value = str(o)
-            details.append({"property": short_name(p), "value": value if len(value) <= 300 else value[:299] + "…"})
+        elif isinstance(o, Literal):
+            literals.append((p, o))
+    details = literal_details(store, literals, lang)
     for row in store.query(IN_QUERY, {"o": iri}):
         p = str(row.p)
         if p not in _SKIP_PREDICATES:
@@ -146,5 +163,56 @@ def neighbourhood(store: Store, entity: str, limit: int = 40, lang: str = "zh") 
     labels = labels_for(store, sorted(keep), lang)
     nodes = [{"id": i, "label": labels[i], "kind": kind_of(i)} for i in [center] + seen[:limit]]
     return {"center": center, "label": labels[center], "kind": kind_of(center), "nodes": nodes,
-            "edges": [{"source": s, "target": o, "label": short_name(p)} for s, p, o in edges],
+            "edges": folded_edges(edges, predicate_labels(store, sorted({p for _, p, _ in edges}), lang)),
             "details": details, "truncated": truncated}
+
+
+def literal_details(store: Store, literals: list[tuple[str, Literal]], lang: str, most: int = 30) -> list[dict]:
+    """The entity's literal values in ``lang``: a property's value in the other language is left out when
+    the property has one in ``lang`` (a concept's zh and en labels show one at a time); property names in
+    ``lang`` (:func:`predicate_labels`)."""
+    tags = {p: {(o.language or "").split("-")[0] for q, o in literals if q == p} for p, _ in literals}
+    names = predicate_labels(store, sorted(tags), lang)
+    details = []
+    for p, o in literals:
+        tag = (o.language or "").split("-")[0]
+        if tag and tag != lang and lang in tags[p]:
+            continue
+        value = str(o)
+        details.append({"property": names[p], "value": value if len(value) <= 300 else value[:299] + "…"})
+    return details[:most]
+
+
+def predicate_labels(store: Store, predicates: list[str], lang: str = "zh") -> dict[str, str]:
+    """A readable label per property in ``lang``: the ontology's rdfs:label, else the standard
+    vocabularies' own names (:data:`STANDARD_LABELS`), else the IRI's tail."""
+    found = labels_for(store, predicates, lang)
+    out = {}
+    for p in predicates:
+        label = found.get(p, short_name(p))
+        if label == short_name(p) and p in STANDARD_LABELS:
+            label = STANDARD_LABELS[p][lang == "en"]
+        out[p] = label
+    return out
+
+
+def folded_edges(edges: list[tuple[str, str, str]], labels: dict[str, str]) -> list[dict]:
+    """Edges as drawn: parallel edges between two nodes become one edge with both labels, and a
+    label repeated on more than :data:`FOLD_AFTER` edges is written once, with its count."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for s, p, o in edges:
+        names = merged.setdefault((s, o), [])
+        if labels.get(p, short_name(p)) not in names:
+            names.append(labels.get(p, short_name(p)))
+    texts = {key: " · ".join(names) for key, names in merged.items()}
+    counts: dict[str, int] = {}
+    for text in texts.values():
+        counts[text] = counts.get(text, 0) + 1
+    out, shown = [], set()
+    for (s, o), text in texts.items():
+        label = text
+        if counts[text] > FOLD_AFTER:
+            label = "" if text in shown else f"{text} ×{counts[text]}"
+            shown.add(text)
+        out.append({"source": s, "target": o, "label": label})
+    return out

@@ -9,6 +9,10 @@ Rows come from three kinds of extracted facts, most specific first:
 * each **task** clause covered by neither is a row without actor or modality (the plan's
   imperative task list: 研制…装置, 建设…平台).
 
+Every row carries the year it is due by and where that year comes from
+(:mod:`metrokg.kg.analyses.horizons`): its own 时限, else its provision's (到2025年, 2024年底前),
+else the plan's horizon; ``deadline_inherited`` marks the last two.
+
 Actors are normalised so that the same body is counted once: an actor written relative to
 the issuing level (省市场监管局 in a Hubei document) resolves to the named body of the
 vocabulary with that type, level and jurisdiction (湖北省市场监督管理局); otherwise the
@@ -29,8 +33,10 @@ from metrokg.errors import MetrokgError
 from metrokg.kg.records.factview import (PREFIXES, Concepts, FactRow, by_number, cached, document_deriver, industry_context,
                                  load_concepts, load_facts, load_provision_infos, per_document,
                                  scheme_of)
+from metrokg.kg.analyses.horizons import horizons
 from metrokg.kg.records.listing import check_document
 from metrokg.kg.store.base import Store
+from metrokg import terms
 from metrokg.terms import LEVEL_LABELS, MODALITIES, MUNICIPALITIES, PROVINCES, PROVINCIAL_OR_ABOVE, ROLES
 
 COLUMNS = ["document", "number", "kind", "actor", "actor_label", "role", "modality", "action", "deadline",
@@ -228,14 +234,16 @@ def _obligation_rows(store: Store, document: str) -> list[dict]:
     tasks = load_facts(store, "task", document)
 
     rows: list[dict] = []
+    due = horizons(store, document, provs)
 
     def base(f: FactRow, kind: str) -> dict:
         prov = provs.get(f.provision)
         industries, source = industry_context(numbered, prov, f.start, f.end) if prov else ([], "none")
-        deadline = f.get("deadlineYear")
+        deadline, deadline_source = due.of(f)
         return {"iri": f.iri, "document": f.document, "number": f.number, "kind": kind,
                 "heading": prov.heading if prov else None,
-                "deadline": int(deadline) if deadline is not None else None,
+                "deadline": deadline, "deadline_source": deadline_source,
+                "deadline_inherited": deadline_source not in (None, "own"),
                 "industries": [concepts.label(i) for i in industries],
                 "industry_iris": industries, "industry_source": source,
                 "text": f.text, "start": f.start, "end": f.end,
@@ -267,7 +275,7 @@ def _obligation_rows(store: Store, document: str) -> list[dict]:
         if _covered((d.start, d.end), resp_spans, d.document):
             continue
         row = base(d, "deontic")
-        row.update({"actor": None, "actor_key": None, "actor_iri": None, "actor_type_iri": None,
+        row.update({"actor": d.get("dutySubject"), "actor_key": None, "actor_iri": None, "actor_type_iri": None,
                     "actor_label": None, "level": None, "role": None, "modality": d.get("modality"),
                     "cue": d.get("cue"), "action": None})
         rows.append(row)
@@ -400,3 +408,55 @@ def summary_by_actor(rows: list[dict]) -> list[dict]:
         out.append(g)
     out.sort(key=lambda g: (-g["total"], g["actor_label"] or ""))
     return out
+
+
+# --------------------------------------------------------------------------- the register as people read it
+
+EXPORT_COLUMNS = ("document", "number", "kind", "actor", "actor_label", "role", *terms.COORDINATION_ROLES,
+                  "modality", "action", "deadline", "deadline_source", "industries", "text")
+TECHNICAL_COLUMNS = ("start", "end", "iri", "actor_iri")
+EXPORT_HEADERS = {
+    "zh": {"document": "文件", "number": "条款", "kind": "类型", "actor": "主体（原文）", "actor_label": "主体（规范名称）",
+           "role": "角色", "lead": "牵头单位", "supporting": "配合单位", "modality": "情态", "action": "行动",
+           "deadline": "期限", "deadline_source": "期限来源", "industries": "行业", "text": "原文",
+           "start": "起始位置", "end": "结束位置", "iri": "IRI", "actor_iri": "主体IRI"},
+    "en": {"document": "Document", "number": "Provision", "kind": "Kind", "actor": "Actor (as written)",
+           "actor_label": "Actor (normalised)", "role": "Role", "lead": "Lead", "supporting": "Supporting",
+           "modality": "Modality", "action": "Action", "deadline": "Deadline", "deadline_source": "Deadline from",
+           "industries": "Industries", "text": "Text", "start": "Start", "end": "End", "iri": "IRI",
+           "actor_iri": "Actor IRI"},
+}
+EXPORT_VALUES = {
+    "zh": {"kind": {"responsibility": "责任", "deontic": "规范性条款", "task": "任务"},
+           "role": {"responsible": "负责", "lead": "牵头", "supporting": "配合", "subject": "主体"},
+           "modality": {"obligation": "义务（要/应当）", "prohibition": "禁止（不得）", "encouragement": "鼓励",
+                        "permission": "允许（可以）", "exploration": "探索"},
+           "deadline_source": {"own": "本项写明", "provision": "继承：所在条款", "plan": "继承：规划期限"}},
+    "en": {"kind": {}, "role": {}, "modality": {},
+           "deadline_source": {"own": "stated", "provision": "inherited: provision", "plan": "inherited: plan horizon"}},
+}
+
+
+def export_view(rows: list[dict], lang: str = "zh", all_columns: bool = False) -> tuple[list[str], list[list]]:
+    """The register as the XLSX and CSV exports show it: headers and values in ``lang`` (zh by
+    default), the statement's lead and supporting bodies beside each row, and the IRI and offset
+    columns only with ``all_columns``."""
+    columns = EXPORT_COLUMNS + (TECHNICAL_COLUMNS if all_columns else ())
+    by_statement: dict[tuple, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "supporting": []})
+    for r in rows:
+        if r.get("role") in terms.COORDINATION_ROLES and r.get("actor"):
+            names = by_statement[(r["document"], r["start"], r["end"])][r["role"]]
+            if r["actor"] not in names:
+                names.append(r["actor"])
+    values = EXPORT_VALUES[lang]
+    out = []
+    for r in rows:
+        bodies = by_statement.get((r["document"], r["start"], r["end"]), {"lead": [], "supporting": []})
+        cells = []
+        for c in columns:
+            v = bodies[c] if c in terms.COORDINATION_ROLES else r.get(c)
+            if c in values and v is not None:
+                v = values[c].get(v, v)
+            cells.append("、".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        out.append(cells)
+    return [EXPORT_HEADERS[lang][c] for c in columns], out

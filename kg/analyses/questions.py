@@ -89,6 +89,16 @@ OBLIGATIONS_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
   FILTER(!BOUND(?modality) || ?modality = "obligation")
 } ORDER BY ?docId ?start"""
 
+ROLE_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
+  FILTER(CONTAINS(?actorName, ?name))
+  FILTER(BOUND(?role) && ?role = ?wanted)
+} ORDER BY ?docId ?start"""
+#: the order answers list bodies in: who leads (牵头) first, then who is responsible, then who supports (配合)
+ROLE_ORDER = {"lead": 0, "responsible": 1, "subject": 2, "supporting": 3}
+_ROLE_WORDS = {"牵头": "lead", "主办": "lead", "负责": "responsible", "配合": "supporting", "协助": "supporting",
+               "参与": "supporting", "lead": "lead", "leads": "lead", "support": "supporting",
+               "supports": "supporting", "assist": "supporting", "assists": "supporting"}
+
 OBLIGATIONS_BY_TYPE_SPARQL = PREFIXES + """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
 WHERE {
   ?r a mkg:Responsibility ; mkg:actor ?actor ; mkg:actorName ?actorName ; mkg:text ?text ;
@@ -99,6 +109,14 @@ WHERE {
   OPTIONAL { ?r mkg:action ?action }
 """ + _PROVISION + """
   FILTER(!BOUND(?modality) || ?modality = "obligation")
+} ORDER BY ?docId ?start"""
+
+#: provisions that define a term as the texts do (计量是实现单位统一、保证量值准确可靠的活动): the term
+#: followed by 是 / 是指 at the start of a sentence or of the provision
+DEFINES_SPARQL = PREFIXES + """SELECT ?p ?number ?heading ?docId ?text ?start WHERE {
+  ?p a mkg:Provision ; mkg:text ?text ; mkg:start ?start .
+""" + _PROVISION + """
+  FILTER(STRSTARTS(?text, ?defines) || CONTAINS(?text, CONCAT("。", ?defines)) || CONTAINS(?text, CONCAT("\\n", ?defines)))
 } ORDER BY ?docId ?start"""
 
 DOCUMENTS_SPARQL = PREFIXES + """SELECT ?d ?docId ?title ?issuer WHERE {
@@ -122,11 +140,13 @@ class Answer:
     provisions: list[dict] = field(default_factory=list)
     note: str = ""
     notices: list[str] = field(default_factory=list)  # what was cut from the question (W155, W156)
+    note_key: str = ""  # the note's key among the web app's texts (ask.note.*), with its fields
+    note_fields: dict[str, str] = field(default_factory=dict)
 
     def public(self) -> dict:
         return {"question": self.question, "kind": self.kind, "sparql": self.sparql,
                 "bindings": self.bindings, "answers": self.answers, "provisions": self.provisions,
-                "note": self.note, "notices": self.notices}
+                "note": self.note, "notices": self.notices, "note_key": self.note_key, "note_fields": self.note_fields}
 
 
 def _clean(text: str) -> str:
@@ -138,6 +158,13 @@ def _topic(text: str) -> str:
 
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("penalties", re.compile(r"^(?:如果|若|要是)?(?:违反)?(?P<topic>.+?)(?:的话)?(?:会|将|要|应)?(?:受到|承担|被|有)?"
+                             r"(?:怎样|怎么|如何|什么|哪些|何种|啥)(?:样)?的?(?:处罚|罚|法律责任)(?:吗|呢)?$")),
+    ("penalties", re.compile(r"^what (?:is|are) the penalt(?:y|ies) for (?P<topic>.+)$", re.I)),
+    ("who_must", re.compile(r"^(?:谁|哪些单位|哪些人|什么人|哪些主体|哪些机构)(?P<modal>必须|应当|应该|需要|不得|不能|禁止)"
+                            r"(?P<topic>.+)$")),
+    ("citation", re.compile(r"^(?P<cite>.+?[条款项目章节])(?:的)?(?:规定了?|说了?|讲了?|写了?|是)?"
+                            r"(?:什么|哪些内容|啥|内容|怎么规定的?)?$")),
     ("targets_by_year", re.compile(r"(?:到|至|截至|截止)?(?P<year>(?:19|20)\d{2})\s*年(?:底|前|末|以前)?.*"
                                    r"(?:目标|指标|完成|达到|实现|任务)")),
     ("targets_by_year", re.compile(r"(?:target|goal|indicator)s?\b.*\b(?:by|due|in|for|until|before)\s+"
@@ -155,7 +182,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("responsible", re.compile(r"^(?:who|which (?:department|agency|body|office|authority)s?)\s+"
                                r"(?:is |are )?(?:responsible for|in charge of|leads?|handles?|carr(?:y|ies) out)\s+"
                                r"(?P<topic>.+)$", re.I)),
-    ("obligations", re.compile(r"^(?P<actor>.+?)(?:有|承担|负有|要履行|应履行)?(?:哪些|什么)(?:义务|职责|责任)")),
+    ("by_role", re.compile(r"^(?P<actor>.+?)(?P<role>牵头|主办|配合|协助|参与)(?:了|的)?(?:哪些|什么)(?:工作|任务|事项|事情|事)")),
+    ("by_role", re.compile(r"^(?:what|which (?:tasks|work)) does (?P<actor>.+?) (?P<role>lead|support|assist)\b", re.I)),
+    ("obligations", re.compile(r"^(?P<actor>.+?)(?:有|承担|负有|要履行|应履行)?(?:哪些|什么)(?:义务|职责|责任|任务)")),
     ("obligations", re.compile(r"^(?P<actor>.+?)(?:要|需要|应该|应当|必须)(?:做|干|完成)(?:什么|哪些)")),
     ("obligations", re.compile(r"^what (?:obligations|duties|responsibilities) (?:does|do) (?P<actor>.+?) have$", re.I)),
     ("obligations", re.compile(r"^what (?:must|should|shall) (?P<actor>.+?) do$", re.I)),
@@ -165,6 +194,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("tasks", re.compile(r"^(?:what|which) (?:tasks|measures|actions|work) (?:concern|involve|relate to|target|"
                          r"are there for|address) (?P<topic>.+)$", re.I)),
     ("tasks", re.compile(r"^tasks (?:for|about|concerning|on|in) (?P<topic>.+)$", re.I)),
+    ("what_is", re.compile(r"^(?:什么是|何为|何谓)(?P<topic>[^，,？?。]+)")),
+    ("what_is", re.compile(r"^(?P<topic>[^，,？?。]+?)(?:是什么|是指什么|指的是什么|是啥|有什么用|为什么重要)")),
+    ("what_is", re.compile(r"^(?:what (?:is|are)|define|why does) (?P<topic>[^?,]+?)(?: matter)?(?:\?|,|$)", re.I)),
 ]
 
 
@@ -209,7 +241,9 @@ class QuestionAnswerer:
             raise MetrokgError("E287")
         handlers: dict[str, Callable[[str, re.Match, int], Answer | None]] = {
             "targets_by_year": self._targets, "document_says": self._document_says,
-            "responsible": self._responsible, "obligations": self._obligations, "tasks": self._tasks}
+            "responsible": self._responsible, "obligations": self._obligations, "tasks": self._tasks,
+            "citation": self._citation, "penalties": self._penalties, "who_must": self._who_must,
+            "by_role": self._by_role, "what_is": self._what_is}
         for kind, pattern in PATTERNS:
             m = pattern.search(q)
             if m:
@@ -261,6 +295,8 @@ class QuestionAnswerer:
             out.append(self._item(r, actor=str(r.actorName), role=str(r.role) if r.role else None,
                                   modality=str(r.modality) if r.modality else None,
                                   action=str(r.action) if r.action else None))
+        # lead bodies before supporting ones, each with its role; document order within a role
+        out.sort(key=lambda it: ROLE_ORDER.get(it.get("role") or "", len(ROLE_ORDER)))
         return out
 
     # ---- patterns
@@ -284,7 +320,8 @@ class QuestionAnswerer:
                 break
         return Answer(q, "responsible", RESPONSIBLE_IN_PROVISION_SPARQL, bindings, items, self._provisions(items),
                       note=f"'{topic}' is not named in a responsibility statement; "
-                           "responsibilities of the provision search ranks first are shown")
+                           "responsibilities of the provision search ranks first are shown",
+                      note_key="responsible", note_fields={"topic": topic})
 
     def _targets(self, q: str, m: re.Match, k: int) -> Answer | None:
         year = int(m.group("year"))
@@ -344,6 +381,81 @@ class QuestionAnswerer:
             return None
         return Answer(q, "obligations", OBLIGATIONS_BY_TYPE_SPARQL, bindings, items, self._provisions(items))
 
+    def _by_role(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """牵头/配合 questions (市市场监管局牵头哪些工作？, what does X lead): the statements naming
+        the body in that role, in every document."""
+        actor = _topic(m.group("actor"))
+        role = _ROLE_WORDS.get(m.group("role").lower())
+        if not actor or role is None:
+            return None
+        b = {"name": Literal(actor), "wanted": Literal(role)}
+        items = self._responsibility_items(self._run(ROLE_SPARQL, b))
+        if not items:
+            return None
+        return Answer(q, "by_role", ROLE_SPARQL, [self._shown(b)], items, self._provisions(items))
+
+    def _what_is(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """计量是什么？为什么重要？/ what is metrology: the vocabulary's definition of the concept the
+        topic names, and the provisions that define it in their own words, in every document."""
+        topic = _topic(m.group("topic"))
+        if not topic:
+            return None
+        items: list[dict] = []
+        concept = self.index.matcher.concepts.named(topic)
+        entry = concept[0] if concept else None
+        if entry is not None:
+            label = entry.pref_en if topic.isascii() else entry.pref_zh
+            definition = entry.definition_en if topic.isascii() else entry.definition_zh
+            if definition or entry.definition_zh:
+                items.append({"concept": entry.iri, "label": label or entry.label,
+                              "text": definition or entry.definition_zh})
+            topic = entry.pref_zh or topic  # the texts define it in Chinese
+        b = {"defines": Literal(topic + "是")}
+        for r in self._run(DEFINES_SPARQL, b)[:k]:
+            text = str(r.text)
+            at = text.find(topic + "是")
+            end = next((i + 1 for i in range(at, len(text)) if text[i] in "。；;"), len(text))
+            start = int(r.start) + at
+            items.append({"text": text[at:end],
+                          "provision": {"iri": str(r.p), "document": str(r.docId), "number": str(r.number),
+                                        "heading": str(r.heading)},
+                          "span": {"start": start, "end": int(r.start) + end, "text": text[at:end]}})
+        if not items:
+            return None
+        return Answer(q, "what_is", DEFINES_SPARQL, [self._shown(b)], items,
+                      self._provisions([i for i in items if "provision" in i]))
+
+    def _citation(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """计量法第九条规定了什么: the cited provision itself, whole (the search index resolves it)."""
+        from metrokg.nlp.structure.citations import parse_query
+
+        if parse_query(m.group("cite")) is None:
+            return None
+        hits = [h for h in self._hits(m.group("cite"), k) if h.signals.get("citation")]
+        items = [{**self._hit_item(h), "text": h.provision.text,
+                  "span": {"start": h.provision.start, "end": h.provision.end, "text": h.provision.text}}
+                 for h in hits]
+        return Answer(q, "citation", None, [{"citation": m.group("cite")}], items, self._provisions(items),
+                      note="the provision the question cites", note_key="citation")
+
+    def _penalties(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """违反计量法第九条会怎样处罚 / 伪造检定数据怎么处罚: the penalty articles, with their sanctions."""
+        from metrokg.kg.analyses.penalties import penalties_for_question
+
+        topic = _topic(m.group("topic"))
+        items = penalties_for_question(self.store, topic) if topic else []
+        return Answer(q, "penalties", None, [{"topic": topic}], items[:k], self._provisions(items[:k]),
+                      note="the penalty articles whose conduct or violated provisions match", note_key="penalties")
+
+    def _who_must(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """谁必须…, 谁不得…: the subjects of the duties (laws and plans) whose text holds the rest."""
+        from metrokg.kg.analyses.duties import DUTIES_QUERY, who_must
+
+        topic = _topic(m.group("topic"))
+        modal = ("prohibition",) if m.group("modal") in ("不得", "不能", "禁止") else ("obligation",)
+        items = who_must(self.store, topic, modal) if topic else []
+        return Answer(q, "who_must", DUTIES_QUERY, [{"topic": topic}], items[:k], self._provisions(items[:k]))
+
     def _document_says(self, q: str, m: re.Match, k: int) -> Answer | None:
         name, topic = _topic(m.group("doc")), _topic(m.group("topic"))
         if not name or not topic:
@@ -356,7 +468,8 @@ class QuestionAnswerer:
         return Answer(q, "document_says", DOCUMENTS_SPARQL, [{"document": doc_id, "search": topic}], items,
                       self._provisions(items),
                       note=f"document '{doc_id}' chosen among the documents the query lists; "
-                           f"provisions ranked by search for '{topic}' within it")
+                           f"provisions ranked by search for '{topic}' within it",
+                      note_key="document_says", note_fields={"document": doc_id, "topic": topic})
 
     def _resolve_document(self, name: str) -> str | None:
         """The document whose id, title or issuer best matches ``name`` (most shared words)."""
@@ -393,7 +506,8 @@ class QuestionAnswerer:
         hits = self._hits(q, min(k, 5))
         items = [self._hit_item(h) for h in hits]
         return Answer(question, "search", None, [], items, self._provisions(items),
-                      note="no question pattern fitted (or its query found nothing): search results")
+                      note="no question pattern fitted (or its query found nothing): search results",
+                      note_key="search")
 
 
 def _number(value) -> int | float | None:

@@ -120,14 +120,22 @@ def target_records(store: Store, document: str | None = None) -> list[dict]:
     return out
 
 
+def _tail_of(full: str, ref: str, separators: str) -> bool:
+    """``ref`` is a tail of ``full`` that starts at one of its parts (``plan:1.2:1`` is a tail of
+    ``city-plan:1.2:1``'s parts only as ``1.2:1``: never a part cut in the middle)."""
+    return full.endswith(ref) and len(full) > len(ref) and full[-len(ref) - 1] in separators
+
+
 def find_target(store: Store, ref: str) -> dict:
-    """The target named by its IRI, its short id, or a unique tail of either."""
+    """The target named by its IRI, its short id, or a unique tail of either that starts at a
+    part boundary (``1.2:1`` for ``plan:1.2:1``), so a document id that ends another's
+    (``plan`` and ``city-plan``) never picks the other plan's target."""
     ref = ref.strip()
     targets = target_records(store)
     exact = [t for t in targets if ref in (t["iri"], t["id"])]
     if len(exact) == 1:
         return exact[0]
-    partial = [t for t in targets if ref and (t["iri"].endswith(ref) or t["id"].endswith(ref))]
+    partial = [t for t in targets if ref and (_tail_of(t["iri"], ref, "/#") or _tail_of(t["id"], ref, ":"))]
     if len(partial) == 1:
         return partial[0]
     if len(partial) > 1:
@@ -384,12 +392,68 @@ def assess(target: dict, history: list[dict], today: date | None = None) -> dict
 
 
 def list_targets(store: Store, document: str | None = None, today: date | None = None) -> list[dict]:
-    """Every target with its latest progress, share achieved and status (one flat dict each)."""
+    """Every target with its latest progress, share achieved and status (one flat dict each), and
+    ``baseline``: the latest baseline of the same indicator stated in the same document
+    (``{"value", "unit", "year"}``, or None), so a row reads 2020: 1779项 -> 2025: 2000项."""
     obs = observations(store)
+    baselines: dict[str, list[dict]] = {}
+    for b in baseline_records(store, document):
+        baselines.setdefault(b["document"], []).append(b)
     out = []
     for t in target_records(store, document):
-        out.append({**t, **assess(t, obs.get(t["iri"], []), today)})
+        out.append({**t, **assess(t, obs.get(t["iri"], []), today),
+                    "baseline": _baseline_for(t, baselines.get(t["document"], []))})
     return out
+
+
+# ----------------------------------------------------------------- baselines, funding rules, time limits
+
+NUMERIC_KINDS = ("baseline", "funding", "time_limit")
+# what each numeric kind's record holds: (record field, RDF property local name)
+_NUMERIC_FIELDS = {
+    "baseline": (("indicator", "baselineIndicator"), ("indicator_iri", "baselineConcept"), ("year", "statusYear"),
+                 ("year_inherited", "yearInherited"), ("cue", "cue")),
+    "funding": (("instrument", "fundingInstrument"), ("beneficiary", "beneficiary"), ("amount_yuan", "amountYuan"),
+                ("share_of", "shareOf"), ("per", "perUnit"), ("year", "budgetYear")),
+    "time_limit": (("period", "isPeriod"), ("trigger", "trigger"), ("duty", "duty"), ("bounds", "bounds")),
+}
+
+
+def numeric_records(store: Store, kind: str, document: str | None = None) -> list[dict]:
+    """Baselines, funding rules or time limits (``kind``) as flat records, in document order."""
+    check_document(store, document)
+    out = []
+    for f in load_facts(store, kind, document):
+        rec = {"iri": f.iri, "kind": kind, "document": f.document, "number": f.number,
+               "value": as_number(f.get("statedValue")), "unit": f.get("statedUnit"),
+               "comparator": f.get("statedComparator", "=")}
+        for name, prop in _NUMERIC_FIELDS[kind]:
+            value = f.get(prop)
+            rec[name] = as_number(value) if name == "amount_yuan" else value
+        rec.update({"text": f.text, "start": f.start, "end": f.end})
+        out.append(rec)
+    out.sort(key=lambda r: (r["document"], number_key(r["number"]), r["start"]))
+    return out
+
+
+def baseline_records(store: Store, document: str | None = None) -> list[dict]:
+    """Every baseline: what a document states as existing, with the year it describes."""
+    return numeric_records(store, "baseline", document)
+
+
+def _same_indicator(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and (a == b or a in b or b in a)
+
+
+def _baseline_for(target: dict, baselines: list[dict]) -> dict | None:
+    """The latest baseline of ``target``'s indicator and unit among its document's baselines."""
+    same = [b for b in baselines if b.get("unit") == target.get("unit")
+            and ((target.get("indicator_iri") and b.get("indicator_iri") == target.get("indicator_iri"))
+                 or _same_indicator(b.get("indicator"), target.get("indicator")))]
+    if not same:
+        return None
+    best = max(same, key=lambda b: (b.get("year") or 0, b["start"]))
+    return {"value": best["value"], "unit": best["unit"], "year": best.get("year"), "text": best["text"]}
 
 
 def is_progress_graph(iri: str) -> bool:

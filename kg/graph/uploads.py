@@ -30,6 +30,7 @@ from typing import Callable
 from rdflib import RDF, URIRef
 
 from metrokg.errors import MetrokgError
+from metrokg.kg.graph.duplicates import resolve_duplicates
 from metrokg.kg.graph.ingest import IngestResult, extract_facts, parse_raw, write_documents
 from metrokg.kg.records.listing import list_documents
 from metrokg.kg.store.base import Store
@@ -198,7 +199,10 @@ def write_upload(store: Store, doc: ParsedDocument, replace: bool = False) -> In
     if not replace and graph_iri(doc.doc_id) in set(store.graph_iris()):
         titles = {d["id"]: d["title"] for d in list_documents(store)}
         raise MetrokgError("E260", doc_id=doc.doc_id, title=titles.get(doc.doc_id, doc.doc_id))
-    (result,) = write_documents(store, [doc])
+    docs, dups = resolve_duplicates(store, [doc], replace)
+    if dups:
+        raise dups[0].error()  # the same text or 文号 as another stored document (E415)
+    (result,) = write_documents(store, docs)
     return result
 
 

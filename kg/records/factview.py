@@ -240,6 +240,7 @@ def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
             "iri": node, "document": doc_ids[doc], "number": str(fields[0]),
             "heading": str(first(node, "heading") or ""), "text": str(fields[1]),
             "start": int(fields[2]), "end": int(fields[3]), "order": int(order) if order is not None else 0,
+            "citation": str(first(node, "citation")) if first(node, "citation") is not None else None,
             "parent": str(parent_number) if parent_number is not None else None,
             "sentences": sorted([int(first(x, "start")), int(first(x, "end"))] for x in values(node, "hasSentence")
                                 if first(x, "start") is not None and first(x, "end") is not None),
@@ -301,8 +302,9 @@ def _decode_document(name: str, value):
         out = {}
         for d in value:
             info = ProvisionInfo(d["iri"], d["document"], d["number"], d["heading"], d["text"], d["start"],
-                                 d["end"], d["order"], d["parent"], [tuple(x) for x in d["sentences"]],
-                                 [tuple(x) for x in d["mentions"]], set(d["concepts"]))
+                                 d["end"], d["order"], d.get("citation"), parent=d["parent"],
+                                 sentences=[tuple(x) for x in d["sentences"]],
+                                 mentions=[tuple(x) for x in d["mentions"]], concepts=set(d["concepts"]))
             out[info.iri] = info
         return out
     if name.startswith("facts:"):
@@ -339,6 +341,9 @@ _KIND_CLASSES = {
     "target": "mkg:QuantitativeTarget",
     "responsibility": "mkg:Responsibility",
     "deontic": "mkg:DeonticStatement",
+    "baseline": "mkg:Baseline",
+    "funding": "mkg:FundingRule",
+    "time_limit": "mkg:TimeLimit",
 }
 _DEONTIC_SUBCLASSES = {"Obligation": "obligation", "Prohibition": "prohibition",
                        "Encouragement": "encouragement", "Permission": "permission",

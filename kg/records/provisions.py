@@ -26,6 +26,7 @@ class ProvisionRecord:
     start: int
     end: int
     order: int = 0
+    citation: str | None = None  # a law provision as lawyers cite it (第九条); None in a plan
 
     def public(self) -> dict:
         d = asdict(self)

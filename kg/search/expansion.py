@@ -28,6 +28,9 @@ SKIP_SCHEMES = frozenset({"prefix", "counter"})
 NARROWER_DECAY = 0.6
 _EN_STOP = frozenset("a an and of the for in on to with by or at as is are".split())
 _WORD = re.compile(r"[a-z0-9]+")
+#: question words, not content: "how to bake bread" speaks of bread only
+_EN_QUESTION = frozenset("how what who whom which when where why do does did can could should must i we you my "
+                         "it its this that there be was were will would about".split())
 
 
 def _stem(word: str) -> str:
@@ -137,6 +140,14 @@ class ConceptMatcher:
                     out.setdefault(iri, ConceptMatch(iri, key, len(shared) / len(label_words),
                                                      " ".join(sorted(shared))))
         return out
+
+    def english_share(self, query: str) -> float:
+        """Share of an English query's content words found in the vocabulary's English labels:
+        how much of it speaks of metrology at all (0 for a query without English words)."""
+        if not hasattr(self, "_en_vocab"):
+            self._en_vocab = {w for words in self._en_words.values() for w in words}
+        words = [_stem(w) for w in _WORD.findall(norm(query)) if w not in _EN_STOP and w not in _EN_QUESTION]
+        return sum(w in self._en_vocab for w in words) / len(words) if words else 0.0
 
     def expand(self, matches: list[ConceptMatch], depth: int = 3) -> list[ConceptMatch]:
         """The matches and the concepts below them (weight decays per level)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,16 +32,21 @@ from metrokg.errors import MetrokgError, warning_text
 from metrokg.kg.records.derived import can_write, persist_folder
 from metrokg.kg.records.factview import document_parts, load_provision_infos
 from metrokg.kg.records.provisions import FACT_LINKS, ProvisionRecord
+from metrokg.kg.search.documents import DOCUMENT_FACETS, document_facets, matches as document_matches
 from metrokg.kg.search.expansion import ConceptMatch, ConceptMatcher, ExpansionIndex
 from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
+from metrokg.kg.search.grouping import fold_duplicates
+from metrokg.kg.search.intent import intent_mask, intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
 from metrokg.kg.store.base import Store
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
 from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as MODES
 
-FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year")
-INDEX_VERSION = 3
+#: a concept label this long (characters) says what a query is about; a shorter one (交通) may not
+SPECIFIC_LABEL = 3
+FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
+INDEX_VERSION = 6  # 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
 @dataclass
 class Hit:
@@ -53,10 +59,17 @@ class Hit:
     concepts: list[dict] = field(default_factory=list)
     signals: dict = field(default_factory=dict)
 
+    document_info: dict = field(default_factory=dict)  # title, kind, jurisdiction, year of its document
+    also_in: list[dict] = field(default_factory=list)  # the same text in other documents, folded into this hit
+
     def public(self) -> dict:
+        info = self.document_info
         return {**self.provision.public(), "score": round(float(self.score), 6),
                 "sentence": self.sentence, "concepts": self.concepts,
-                "signals": {k: round(float(v), 6) for k, v in self.signals.items()}}
+                "signals": {k: round(float(v), 6) for k, v in self.signals.items()},
+                "document_title": info.get("title"), "document_kind": info.get("kind"),
+                "jurisdiction": info.get("jurisdiction"), "document_year": info.get("year"),
+                "also_in": self.also_in}
 
 
 @dataclass
@@ -74,9 +87,11 @@ class SearchResults(list):
     about the query as ``[W155] ...`` strings (cut to ``METROKG_MAX_QUERY_CHARS``; W156: its
     dense input cut to the model's window). The CLI prints them to stderr; the web app shows them."""
 
-    def __init__(self, hits: list[Hit] | tuple = (), notices: list[str] | tuple = ()) -> None:
+    def __init__(self, hits: list[Hit] | tuple = (), notices: list[str] | tuple = (),
+                 nothing_relevant: bool = False) -> None:
         super().__init__(hits)
         self.notices = list(notices)
+        self.nothing_relevant = nothing_relevant  # provisions scored, but none is about the query
 
 
 def bounded_query(query: str | None) -> tuple[str, list[str]]:
@@ -120,6 +135,20 @@ def load_facts(store: Store, records: list[ProvisionRecord]) -> list[dict[str, l
     return out
 
 
+def document_titles(store: Store) -> list[list]:
+    """[id, title, date] of every document, for matching cited titles."""
+    from metrokg.kg.graph.citations import TITLES_QUERY
+
+    return [[str(i), str(t), str(d) if d else None] for i, t, d in store.rows(TITLES_QUERY)]
+
+
+def cite_first(fused: np.ndarray, citation: np.ndarray | None) -> np.ndarray:
+    """``fused`` with the cited provisions (``citation`` > 0) above every other, in their order."""
+    if citation is None or not citation.any():
+        return fused
+    return np.where(citation > 0, float(fused.max(initial=0.0)) + 1.0 + citation, fused)
+
+
 def chapter_of(number: str) -> str:
     """The top-level number of a provision ("3.2" -> "3")."""
     return number.split(".", 1)[0]
@@ -137,8 +166,11 @@ class SearchIndex:
 
     def __init__(self, records: list[ProvisionRecord], lexical: LexicalIndex, matcher: ConceptMatcher,
                  expansion: ExpansionIndex, facts: list[dict[str, list]], generation: int,
-                 index_dir: Path | None = None):
+                 index_dir: Path | None = None, titles: list[list] | None = None, docs: dict | None = None):
         self.records = records
+        self.docs = docs or {}  # document id -> title, kind, jurisdiction, province, year
+        self.titles = titles or []  # [document id, title, date]: what a cited title is matched against
+        self._resolver = None
         self.lexical = lexical
         self.matcher = matcher
         self.expansion = expansion
@@ -151,6 +183,7 @@ class SearchIndex:
         self._documents = np.array([r.document for r in records], dtype=object)
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
         self._heading_only = np.array([len(r.text.strip()) <= len(r.heading) + 6 for r in records], dtype=bool)
+        self._kinds = [f.get("kinds", []) for f in facts]
         self.segmenter = search_segmenter(matcher.zh_terms())
 
     # ---- building and opening
@@ -171,6 +204,11 @@ class SearchIndex:
         tokens = [search_tokens(f"{r.heading}\n{r.text}", segmenter) for r in records]
         lexical = LexicalIndex.from_tokens(tokens)
         facts = load_facts(store, records)
+        kinds = provision_kinds(store, {r.iri: i for i, r in enumerate(records)}, len(records))
+        for f, k in zip(facts, kinds):
+            f["kinds"] = k
+        titles = document_titles(store)
+        docs = document_facets(store)
         links = []
         for toks, f in zip(tokens, facts):
             linked = matcher.link_tokens(toks)
@@ -178,7 +216,7 @@ class SearchIndex:
                 linked[iri] = max(linked.get(iri, 0), 1)
             links.append(linked)
         expansion = ExpansionIndex.build(links)
-        index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir)
+        index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir, titles, docs)
         folder = cls.folder(store)
 
         def write(tmp: Path) -> None:
@@ -188,6 +226,8 @@ class SearchIndex:
             (tmp / "concepts.json").write_text(json.dumps(matcher.to_json(), ensure_ascii=False), encoding="utf-8")
             (tmp / "expansion.json").write_text(json.dumps(expansion.to_json()), encoding="utf-8")
             (tmp / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+            (tmp / "titles.json").write_text(json.dumps(titles, ensure_ascii=False), encoding="utf-8")
+            (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps({"generation": generation, "version": INDEX_VERSION}))
 
         persist_folder(folder, write)  # best effort: a store on read-only media searches from memory
@@ -212,7 +252,7 @@ class SearchIndex:
                     index = cls([ProvisionRecord(**r) for r in read("records.json")], LexicalIndex.load(folder),
                                 ConceptMatcher.from_json(read("concepts.json")),
                                 ExpansionIndex.from_json(read("expansion.json")), read("facts.json"),
-                                generation, store.index_dir)
+                                generation, store.index_dir, read("titles.json"), read("docs.json"))
                     cls._loaded[str(folder)] = index
                     return index
             except (OSError, ValueError, KeyError, TypeError):
@@ -322,6 +362,9 @@ class SearchIndex:
 
     def _facet(self, name: str, value: Any) -> np.ndarray:
         n = len(self.records)
+        if name in DOCUMENT_FACETS:
+            passing = {d for d, meta in self.docs.items() if document_matches(meta, name, value)}
+            return np.array([d in passing for d in self._documents], dtype=bool)
         if name == "chapter":
             v = str(value).strip()
             headings = {chapter_of(r.number) for r in self.records if r.number == chapter_of(r.number)
@@ -355,7 +398,8 @@ class SearchIndex:
                method: str | None = None, chapter: str | None = None, industry: str | None = None,
                quantity: str | None = None, instrument: str | None = None, actor: str | None = None,
                modality: str | None = None, year: int | str | None = None,
-               deadline_year: int | str | None = None) -> SearchResults:
+               deadline_year: int | str | None = None, kind: str | None = None,
+               jurisdiction: str | None = None, issued: int | str | None = None) -> SearchResults:
         """The ``k`` best provisions for ``query``, best first; facets filter before ranking.
 
         Provisions no signal scores (no shared word, no linked concept, dense similarity at or
@@ -369,26 +413,116 @@ class SearchIndex:
             raise MetrokgError("E286", method=method, choices=", ".join(METHODS))
         mask = self.facet_mask(document, chapter=chapter, industry=industry, quantity=quantity,
                                instrument=instrument, actor=actor, modality=modality, year=year,
-                               deadline_year=deadline_year)
+                               deadline_year=deadline_year, kind=kind, jurisdiction=jurisdiction, issued=issued)
         query, notices = bounded_query(query)
         sig = self.signals(query, mode)
         fused = fuse(sig.scores, method, mode)
         if mask is not None:
             fused = np.where(mask, fused, 0.0)
+        fused = self.steer(query, fused)
+        citation = self.citation_scores(query, document)
+        if citation is not None and mask is not None:
+            citation = np.where(mask, citation, 0.0)
+        if citation is not None and citation.any():  # 计量法第九条: the provision it names, first, every time
+            sig.scores["citation"] = citation
+            fused = cite_first(fused, citation)
         top = np.argpartition(-fused, k)[:k] if fused.size > k else np.arange(fused.size)
         order = top[np.argsort(-fused[top], kind="stable")]
         terms = self.query_terms(query)
+        order = [int(i) for i in order if fused[int(i)] > 0]
+        kept = self.relevant(query, order, fused, citation, terms, sig)
         hits = []
-        for i in order:
-            i = int(i)
-            if fused[i] <= 0:
-                break
+        for i in kept:
             rec = self.records[i]
             linked = self.expansion.linked(sig.matches, i)
             hits.append(Hit(rec, float(fused[i]), self.best_sentence(i, query, sig, linked, terms),
                             [m.public(self.matcher.entries.get(m.iri)) for m in linked],
-                            {name: float(s[i]) for name, s in sig.scores.items()}))
-        return SearchResults(hits, notices + sig.notices)
+                            {name: float(s[i]) for name, s in sig.scores.items()},
+                            self.docs.get(rec.document, {})))
+        return SearchResults(fold_duplicates(hits), notices + sig.notices, nothing_relevant=bool(order) and not kept)
+
+    def relevant(self, query: str, order: list[int], fused: np.ndarray, citation: np.ndarray | None,
+                 terms: dict[str, float], sig: Signals) -> list[int]:
+        """The ranked positions worth showing. None when nothing is about the query: no hit's
+        :meth:`relevance`, no specific concept the query names and no English vocabulary share
+        (:meth:`ConceptMatcher.english_share`) reaches ``METROKG_SEARCH_MIN_RELEVANCE``
+        (calibrated on the out-of-domain queries of corpus/queries/corpus). Else
+        the cited provisions, the hits that reach it, and those whose fused score is at least
+        ``METROKG_SEARCH_TAIL_RATIO`` of the best one; the rest is a tail of noise."""
+        floor = float(settings.get("METROKG_SEARCH_MIN_RELEVANCE"))
+        if floor <= 0 or not order:
+            return order
+        cited = {i for i in order if citation is not None and citation[i] > 0}
+        rel = {i: self.relevance(i, terms, sig) for i in order}
+        named = 1.0 if self.specific(sig.matches) else 0.0  # 坑顾客: about metrology, though no provision says it
+        if not cited and max(max(rel.values()), named, self.matcher.english_share(query)) < floor:
+            return []
+        ratio = float(settings.get("METROKG_SEARCH_TAIL_RATIO"))
+        top = float(fused[order[0]])
+        return [i for i in order if i in cited or rel[i] >= floor or fused[i] >= ratio * top]
+
+    def steer(self, query: str, fused: np.ndarray) -> np.ndarray:
+        """``fused`` with the provisions holding a fact of the kind the query asks for (a penalty
+        for 会受到什么处理, a time limit for 多少天...; :mod:`metrokg.kg.search.intent`) lifted by
+        ``METROKG_SEARCH_INTENT_BOOST`` times the best fused score; only provisions a signal
+        already scores move."""
+        asked = intents(query)
+        boost = float(settings.get("METROKG_SEARCH_INTENT_BOOST"))
+        if not asked or boost <= 0 or not fused.size:
+            return fused
+        lifted = intent_mask(asked, self._kinds) & (fused > 0)
+        return np.where(lifted, fused + boost * float(fused.max()), fused).astype(np.float32)
+
+    @staticmethod
+    def specific(matches: list[ConceptMatch]) -> list[ConceptMatch]:
+        """The concepts the query names by a label specific enough to say what it is about."""
+        return [m for m in matches if m.via == "label" and (len(m.label) >= SPECIFIC_LABEL or m.label.isascii())]
+
+    def relevance(self, position: int, terms: dict[str, float], sig: Signals) -> float:
+        """How surely provision ``position`` is about the query, on an absolute scale (fused scores
+        are relative to the query's best hit, and the small embedding model's similarities sit
+        in one narrow band for any text, so neither tells an answer from noise): 1 when it is
+        linked to a specific concept the query names (a label of three characters or more, or
+        an English one: 交通 alone is too vague), else the idf-weighted share of the query's
+        words the provision holds (a word no provision has weighs most)."""
+        specific = self.specific(sig.matches)
+        if specific and self.expansion.linked(specific, position):
+            return 1.0
+        rec = self.records[position]
+        text = f"{rec.heading}\n{rec.text}".lower()
+        unknown = math.log(1 + (self.lexical.size + 0.5) / 0.5)
+        weights = {t: w or unknown for t, w in terms.items()}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
+
+    def citation_scores(self, query: str, document: str | None = None) -> np.ndarray | None:
+        """For a query that cites provisions: 1 for the first cited, a little less for each next
+        one, 0 elsewhere; None for any other query (see :meth:`cited`)."""
+        cited = self.cited(query, document)
+        if not cited:
+            return None
+        out = np.zeros(len(self.records), dtype=np.float32)
+        out[cited] = 1.0 - np.arange(len(cited), dtype=np.float32) * 1e-3
+        return out
+
+    def cited(self, query: str, document: str | None = None) -> list[int]:
+        """Positions of the provisions a citation in the query names (计量法第二十二条; 第九条
+        alone in the document filtered to), in the citation's order; empty for other queries."""
+        from metrokg.kg.graph.citations import Resolver
+        from metrokg.nlp.structure.citations import parse_query
+
+        citation = parse_query(query)
+        if citation is None or (citation.title is None and document is None):
+            return []
+        if self._resolver is None:
+            units: dict[str, set[str]] = {}
+            for r in self.records:
+                units.setdefault(r.document, set()).add(r.iri)
+            self._resolver = (Resolver([tuple(t) for t in self.titles], units),
+                              {r.iri: i for i, r in enumerate(self.records)})
+        resolver, position = self._resolver
+        _, iris = resolver.resolve(citation.title, list(citation.targets), document)
+        return list(dict.fromkeys(position[i] for i in iris if i in position))
 
     # ---- the sentence to show
 

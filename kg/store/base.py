@@ -343,6 +343,23 @@ class Store(abc.ABC):
         if collected:
             self.replace_graphs(collected)
 
+    def add_graphs(self, graphs: Iterable[tuple[URIRef, Iterable[Triple]]]) -> list[URIRef]:
+        """Add graphs the store does not hold, taken from ``graphs`` one at a time, all in one
+        transaction (a failing iterator writes nothing); returns them in order. Here they are
+        collected and written by :meth:`replace_graphs`; a backend that can write from a stream
+        overrides it, so an ingest holds one document's triples at a time, not the corpus's."""
+        collected: dict[URIRef, list[Triple]] = {}
+        for graph, triples in graphs:
+            if graph in collected:
+                raise ValueError(f"{graph} was given twice to add_graphs")
+            collected[graph] = list(triples)
+        present = set(self.graph_iris())
+        if any(g in present for g in collected):
+            raise ValueError("add_graphs only adds graphs the store does not hold")
+        if collected:
+            self.replace_graphs(collected)
+        return list(collected)
+
     # ---- shared helpers built on the primitives
 
     def remove_graphs(self, graphs: Iterable[URIRef]) -> None:

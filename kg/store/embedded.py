@@ -52,6 +52,10 @@ def _plain_rows(rows: Iterable[Iterable]) -> list[tuple]:
     return out
 
 
+class _Aborted(Exception):
+    """Raised into Oxigraph's transaction to abort it when the caller's iterator failed."""
+
+
 class _OxTerms:
     """rdflib terms as pyoxigraph terms, each distinct term converted once (IRIs repeat)."""
 
@@ -72,6 +76,7 @@ class _OxTerms:
 # ----------------------------------------------------------------- the store's files
 
 _MANIFEST_NAME = re.compile(r"MANIFEST-\d+")
+_TABLE_NAME = re.compile(r"\d+\.sst")  # RocksDB's own tables; Oxigraph's bulk loader writes bulk-*.sst first
 RECOVERY = ("Nothing was changed. `metrokg doctor --store {path}` shows what is wrong (`--repair` rebuilds a missing "
             "CURRENT file); else restore a backup made with `metrokg export --format nq` "
             "(`metrokg restore FILE.nq --to NEW_DIR`) or rebuild into a new store (`metrokg build`, `metrokg ingest`).")
@@ -107,7 +112,7 @@ def file_problems(db: Path) -> list[str]:
             problems.append(f"{name}, which CURRENT names, is missing")
         elif file_size(manifest) == 0:
             problems.append(f"{name} is empty")
-    empty = sorted(t.name for t in db.glob("*.sst") if file_size(t) == 0)
+    empty = sorted(t.name for t in db.glob("*.sst") if _TABLE_NAME.fullmatch(t.name) and file_size(t) == 0)
     if empty:
         problems.append(f"table file(s) {', '.join(empty[:5])} are empty")
     return problems
@@ -164,6 +169,15 @@ def _open_read_only(path: Path) -> ox.Store:
         raise storage_error(path, err) from None
 
 
+def _remove_bulk_leftovers(db: Path) -> None:
+    """Delete the table files a killed bulk load wrote but never handed to RocksDB (``bulk-*.sst``:
+    the database moves each in under a number of its own, so one left by name belongs to nothing).
+    Only the writer, which holds the database's lock, does it."""
+    for leftover in db.glob("bulk-*.sst"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def check_database(path: Path) -> None:
     """E381 (or E383) unless the store's database opens read-only; nothing is written."""
     open_read_only(path)  # the handle is released as soon as it is dropped
@@ -203,6 +217,7 @@ class EmbeddedStore(Store):
             if "lock" in str(err).lower():
                 raise MetrokgError("E012", path=self.path) from None
             raise storage_error(self.path, err) or MetrokgError("E011", path=self.path, reason=str(err)) from None
+        _remove_bulk_leftovers(db)
         left = self._drop_pending()
         if left:
             log.warning("metrokg: removed %d graph(s) an interrupted bulk load had left half-written: %s",
@@ -278,6 +293,52 @@ class EmbeddedStore(Store):
         quads.append(ox.Quad(term(STORE_NODE), term(GENERATION), number, meta))
         quads += [ox.Quad(term(g), version, number, meta) for g in graphs]
         return quads
+
+    def add_graphs(self, graphs: Iterable[tuple[URIRef, Iterable[Triple]]]) -> list[URIRef]:
+        """One ``extend`` transaction fed by a generator: each graph's quads are made as the caller
+        yields it (extraction runs inside), then the generation and stamps, so what Python holds is
+        one document's triples, not every new document's (Oxigraph buffers the transaction itself).
+        A failure of the caller's iterator aborts the transaction and is raised as it was; the
+        store's lock is held meanwhile, as in :meth:`bulk_writer`."""
+        if self.read_only:
+            raise MetrokgError("E012", path=self.path)
+        written: list[URIRef] = []
+        failure: list[BaseException] = []
+        with self._lock:
+            gen = self.generation() + 1
+            present = {str(g) for g in self.graph_iris()}
+            term = _OxTerms()
+            meta, version = term(META_GRAPH), term(GRAPH_VERSION)
+            number = ox.Literal(str(gen), datatype=ox.NamedNode(str(XSD.integer)))
+
+            def quads() -> Iterator[ox.Quad]:
+                items = iter(graphs)
+                while True:
+                    try:
+                        item = next(items, None)
+                        if item is None:
+                            break
+                        graph, triples = item
+                        if str(graph) in present or graph in written:
+                            raise ValueError(f"add_graphs only adds graphs the store does not hold: {graph}")
+                        quads = term.quads({graph: triples})
+                    except BaseException as err:  # the caller's failure, not the store's: kept as it is
+                        failure.append(err)
+                        raise _Aborted from None
+                    written.append(graph)
+                    yield from quads
+                    term.memo.clear()  # terms of one document; the next shares few but predicates
+                if written:
+                    yield ox.Quad(term(STORE_NODE), term(GENERATION), number, meta)
+                    yield from (ox.Quad(term(g), version, number, meta) for g in written)
+
+            try:
+                with self._guarded():
+                    self._db.extend(quads())
+                    self._db.flush()
+            except _Aborted:
+                raise failure[0] from None
+        return written
 
     @contextlib.contextmanager
     def bulk_writer(self, graphs: Iterable[URIRef]) -> Iterator[Callable[[URIRef, Iterable[Triple] | bytes], None]]:

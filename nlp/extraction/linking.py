@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from metrokg.nlp.extraction.lexicon.actors import FALLBACK_ACTOR_TYPES, level_of, split_level
 from metrokg.nlp.extraction.facts import Mention
-from metrokg.nlp.segment import Segmenter, vocabulary_words
+from metrokg.nlp.segment import Segmenter, search_segmenter, vocabulary_words
 from metrokg.ontology.namespace import concept_iri, work_iri, work_key
 
 if TYPE_CHECKING:
@@ -44,6 +44,12 @@ AMBIGUOUS_LABELS = frozenset({"质量"})
 # after an ambiguous quantity label, words that make it the quantity: 质量计量, 质量基准
 _QUANTITY_AFTER = re.compile(r"(?:计量|基准|量值|测量|比对|校准|溯源|参数)")
 _LIST_SEP = "、和与及"
+# Compounds holding a quantity's label that are not that quantity and that jieba's main dictionary
+# does not know as words (it cuts 全寿命周期 as 全/寿命/周期); the compounds it knows (周期性,
+# 生命周期, 力度, 时间表) are found through it (see ``Linker._inside_compound``).
+STOP_COMPOUNDS = ("全寿命周期", "全生命周期", "寿命周期")
+_COMPOUND_WINDOW = 4  # characters either side of a quantity label segmented to find its word
+_INSTRUMENT_ENDINGS = ("计", "表", "仪")  # 压力计, 电压表: a word naming an instrument of the quantity
 
 _TITLE_RE = re.compile(r"《[^《》\n]{1,120}》")
 _SPEC_RE = re.compile(
@@ -194,6 +200,7 @@ class Linker:
         self.trie = Trie()
         for i, p in enumerate(self.patterns):
             self.trie.add(p.label, i)
+        self._labels = frozenset(p.label for p in self.patterns)
         if self.segmenter is not None:
             self.segmenter.add_words(vocabulary_words(p.label for p in self.patterns))
 
@@ -223,12 +230,31 @@ class Linker:
                 ambiguous.append((s, e, SCHEME_PRIORITY.get(self.patterns[best].scheme, 99), f"v{best}"))
                 continue
             p = self.patterns[best]
+            if p.scheme == "quantity" and self._inside_compound(text, s, e):
+                continue  # 周期 in 全寿命周期 or 周期性 is not the quantity period
             if p.scheme == "actortype":
                 s = split_level(text, s)
             cands.append((s, e, SCHEME_PRIORITY.get(p.scheme, 99), f"v{best}"))
         if ambiguous:
             cands += [c for c in ambiguous if self._quantity_context(text, c[0], c[1], cands)]
         return cands
+
+    def _inside_compound(self, text: str, s: int, e: int) -> bool:
+        """Whether the label at ``text[s:e]`` is part of a longer word that is no label of the
+        vocabulary: a stop compound, or a word of jieba's main dictionary (without the labels the
+        pipeline teaches it, which cut 周期性 into 周期/性) around it."""
+        for compound in STOP_COMPOUNDS:
+            at = text.find(compound, max(0, s - len(compound)), e + len(compound))
+            if at >= 0 and at <= s and e <= at + len(compound):
+                return True
+        a, b = max(0, s - _COMPOUND_WINDOW), min(len(text), e + _COMPOUND_WINDOW)
+        pos = a
+        for token in search_segmenter().cut(text[a:b], HMM=False):
+            start, pos = pos, pos + len(token)
+            if start <= s and e <= pos:
+                return (start, pos) != (s, e) and token not in self._labels \
+                    and not (pos > e and token.endswith(_INSTRUMENT_ENDINGS))
+        return False
 
     def _quantity_context(self, text: str, s: int, e: int, cands) -> bool:
         """Whether an ambiguous label (质量) is used as a quantity: listed next to another

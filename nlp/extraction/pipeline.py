@@ -11,7 +11,7 @@ responsibilities last (they take modality and action from the earlier two).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import logging
 from functools import lru_cache
@@ -25,13 +25,18 @@ from spacy.vocab import Vocab
 
 # importing the modules registers their factories
 from metrokg.errors import warning_text
+from metrokg.nlp.extraction.components import baselines as _baselines# noqa: F401
 from metrokg.nlp.extraction.components import deadlines as _deadlines# noqa: F401
+from metrokg.nlp.extraction.components import funding as _funding# noqa: F401
 from metrokg.nlp.extraction.components import entity_linker as _entity_linker# noqa: F401
 from metrokg.nlp.extraction.components import modality as _modality# noqa: F401
 from metrokg.nlp.extraction.components import numbers as _numbers# noqa: F401
+from metrokg.nlp.extraction.components import penalties as _penalties# noqa: F401
 from metrokg.nlp.extraction.components import responsibility as _responsibility# noqa: F401
+from metrokg.nlp.extraction.components import table_rows as _table_rows# noqa: F401
 from metrokg.nlp.extraction.components import targets as _targets# noqa: F401
 from metrokg.nlp.extraction.components import tasks as _tasks# noqa: F401
+from metrokg.nlp.extraction.components import time_limits as _time_limits# noqa: F401
 from metrokg.nlp.extraction.components.deadlines import open_deadline
 from metrokg.nlp.reading.normalize import to_simplified
 from metrokg.nlp.structure.document import ParsedDocument, Provision
@@ -44,13 +49,19 @@ COMPONENTS: tuple[str, ...] = (
     "metrokg_numbers_v1",
     "metrokg_deadlines_v1",
     "metrokg_entity_linker_v1",
+    "metrokg_time_limits_v1",
+    "metrokg_funding_v1",
     "metrokg_targets_v1",
+    "metrokg_table_rows_v1",
+    "metrokg_baselines_v1",
     "metrokg_modality_v1",
     "metrokg_tasks_v1",
     "metrokg_responsibility_v1",
+    "metrokg_penalties_v1",
 )
 FACT_ATTRS = ("metrokg_mentions", "metrokg_targets", "metrokg_deontics", "metrokg_tasks",
-              "metrokg_responsibilities")
+              "metrokg_responsibilities", "metrokg_penalties", "metrokg_baselines", "metrokg_funding",
+              "metrokg_time_limits")
 TOKENIZER = "metrokg_zh_tokenizer_v1"
 
 
@@ -108,9 +119,45 @@ def _handled(step: str, exc: Exception, on_error: OnError | None) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class TextContext:
+    """What the driver knows about a provision beyond its text: whether its document is a law
+    or regulation (numbers there are rules unless a deadline makes them goals), whether it stands
+    in a background section (编制背景, 发展现状: its figures are achievements), the document's year."""
+
+    legal: bool = False
+    background: bool = False
+    year: int | None = None
+    article: dict | None = None  # the article holding the provision, for penalties (penalties.article_context)
+
+
+# document kinds whose text is a legal norm (the ontology's subclasses of mkg:NormativeDocument)
+LEGAL_KINDS = frozenset({"Law", "AdministrativeRegulation", "LocalRegulation", "DepartmentalRule",
+                         "LocalGovernmentRule", "Regulation", "Rule"})
+
+
+def text_context(doc: ParsedDocument, p: Provision, by_number: dict[str, Provision] | None = None) -> TextContext:
+    """The :class:`TextContext` of provision ``p``: background when it or a provision above it is
+    headed like one (编制背景, 发展现状, 发展基础). ``by_number``: the provisions by number, once per document."""
+    from metrokg.nlp.extraction.lexicon.quantities import BACKGROUND_HEADING
+
+    by_number = by_number if by_number is not None else {q.number: q for q in doc.provisions}
+    background, q, hops = False, p, 0
+    while q is not None and hops < 32:
+        if q.heading and BACKGROUND_HEADING.search(q.heading):
+            background = True
+            break
+        q, hops = by_number.get(q.parent) if q.parent else None, hops + 1
+    year = int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else None
+    legal_kind = getattr(doc, "legal_kind", None)  # law, local_regulation, …, normative_document
+    legal = legal_kind not in (None, "normative_document") or (doc.doc_type or "") in LEGAL_KINDS
+    return TextContext(legal=legal, background=background, year=year,
+                       article=_penalties.article_context(doc, p, by_number))
+
+
 def run_text(nlp: Language, text: str, context_deadline: int | None = None,
-             on_error: OnError | None = None) -> list[Fact]:
-    """Facts in one piece of text (offsets into ``text``).
+             on_error: OnError | None = None, context: TextContext | None = None) -> list[Fact]:
+    """Facts in one piece of text (offsets into ``text``); ``context`` says what the text is part of.
 
     An exception in the tokenizer or a component goes on to the caller, noted with the step's
     name, unless ``on_error`` is given: then ``on_error(name, exc)`` is called and the other
@@ -124,6 +171,11 @@ def run_text(nlp: Language, text: str, context_deadline: int | None = None,
         return []
     doc.user_data["metrokg_text"] = text  # spaCy would rebuild it from the tokens on every access
     doc._.metrokg_context_deadline = context_deadline
+    context = context or TextContext()
+    doc._.metrokg_legal_text = context.legal
+    doc._.metrokg_background = context.background
+    doc._.metrokg_document_year = context.year
+    doc.user_data[_penalties.CONTEXT_KEY] = context.article
     for name, proc in nlp.pipeline:
         try:
             doc = proc(doc)
@@ -169,6 +221,7 @@ def extract(doc: ParsedDocument, nlp: Language | None = None, *, strict: bool = 
         return []
     nlp = nlp or load_pipeline()
     horizons: dict[str, int | None] = {}
+    by_number = {q.number: q for q in doc.provisions}
     out: list[Fact] = []
     for p in doc.provisions:
         inherited = _inherited(doc, p, horizons)
@@ -178,7 +231,7 @@ def extract(doc: ParsedDocument, nlp: Language | None = None, *, strict: bool = 
         # traditional characters are read as simplified; the mapping keeps every offset
         source = to_simplified(p.text)
         try:
-            facts = run_text(nlp, source, inherited, on_error(p.number))
+            facts = run_text(nlp, source, inherited, on_error(p.number), text_context(doc, p, by_number))
         except Exception as exc:  # strict only: the exception goes on, saying where it happened
             exc.add_note(f"on provision {p.number} of {doc.doc_id}")
             raise

@@ -7,7 +7,9 @@ only says whether the text is Markdown or HTML; HTML is also recognised by its c
 
 What each reader keeps:
 
-* ``.txt`` — the decoded text. Encodings: UTF-8 with or without BOM, UTF-16/32 with BOM,
+* ``.txt`` — the decoded text; a space-aligned task table (a header such as 序号  重点任务  牵头单位,
+  cells apart by two or more spaces) has its gaps turned into tabs, so its columns survive the
+  normalisation that drops spaces next to Chinese (:mod:`metrokg.nlp.structure.tables`). Encodings: UTF-8 with or without BOM, UTF-16/32 with BOM,
   GB18030/GBK/GB2312, Big5 and BOM-less UTF-16, told apart by content (charset-normalizer
   restricted to these candidates), never assumed.
 * ``.md`` — the text without Markdown markup: heading ``#``, emphasis, inline code, code
@@ -18,11 +20,12 @@ What each reader keeps:
 * ``.html``/``.htm`` — visible text; ``script``, ``style``, ``nav``, ``head``, ``noscript``,
   ``template``, ``svg``, ``iframe``, ruby annotations (``rt``, ``rp``) and comments are
   dropped; each block element is one line (no blank lines, as in plain text), ``<br>`` is a
-  line break, table cells are tab-separated, one row per line; whitespace in the source is
+  line break, table cells are tab-separated, one row per line, an empty cell written ``—``; whitespace in the source is
   not layout (except ``<pre>``). Read in one pass, so time is linear in the size whatever
   the nesting.
 * ``.docx`` — body paragraphs and tables in document order (one table row per line, cells
-  tab-separated, paragraphs inside a cell joined by a space; nested tables flattened), text
+  tab-separated, an empty cell written ``—``, paragraphs inside a cell joined by a space; nested
+  tables flattened), text
   boxes, then footnotes and endnotes after the body, one per line starting ``[n]``, with
   ``[n]`` also at the reference in the body. Page headers/footers, comments and deleted revisions are not
   kept. Word's automatic list numbering is not text in the file: a warning says so. The zip
@@ -30,7 +33,8 @@ What each reader keeps:
   at most ``METROKG_MAX_UNZIPPED_MB`` unpacked as declared and as actually read (E175: zip
   bombs, headers that understate sizes), stored or deflated parts only (E176).
 * ``.pdf`` — pypdf's text layer, page by page. Lines wrapped by the page width are joined
-  back into paragraphs and page-number lines (``— 3 —``) are dropped. No text layer ->
+  back into paragraphs (table rows never) and page-number lines (``— 3 —``) are dropped;
+  space-aligned tables become tab-separated, as in ``.txt``. No text layer ->
   E005 (no OCR); encrypted -> E171; a text layer that decodes to garbage -> E172; more
   than ``METROKG_MAX_PDF_PAGES`` pages -> E177; content streams unpacking past
   ``METROKG_MAX_UNZIPPED_MB`` -> E175; past one of pypdf's own limits -> E178.
@@ -51,6 +55,8 @@ from pathlib import Path, PurePosixPath
 from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.nlp.reading.normalize import normalize
+from metrokg.nlp.structure.tables import align_spaced_tables
+from metrokg.nlp.structure.tables import display_width as _width
 
 __all__ = [
     "RawDocument",
@@ -210,9 +216,14 @@ def _read(data: bytes, source: str, display: str) -> RawDocument:
             text, fmt = _markdown_to_text(decoded), "md"
         else:
             text, fmt = decoded, "txt"
-    if suffix and suffix not in SUPPORTED_SUFFIXES or (
-            suffix in (".pdf", ".docx") and fmt != suffix[1:]):
+    if suffix in (".pdf", ".docx") and fmt != suffix[1:]:  # a text named .pdf is a mistake, not a PDF
+        raise MetrokgError("E007", path=display, reason=f"its name ends in '{suffix}' but it is not a "
+                           f"{suffix[1:].upper()} file (its content is {fmt}). Give it the right extension, or "
+                           f"save the document as {suffix} again.")
+    if suffix and suffix not in SUPPORTED_SUFFIXES:
         warnings.append(f"The file name ends in '{suffix}' but the content is {fmt}; read as {fmt}.")
+    if fmt == "txt":
+        text = align_spaced_tables(text)
     text = normalize(text)
     if not text:
         if fmt == "txt":
@@ -395,6 +406,9 @@ _WS_RUN = re.compile(r"\s+")
 
 
 _HTML_RAW = ("pre", "textarea")
+# An empty table cell is written as this, so the cells after it stay in their columns (tabs
+# collapse in normalisation; a task table's 配合单位 is often empty).
+_EMPTY_CELL = "—"
 # libxml2's HTML parser (with huge_tree) keeps at most this many nested elements and silently
 # drops what lies deeper, so a tree that reaches it may have lost text: refused (E179).
 _HTML_MAX_DEPTH = 2048
@@ -430,10 +444,13 @@ def _html_to_text(source: str, display: str = "input") -> str:
 
     # (element, raw: inside <pre>/<textarea>, closing: its end rather than its start, depth)
     pending: list[tuple[object, bool, bool, int]] = [(root, False, False, 1)] if root is not None else []
+    cell_marks: list[int] = []  # where each open table cell's text starts in ``out``
     while pending:
         node, raw, closing, depth = pending.pop()
         name = node.tag if isinstance(node.tag, str) else None
         if closing:
+            if name in ("td", "th") and cell_marks and not "".join(out[cell_marks.pop():]).strip():
+                out.append(_EMPTY_CELL)  # an empty cell keeps its column
             out.append(_HTML_END.get(name, ""))
             text(node.tail, raw)
             continue
@@ -450,6 +467,8 @@ def _html_to_text(source: str, display: str = "input") -> str:
             raise MetrokgError("E179", path=display, reason=f"elements nested {depth} deep; text below "
                                                             f"that depth would be lost")
         inner = raw or name in _HTML_RAW
+        if name in ("td", "th"):
+            cell_marks.append(len(out))
         text(node.text, inner)
         pending.append((node, raw, True, depth))
         pending.extend((child, inner, False, depth + 1) for child in reversed(node))
@@ -537,7 +556,8 @@ class _DocxText:
                 work.extend((child, inner) for child in cell.iterchildren())
                 work.append((lambda inner=inner, cells=cells: cells.append(
                     " ".join(s.replace("\n", " ").strip() for s in inner if s.strip())), None))
-            work.append((lambda cells=cells: sink.append("\t".join(cells)) if any(cells) else None, None))
+            work.append((lambda cells=cells: sink.append("\t".join(c or _EMPTY_CELL for c in cells))
+                         if any(cells) else None, None))
         return work
 
 
@@ -680,11 +700,6 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/
 _SENTENCE_END = tuple("。！？；：!?;:")
 
 
-def _width(line: str) -> int:
-    """Display width: CJK and full-width characters count two columns."""
-    return sum(2 if "\u2e80" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" else 1 for ch in line)
-
-
 def _reflow(lines: list[str]) -> tuple[list[str], bool]:
     """Join lines that were wrapped by the page width back into paragraphs.
 
@@ -709,7 +724,8 @@ def _reflow(lines: list[str]) -> tuple[list[str], bool]:
         else:
             out.append(line)
         current = out[-1]
-        carry = bool(line) and _width(line) >= 0.85 * full and not current.endswith(_SENTENCE_END)
+        carry = (bool(line) and _width(line) >= 0.85 * full and not current.endswith(_SENTENCE_END)
+                 and "\t" not in line)  # a table row is never wrapped text
     return out, joined
 
 
@@ -739,7 +755,7 @@ def _pdf_pages(reader, display: str) -> list[str]:  # noqa: ANN001 - pypdf reade
         contents = page.get_contents()
         if contents is not None:
             unpacked.take(len(contents.get_data()))
-        pages.append(normalize(page.extract_text() or ""))
+        pages.append(normalize(align_spaced_tables(page.extract_text() or "")))
     return pages
 
 

@@ -87,3 +87,38 @@ def to_int(text: str) -> int | None:
     if text.isdecimal():
         return int(text)
     return chinese_to_int(text)
+
+
+_SPELL = "零一二三四五六七八九"
+
+
+def int_to_chinese(n: int) -> str:
+    """``n`` (≥ 0) spelt as laws number their articles: 9 → 九, 10 → 十, 25 → 二十五, 105 → 一百零五,
+    1000 → 一千, 10001 → 一万零一 (the inverse of :func:`chinese_to_int` on these forms)."""
+    if n < 10:
+        return _SPELL[n]
+    if n < 20:
+        return "十" + (_SPELL[n - 10] if n > 10 else "")
+    for big, name in ((100_000_000, "亿"), (10_000, "万")):
+        if n >= big:
+            high, low = divmod(n, big)
+            rest = "" if low == 0 else ("零" if low < big // 10 else "") + _section_spelt(low, full=True)
+            return int_to_chinese(high) + name + rest
+    return _section_spelt(n, full=False)
+
+
+def _section_spelt(n: int, full: bool) -> str:
+    """Below 10,000 with 千/百/十 and 零 for a skipped place; ``full`` keeps 一十 (一百一十, 一万零一十)."""
+    if n >= 10_000:
+        return int_to_chinese(n)
+    out, zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, unit)
+        if digit:
+            if zero and out:
+                out += "零"
+            out += ("" if (name == "十" and digit == 1 and not out and not full) else _SPELL[digit]) + name
+            zero = False
+        elif out:
+            zero = True
+    return out

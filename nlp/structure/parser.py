@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrokg.nlp.structure.dates import DATE_RE, is_date_line, parse_date
+from metrokg.nlp.structure.citations import LAW_UNITS, cite, find_references, law_parts, unbracket
 from metrokg.nlp.structure.document import ParsedDocument, Provision, Span
-from metrokg.nlp.reading.normalize import to_simplified
+from metrokg.nlp.structure.metadata import complete_metadata, scan_front
 from metrokg.nlp.structure.numerals import CHINESE_NUMERAL_CHARS, to_int
 
 _CN = f"[{CHINESE_NUMERAL_CHARS}]+"
 
 # (style name, regex matching the marker at a line start, group "n" holds the numeral)
 MARKER_STYLES: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"第(?P<n>{_CN}|[0-9]+)编\s*")),
     ("chapter", re.compile(rf"第(?P<n>{_CN}|[0-9]+)章\s*")),
     ("section", re.compile(rf"第(?P<n>{_CN}|[0-9]+)节\s*")),
     ("article", re.compile(rf"第(?P<n>{_CN}|[0-9]+)条\s*")),
@@ -35,21 +36,13 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # 1000., 三十、 then 三十一、): a line that opens with a year (2024，… 二〇二二、…) stays text.
 FREE_VALUE = {"arabic": 999, "arabic_paren": 999, "cn": 30}
 
-TITLE_SUFFIXES = ("意见", "方案", "规划", "通知", "办法", "规定", "条例", "措施", "计划", "纲要",
-                  "决定", "细则", "规程", "规范", "法", "函", "通告", "公告", "指南", "要点", "实施意见")
-DOC_TYPES = [  # (title ending, ontology class local name)
-    ("实施意见", "ImplementationOpinion"), ("实施方案", "ImplementationPlan"),
-    ("工作方案", "ImplementationPlan"), ("行动方案", "ImplementationPlan"), ("意见", "ImplementationOpinion"),
-    ("方案", "ImplementationPlan"), ("规划", "Plan"), ("纲要", "Plan"), ("通知", "Notice"),
-    ("条例", "LocalRegulation"), ("规定", "DepartmentalRule"), ("办法", "DepartmentalRule"),
-    ("细则", "DepartmentalRule"), ("法", "Law"),
-]
-ORG_SUFFIXES = ("办公室", "人民政府", "政府", "委员会", "局", "厅", "部", "院", "会议", "委", "中心", "办",
-                "联席会议办公室", "署", "总局", "领导小组")
 SENTENCE_END = "。！？!?"
-DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*[0-9]{4}\s*[〕\]］】)）]\s*[0-9]+\s*号")
 IMPLEMENTS_RE = re.compile(r"(?:贯彻落实|贯彻|落实|实施|推进)(?:国务院|国家)?《")
 MAX_HEADING = 40
+LAW_STYLES = tuple(LAW_UNITS)  # 编 章 节 条: the structure of a law; other markers inside an article are its items
+BARE_HEADING_MAX = 20  # an unmarked chapter heading between two articles (河南 prints some so) is this short
+_NOT_IN_HEADING = re.compile(r"[。，,；;：:！？!?]|的$")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 
 
 @dataclass
@@ -78,29 +71,6 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def find_references(text: str) -> list[Span]:
-    """Every 《…》 title in the text, nested 〈〉 kept inside, outermost brackets included."""
-    spans, depth, start = [], 0, -1
-    for i, ch in enumerate(text):
-        if ch == "《":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "》" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append(Span(start, i + 1, text[start:i + 1]))
-        elif ch == "\n":
-            depth = 0
-    return spans
-
-
-def _unbracket(title: str) -> str:
-    """A reference without its outer 《》, with nested 〈〉 written as 《》 again."""
-    inner = title[1:-1] if title.startswith("《") and title.endswith("》") else title
-    return inner.replace("〈", "《").replace("〉", "》")
-
-
 def _marker(line: _Line, last: dict[str, int] | None = None) -> tuple[str, int, int] | None:
     """(style, value, length of marker) when the line opens with a heading marker.
 
@@ -122,21 +92,6 @@ def _marker(line: _Line, last: dict[str, int] | None = None) -> tuple[str, int, 
             continue
         return style, value, m.end()
     return None
-
-
-_TRAILING_PAREN = re.compile(r"\s*[（(][^（）()]{1,30}[）)]$")
-
-
-def _looks_like_title(line: str) -> bool:
-    if len(line) > 90 or line[-1:] in "。；;，,：:" or _marker(_Line(0, len(line), line)):
-        return False
-    core = _TRAILING_PAREN.sub("", to_simplified(line))  # 实施方案（2023—2025年）, 条例（草案）
-    return core.endswith(TITLE_SUFFIXES) or core.startswith("关于")
-
-
-def _looks_like_org(line: str) -> bool:
-    return (len(line) <= 40 and line.endswith(ORG_SUFFIXES)
-            and not any(p in line for p in "。，,；;：:《"))
 
 
 def _heading_text(text: str) -> str:
@@ -177,60 +132,6 @@ def _append_span(spans: list[Span], text: str, start: int, end: int, offset: int
         spans.append(Span(offset + start, offset + end, text[start:end]))
 
 
-class _Front:
-    """Cover notice, title, issuer and date found before (or after) the body."""
-
-    def __init__(self, lines: list[_Line]):
-        self.title_idx: int | None = None
-        self.issuer: str | None = None
-        self.date: str | None = None
-        self.doc_number: str | None = None
-        self.recipients: str | None = None
-        self.body_from = 0
-        self.body_until = len(lines)
-        self._scan(lines)
-
-    def _scan(self, lines: list[_Line]) -> None:
-        first_heading = next((i for i, ln in enumerate(lines) if _marker(ln)), len(lines))
-        head = lines[:min(first_heading, 25)]
-        notice_title = None
-        for i, ln in enumerate(head):
-            if self.doc_number is None and DOC_NUMBER_RE.fullmatch(ln.text):
-                self.doc_number = ln.text
-            if self.recipients is None and ln.text.endswith(("：", ":")) and len(ln.text) <= 120 \
-                    and i < first_heading and "，" not in ln.text[:4]:
-                if re.search(r"(各|人民政府|部门|单位|局|厅|委)", ln.text):
-                    self.recipients = ln.text.rstrip("：:")
-            if "印发" in ln.text or "转发" in ln.text:
-                refs = find_references(ln.text)
-                if refs:
-                    notice_title = _unbracket(refs[0].text)
-        # the title: the line that repeats the title quoted by the notice, else the last
-        # title-like line before the body (cover notices put their own title first)
-        same = [i for i, ln in enumerate(head) if notice_title and ln.text == notice_title]
-        candidates = same or [i for i, ln in enumerate(head) if _looks_like_title(ln.text)]
-        if candidates:
-            self.title_idx = candidates[-1] if notice_title else candidates[0]
-        self.body_from = (self.title_idx + 1) if self.title_idx is not None else 0
-        # signature: an issuer line followed by a date line, before the title or at the end
-        tail = range(max(self.body_from, len(lines) - 4), len(lines))
-        for idx in [*range(self.body_from), *tail]:
-            if not is_date_line(lines[idx].text):
-                continue
-            self.date = parse_date(lines[idx].text)
-            signed = idx > 0 and _looks_like_org(lines[idx - 1].text)
-            if signed:
-                self.issuer = lines[idx - 1].text
-            if idx >= self.body_from:
-                self.body_until = max(idx - 1 if signed else idx, self.body_from)
-            break
-        if self.date is None:
-            for ln in lines[:self.body_from]:
-                if DATE_RE.search(ln.text) and len(ln.text) <= 30:
-                    self.date = parse_date(ln.text)
-                    break
-
-
 def _implements(title: str, text: str) -> list[str]:
     """Titles of the works this document says it implements (贯彻落实《…》)."""
     found: list[str] = []
@@ -241,19 +142,11 @@ def _implements(title: str, text: str) -> list[str]:
             for ref in find_references(rest):
                 if rest[pos:ref.start].strip() not in ("", "和", "、", "及", "以及", "与"):
                     break  # the list of implemented works has ended
-                name = _unbracket(ref.text)
+                name = unbracket(ref.text)
                 if name not in found and name != title:
                     found.append(name)
                 pos = ref.end
     return found
-
-
-def _doc_type(title: str) -> str | None:
-    core = _TRAILING_PAREN.sub("", to_simplified(title))
-    for ending, cls in DOC_TYPES:
-        if core.endswith(ending):
-            return cls
-    return None
 
 
 def parse_document(text: str, doc_id: str, title: str | None = None,
@@ -264,7 +157,7 @@ def parse_document(text: str, doc_id: str, title: str | None = None,
     recognisable headings becomes one provision and carries a warning; it is never refused.
     """
     lines = _lines(text)
-    front = _Front(lines)
+    front = scan_front(lines, lambda line: _marker(_Line(0, len(line), line)) is not None)
     detected_title = lines[front.title_idx].text if front.title_idx is not None else None
     doc = ParsedDocument(doc_id=doc_id, text=text, title=title or detected_title or "",
                          issuer=front.issuer, date=front.date, document_number=front.doc_number,
@@ -273,12 +166,44 @@ def parse_document(text: str, doc_id: str, title: str | None = None,
     if not doc.title and lines:
         doc.title = lines[0].text[:MAX_HEADING]
         doc.warnings.append("no title recognised; the first line is used")
-    doc.doc_type = _doc_type(doc.title)
     doc.implements = _implements(doc.title, text)
     doc.references = find_references(text)
     body = lines[front.body_from:front.body_until]
     doc.provisions = _provisions(text, body, doc)
+    complete_metadata(doc, front, lines[0].text if lines else None)
     return doc
+
+
+def _law_headings(body: list[_Line], headings: list[_Heading], doc: ParsedDocument) -> list[_Heading]:
+    """The headings of a law: markers inside an article are its items (parts of the article,
+    not provisions), and a short unmarked line standing alone between two articles is a
+    chapter heading printed without its number, numbered after the chapter before it."""
+    at = {h.line.start: h for h in headings}
+    out: list[_Heading] = []
+    in_article, chapter = False, 0
+    first_article: int | None = None  # where the articles before any chapter start in ``out``
+    for i, ln in enumerate(body):
+        h = at.get(ln.start)
+        nxt = at.get(body[i + 1].start) if i + 1 < len(body) else None
+        if h is None and in_article and nxt is not None and nxt.style == "article" \
+                and len(ln.text) <= BARE_HEADING_MAX and not _NOT_IN_HEADING.search(ln.text):
+            doc.warnings.append(f"unnumbered heading '{ln.text}' at offset {ln.start} read as a chapter")
+            h = _Heading(ln, "chapter", chapter + 1 if chapter or first_article is None else 2, ln.start)
+        elif h is None or (h.style not in LAW_STYLES and in_article):
+            continue
+        if h.style in ("part", "chapter") and first_article is not None and not chapter:
+            # articles before the first chapter heading: its chapter 1, printed without a heading
+            lead = out[first_article].line
+            out.insert(first_article, _Heading(_Line(lead.start, lead.start, ""), "chapter", 1, lead.start))
+            doc.warnings.append(f"articles before the first chapter heading (offset {lead.start}) read as chapter 1")
+        out.append(h)
+        in_article = h.style == "article"
+        if in_article and first_article is None and not chapter:
+            first_article = len(out) - 1
+        chapter = h.value if h.style == "chapter" else 0 if h.style == "part" else chapter
+        if h.style == "part":
+            first_article = None
+    return out
 
 
 def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provision]:
@@ -291,6 +216,9 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
             last[m[0]] = m[1]
     if not body:
         return []
+    law = sum(h.style == "article" for h in headings) >= 2
+    if law:
+        headings = _law_headings(body, headings, doc)
     body_end = body[-1].end
     provisions: list[Provision] = []
     if not headings:
@@ -307,6 +235,9 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
         styles = [s for s, _ in stack]
         if h.style in styles:
             del stack[styles.index(h.style):]
+        elif law and h.style in LAW_STYLES:  # a chapter closes the articles before it, printed or not
+            while stack and stack[-1][0] in LAW_STYLES[LAW_STYLES.index(h.style):]:
+                stack.pop()
         parent = stack[-1][1] if stack else None
         number = f"{parent}.{h.value}" if parent else str(h.value)
         key = h.style if h.style == "article" else (parent or "") + "/" + h.style  # articles count globally
@@ -326,9 +257,33 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
         end = _trim_end(text, h.line.start, end)
         marker = text[h.line.start:h.marker_end].strip()
         heading = _heading_text(text[h.marker_end:end])
+        if law and h.style in LAW_STYLES and h.style != "article":
+            heading = _CJK_GAP.sub("", heading)  # 第一章 总 则 -> 总则
         provisions.append(_make(text, number, heading, marker, len(stack) + 1, h.line.start, end, parent))
         stack.append((h.style, number))
+        if law:
+            _cite_law(provisions[-1], stack, h, text)
     return provisions
+
+
+def _cite_law(p: Provision, stack: list[tuple[str, str]], h: _Heading, text: str) -> None:
+    """The law provision's citation and IRI path from the units above it (第二编第一章, 第九条),
+    and an article's paragraphs, items and sub-items."""
+    if h.style not in LAW_STYLES:
+        return
+    values = [(style, int(number.rsplit(".", 1)[-1].split("~", 1)[0])) for style, number in stack
+              if style in LAW_STYLES]
+    if h.style == "article":
+        values = values[-1:]  # articles are numbered through the whole law
+    elif h.style == "chapter":
+        values = [v for v in values if v[0] in ("part", "chapter")]
+    p.citation, p.path = cite(values)
+    if "~" in p.number:
+        p.path += "~" + p.number.rsplit("~", 1)[1]  # a duplicate number keeps its own IRI
+    if h.style == "article":
+        lines = [(h.marker_end + ln.start, h.marker_end + ln.end, _marker(ln))
+                 for ln in _lines(text[h.marker_end:p.end])]
+        p.parts = law_parts(text, p.citation, lines, LAW_STYLES)
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

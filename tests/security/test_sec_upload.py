@@ -316,7 +316,7 @@ def test_replacing_a_document_needs_the_flag(live, tmp_path):
     path = upload(live.url, doc.name, doc.read_bytes())
     previewed = page_event(live.url, "preview-button", [{"path": path, "meta": FILE_META}, "zh"], session)
     assert previewed["success"] and SEED_ID in previewed["output"]["data"][1]
-    refused = page_event(live.url, "add-button", [None, False, "zh"], session)
+    refused = page_event(live.url, "add-button", [None, None, False, "zh"], session)  # token, file, replace, lang
     assert "[E260]" in json.dumps(refused["output"]["data"][0], ensure_ascii=False)
     assert provision_count(live.url, SEED_ID) == seed
 

@@ -1,7 +1,7 @@
-"""``python -m metrokg.ui.cli.main``: the same command line as ``metrokg``."""
+"""``python -m metrokg.ui.cli``: the same command line as ``metrokg``."""
 
 import sys
 
-from metrokg.ui.cli.main.main import main
+from metrokg.ui.cli.main import main
 
 sys.exit(main())

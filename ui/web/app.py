@@ -23,6 +23,7 @@ os.environ["GRADIO_TEMP_DIR"] = str(_UPLOAD_DIR)
 
 import gradio as gr  # noqa: E402
 
+from metrokg import settings  # noqa: E402
 from metrokg.errors import MetrokgError  # noqa: E402
 from metrokg.kg.store.base import Store  # noqa: E402
 from metrokg.ui.web.sparql_endpoint import EndpointLimits, add_sparql_endpoint  # noqa: E402
@@ -88,7 +89,7 @@ def create_server(store: Store, auth: tuple[str, str] | None = None,
     state = AppState(store, work_dir=_WORK_DIR, received=_UPLOAD_DIR)
     state.warm_up()
     demo = build_page(state)
-    demo.queue(default_concurrency_limit=8)
+    demo.queue(default_concurrency_limit=settings.get("METROKG_WEB_READ_CONCURRENCY"))
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     add_sparql_endpoint(app, store, limits, auth=auth)
     app = gr.mount_gradio_app(app, demo, path="/", auth=auth, show_error=False, theme=THEME, css=CSS + DRAWING_CSS,
@@ -114,9 +115,14 @@ def serve(store: Store, host: str = "127.0.0.1", port: int = 7860,
     import uvicorn
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    writes = None
     try:
-        app, _state = create_server(store, auth=auth, limits=limits)
+        app, state = create_server(store, auth=auth, limits=limits)
+        writes = state.write_socket()
         # Open event streams (browsers, gradio_client) must not hold a shutdown for long.
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)
     finally:
+        if writes is not None:
+            writes.close()
         shutil.rmtree(_WORK_DIR, ignore_errors=True)
+

@@ -18,33 +18,33 @@ from metrokg.ui.web.render import error_html
 log = logging.getLogger("metrokg.web")
 
 
-def shown(err: MetrokgError, where: str) -> str:
-    """The text a coded error shows; an internal one (a bug) is also logged with its traceback."""
+def shown(err: MetrokgError, where: str, lang: str = "en") -> str:
+    """The text a coded error shows, in ``lang``; an internal one (a bug) is also logged with its traceback."""
     if isinstance(err, InternalError):
         log.error("%s hit a bug: %s", where, err, exc_info=err)
-    return err.explain()
+    return err.explain(lang)
 
 
 def guarded(n_outputs: int, status_index: int, lang_arg: int | None = None) -> Callable:
     """Wrap a callback with ``n_outputs`` outputs; on error only output ``status_index`` changes.
 
-    MetrokgError shows its coded message (an InternalError also asks for a bug report and is
-    logged); anything else is logged with its traceback on the server and the page says an
-    internal error happened. ``lang_arg`` is the position of the language among the
-    callback's arguments (for the internal-error text).
+    MetrokgError shows its coded message in the page's language (an InternalError also asks for a
+    bug report and is logged); anything else is logged with its traceback on the server and the
+    page says an internal error happened. ``lang_arg`` is the position of the language among the
+    callback's arguments (Chinese without one).
     """
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             import gradio as gr
 
+            lang = args[lang_arg] if lang_arg is not None and len(args) > lang_arg else "zh"
             try:
                 return fn(*args, **kwargs)
             except MetrokgError as err:
-                message = shown(err, f"callback {fn.__name__}")
+                message = shown(err, f"callback {fn.__name__}", lang)
             except Exception:  # noqa: BLE001 - the page must never show a traceback
                 log.exception("callback %s failed", fn.__name__)
-                lang = args[lang_arg] if lang_arg is not None and len(args) > lang_arg else "zh"
                 message = t("error.internal", lang)
             out = [gr.update() for _ in range(n_outputs)]
             out[status_index] = error_html(message)

@@ -53,7 +53,8 @@ def progress_bars(targets: Sequence[dict], labels: dict[str, str]) -> str:
                   else f"{esc(t['latest_value'])}{esc(t.get('unit') or '')} ({esc(t.get('as_of'))})")
         pct = "" if share is None else f"{float(t.get('share') or 0) * 100:.0f}%"
         rows.append(
-            f"<tr data-target='{esc(t['id'])}'><td><b>{esc(t['number'])}</b></td>"
+            f"<tr data-target='{esc(t['id'])}'><td><b>{esc(t['number'])}</b>"
+            f"<div class='mk-meta'>{esc(t.get('document') or '')}</div></td>"
             f"<td>{esc(t.get('indicator') or t.get('text'))}<div class='mk-meta'>{esc(t.get('text'))}</div></td>"
             f"<td style='white-space:nowrap'>{goal}<div class='mk-meta'>{esc(t.get('deadline') or '')}</div></td>"
             f"<td style='width:30%'><div class='mk-bar' role='progressbar' aria-valuenow='{width:.0f}' "

@@ -9,6 +9,7 @@ provisions that speak of the topic, so no provision number is written down here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -144,9 +145,14 @@ def _national(lang: str) -> str:
     return _table(["量", "单位名称", "符号", "换算"], [[q, n, s, r] for q, _, n, _, s, r in NATIONAL_UNITS])
 
 
+def _symbols(units: str) -> str:
+    """The unit symbols of a Chinese list such as 千克 kg、克 g (the English page names the units itself)."""
+    return ", ".join(re.findall(r"[^\s、\u4e00-\u9fff]+", units))
+
+
 def _not_legal(lang: str) -> str:
     if lang == "en":
-        return _table(["Unit", "Note", "Use instead"], [[en, note_en, use_en + f" ({use})"]
+        return _table(["Unit", "Note", "Use instead"], [[en, note_en, use_en + f" ({_symbols(use)})"]
                                                          for _, en, _, note_en, use, use_en in NOT_LEGAL])
     return _table(["单位", "说明", "应使用"], [[zh, note, use] for zh, _, note, _, use, _ in NOT_LEGAL])
 

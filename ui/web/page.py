@@ -11,20 +11,25 @@ from pathlib import Path
 
 import gradio as gr
 
+from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.kg.graph.uploads import received_file
+from metrokg.ui.web import live
 from metrokg.ui.web.callbacks import as_api_errors
-from metrokg.ui.web.i18n import Labels, t
+from metrokg.ui.web.i18n import GRADIO_LOCALE_JS, Labels, t
 from metrokg.ui.web.render import SCROLL_TO_CURRENT
 from metrokg.ui.web.state import AppState, whole_number
-from metrokg.ui.web.tabs import ask, documents, export, gaps, graph, learn, obligations, search, sparql, targets
+from metrokg.ui.web.tabs import ask, compare, documents, export, gaps, graph, learn, obligations, search, sparql, targets
+from metrokg.ui.web.tabs import penalties
 from metrokg.ui.web.tabs._shared import UI
 from metrokg.ui.web.tabs.documents import open_provision
 
-TAB_IDS = ("search", "ask", "obligations", "targets", "gaps", "graph", "documents", "sparql", "learn", "export")
+TAB_IDS = ("search", "ask", "obligations", "penalties", "targets", "compare", "gaps", "graph", "documents", "sparql", "learn",
+           "export")
 BUILDERS = {"search": search.build, "ask": ask.build, "obligations": obligations.build, "targets": targets.build,
             "gaps": gaps.build, "graph": graph.build, "documents": documents.build, "sparql": sparql.build,
-            "learn": learn.build, "export": export.build}
+            "learn": learn.build, "export": export.build, "compare": compare.build,
+            "penalties": penalties.build}
 MAX_K = 100  # most hits /search and /ask return, as the page's "results" field allows
 
 
@@ -70,8 +75,21 @@ def add_analysis_api(state: AppState) -> None:
         """The specification-gap map: ranked industry × column cells with provisions and specifications."""
         return jsonable(state.gaps(by=by or "quantity", document=document or None))
 
-    for fn, name in ((api_ask, "ask"), (api_obligations, "obligations"), (api_targets, "targets"), (api_gaps, "gaps")):
-        gr.api(fn, api_name=name)
+    @as_api_errors
+    def api_documents() -> list[dict]:
+        """Every document in the store, as `metrokg documents --json` lists them (read afresh after each write)."""
+        return jsonable(state.documents())
+
+    for fn, name in ((api_ask, "ask"), (api_obligations, "obligations"), (api_targets, "targets"), (api_gaps, "gaps"),
+                     (api_documents, "documents")):
+        read_api(fn, name)
+
+
+def read_api(fn, name: str) -> None:
+    """A read-only named endpoint: the read endpoints share one queue of which up to
+    METROKG_WEB_READ_CONCURRENCY requests run at once against the shared read state (in arrival
+    order, so a busy moment spreads evenly); writes have their own queue, one at a time."""
+    gr.api(fn, api_name=name, concurrency_id="reads", concurrency_limit=settings.get("METROKG_WEB_READ_CONCURRENCY"))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -139,7 +157,8 @@ def build_page(state: AppState) -> gr.Blocks:
             return learn.learn_page(state, lang_value)
 
         # The labels change at once; the Learn page (which searches the corpus) follows.
-        lang.change(switch, lang, labels.components, api_visibility="private").then(
+        demo.load(None, lang, None, js=GRADIO_LOCALE_JS)  # Gradio's own texts in the page's language
+        lang.change(switch, lang, labels.components, js=GRADIO_LOCALE_JS, api_visibility="private").then(
             learn_page, lang, ui.learn, api_visibility="private")
         tab_objects["learn"].select(learn_page, lang, ui.learn, api_visibility="private")
 
@@ -155,9 +174,10 @@ def build_page(state: AppState) -> gr.Blocks:
             k_val = whole_number(k, "parameter 'k' of /search", 1, MAX_K)
             return jsonable(state.search(query, k_val, document or None, **extra))
 
-        gr.api(api_search, api_name="search")
+        read_api(api_search, "search")
         add_analysis_api(state)
         add_ingest_api(state)
+        live.wire(demo, state, ui, tab_objects)
     return demo
 
 
@@ -178,7 +198,7 @@ def add_ingest_api(state: AppState) -> None:
             raise MetrokgError("E041")
         return jsonable(state.ingest_upload(path, replace).__dict__)
 
-    gr.api(api_ingest, api_name="ingest")
+    gr.api(api_ingest, api_name="ingest", concurrency_id="writes", concurrency_limit=1)
 
 
 class UploadGuardedBlocks(gr.Blocks):

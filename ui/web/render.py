@@ -104,23 +104,39 @@ def _concepts(hit: dict, lang: str = "zh") -> str:
 
 
 def hits_html(hits: Sequence[dict], lang: str = "zh") -> str:
-    """Search hits: number, heading, the provision with its best sentence marked, matched concepts."""
+    """Search hits under their documents' titles (kind, jurisdiction, year), with facet counts: number,
+    heading, the provision with its best sentence marked, matched concepts, the same text elsewhere."""
+    from metrokg.kg.search.grouping import facet_counts, group_by_document
+
     if not hits:
         return note_html(t("search.none", lang))
     parts = [f"<p class='mk-meta'>{esc(t('search.count', lang, n=len(hits)))}</p>"]
-    for h in hits:
-        sent = h.get("sentence") or {}
-        body = mark(h["text"], sent.get("start", -1), sent.get("end", -1), h["start"])
-        concepts = _concepts(h, lang)
-        concepts = (f"<div class='mk-meta'>{esc(t('search.concepts', lang))}: {concepts}</div>"
-                    if concepts else "")
-        parts.append(
-            f"<div class='mk-hit'><span class='mk-num'>{esc(h['number'])}</span>"
+    counts = facet_counts(list(hits))
+    facets = " · ".join(", ".join(f"{k} ({v})" for k, v in sorted(c.items())) for c in counts.values() if c)
+    if facets:
+        parts.append(f"<p class='mk-meta'>{esc(t('search.facets', lang))}: {esc(facets)}</p>")
+    for group in group_by_document(list(hits)):
+        where = " · ".join(str(x) for x in (group["kind"], group["jurisdiction"], group["year"]) if x)
+        parts.append(f"<h4 class='mk-doc'>{esc(group['title'] or group['document'])} "
+                     f"<span class='mk-meta'>{esc(group['document'])}{' · ' + esc(where) if where else ''}</span></h4>")
+        parts += [_hit_html(h, lang) for h in group["hits"]]
+    return "\n".join(parts)
+
+
+def _hit_html(h: dict, lang: str) -> str:
+    """One hit under its document's heading, with the documents holding the same text."""
+    sent = h.get("sentence") or {}
+    body = mark(h["text"], sent.get("start", -1), sent.get("end", -1), h["start"])
+    concepts = _concepts(h, lang)
+    concepts = (f"<div class='mk-meta'>{esc(t('search.concepts', lang))}: {concepts}</div>"
+                if concepts else "")
+    also = ", ".join(f"{d.get('title') or d['document']} {d['number']}" for d in h.get("also_in") or [])
+    also = f"<div class='mk-meta'>{esc(t('search.also_in', lang))}: {esc(also)}</div>" if also else ""
+    return (f"<div class='mk-hit'><span class='mk-num'>{esc(h.get('citation') or h['number'])}</span>"
             f"<b>{esc(h['heading'])}</b> <span class='mk-meta'>{esc(h['document'])} · {h['score']:.3f}</span>"
             f"<a class='mk-open' data-doc='{esc(h['document'])}' data-num='{esc(h['number'])}' href='#'>"
             f"{esc(t('search.open', lang))}</a>"
-            f"<div>{body}</div>{concepts}</div>")
-    return "\n".join(parts)
+            f"<div>{body}</div>{concepts}{also}</div>")
 
 
 def tree_html(provisions: Sequence[dict], current: str | None = None) -> str:
@@ -132,8 +148,23 @@ def tree_html(provisions: Sequence[dict], current: str | None = None) -> str:
         depth = p["number"].count(".")
         cls = " class='mk-current'" if p["number"] == current else ""
         items.append(f"<li{cls} style='margin-left:{depth * 1.2}em' data-doc='{esc(p['document'])}' "
-                     f"data-num='{esc(p['number'])}'><b>{esc(p['number'])}</b> {esc(p['heading'])}</li>")
+                     f"data-num='{esc(p['number'])}'><b>{esc(p.get('citation') or p['number'])}</b> "
+                     f"{esc(p['heading'])}</li>")
     return "<ul class='mk-tree'>" + "".join(items) + "</ul>"
+
+
+def cited_html(provision: dict) -> str:
+    """A provision's text with each resolved citation in it (``cites``) as a link that opens the
+    cited provision (through :data:`OPEN_JS`, as a click on a heading does)."""
+    text, base, out, pos = provision["text"], provision["start"], [], 0
+    for c in sorted(provision.get("cites") or [], key=lambda c: c["start"]):
+        s, e = c["start"] - base, c["end"] - base
+        if c.get("number") is None or s < pos or not (0 <= s < e <= len(text)):
+            continue
+        out.append(esc(text[pos:s]) + f"<a class='mk-cite' href='#' data-doc='{esc(c['document'])}' "
+                   f"data-num='{esc(c['number'])}' title='{esc(c.get('citation') or '')}'>{esc(text[s:e])}</a>")
+        pos = e
+    return "".join(out) + esc(text[pos:])
 
 
 def document_html(provisions: Sequence[dict], current: str | None = None,
@@ -144,7 +175,7 @@ def document_html(provisions: Sequence[dict], current: str | None = None,
     parts = []
     for p in provisions:
         is_cur = p["number"] == current
-        text = mark(p["text"], marked[0], marked[1], p["start"]) if (is_cur and marked) else esc(p["text"])
+        text = mark(p["text"], marked[0], marked[1], p["start"]) if (is_cur and marked) else cited_html(p)
         parts.append(f"<div class='mk-prov{' mk-current' if is_cur else ''}' id='prov-{esc(p['number'])}' "
                      f"data-num='{esc(p['number'])}' data-doc='{esc(p['document'])}'>"
                      f"<span class='mk-num'>{esc(p['number'])}</span>{text}</div>")
@@ -164,7 +195,8 @@ def preview_html(preview, lang: str = "zh") -> str:
     rows = [(t("preview.title", lang), preview.title), (t("preview.id", lang), preview.id),
             (t("preview.format", lang), f"{preview.format} ({preview.source_name})"),
             (t("preview.provisions", lang), len(preview.provisions)),
-            (t("preview.facts", lang), ", ".join(f"{k}: {v}" for k, v in preview.facts.items()) or "0")]
+            (t("preview.facts", lang), ("，" if lang == "zh" else ", ").join(
+                f"{t('fact.' + k, lang)}: {v}" for k, v in preview.facts.items()) or "0")]
     out = [table_html(["", ""], rows)]
     if preview.replaces:
         out.append(note_html(t("preview.replaces", lang)))
@@ -215,7 +247,9 @@ def answer_html(answer: dict, lang: str = "zh") -> str:
     items = answer.get("answers") or []
     parts = []
     if answer.get("note"):
-        parts.append(f"<p class='mk-meta'>{esc(answer['note'])}</p>")
+        key = answer.get("note_key")
+        note = t(f"ask.note.{key}", lang, **answer.get("note_fields", {})) if key else answer["note"]
+        parts.append(f"<p class='mk-meta'>{esc(note)}</p>")
     if not items:
         parts.append(note_html(t("ask.none", lang)))
     for item in items:

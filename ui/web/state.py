@@ -14,12 +14,13 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.analyses.gaps import gap_map
 from metrokg.kg.analyses.neighbourhood import find_entities, labels_for, neighbourhood
 from metrokg.kg.analyses.obligations import list_obligations
-from metrokg.kg.analyses.questions import ask
+from metrokg.kg.analyses.questions import QuestionAnswerer
 from metrokg.kg.analyses.targets import list_targets, record_progress
 from metrokg.kg.graph import uploads
 from metrokg.kg.graph.ingest import remove_document
@@ -31,6 +32,7 @@ from metrokg.kg.store.user_sparql import result_rows, run_user_query
 from metrokg.ui.reports.charts import progress_data
 
 log = logging.getLogger("metrokg.web")
+T = TypeVar("T")
 
 # The search filters the page offers, in its order (all keyword arguments of SearchIndex.search;
 # deadline_year is its name for the year filter).
@@ -71,6 +73,11 @@ class AppState:
         self.downloads.mkdir(parents=True, exist_ok=True)
         self._learn_cache: tuple[int, dict] | None = None
         self._lock = threading.Lock()
+        # Writes (uploads, removals, progress, the CLI's writes through the server) run one at a time;
+        # while one runs, searches answer from the index published before it (never waiting for the rebuild).
+        self.write_lock = threading.RLock()
+        self._index: SearchIndex | None = None
+        self._documents: tuple[int, list[dict]] | None = None
 
     def warm_up(self) -> threading.Thread:
         """Open the search index and load its models in the background, so the first search is quick."""
@@ -91,13 +98,55 @@ class AppState:
     def search_with_notices(self, query: str, k: int = 10, document: str | None = None,
                             **facets) -> tuple[list[dict], list[str]]:
         """Hits as plain dicts, and the search's notices (a query cut to its limit, ...)."""
-        index = SearchIndex.open(self.store)
+        index = self.read_index()
         chosen = {name: value for name, value in facets.items() if value not in (None, "", [])}
         results = index.search(query, k=int(k), document=document or None, **chosen)
         return [h.public() for h in results], list(getattr(results, "notices", []))
 
+    def read_index(self) -> SearchIndex:
+        """The search index readers use: the store's current one, or, while a write is re-indexing, the
+        one published before it (so a search never waits for a rebuild; it sees the write once done)."""
+        published = self._index
+        if published is not None and (published.generation == self.store.generation() or self._writing()):
+            return published
+        return self._publish_index()
+
+    def _publish_index(self) -> SearchIndex:
+        index = SearchIndex.open(self.store)
+        index.dense()
+        self._index = index
+        return index
+
+    def _writing(self) -> bool:
+        """Whether a write holds the write lock now (taken and given back at once when free)."""
+        if self.write_lock.acquire(blocking=False):
+            self.write_lock.release()
+            return False
+        return True
+
+    def write(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        """Run one write to the store, then bring the search index up to date before the lock is given
+        back: writes are serialised, readers meanwhile use the index published before."""
+        with self.write_lock:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._publish_index()
+
+    def write_socket(self):
+        """Start the socket CLI writes come through while this server holds an embedded store (see
+        :mod:`metrokg.ui.cli.commands._via_server`); None for a remote store, which takes writers itself."""
+        from metrokg.kg.store.embedded import EmbeddedStore
+        from metrokg.ui.cli.commands._via_server import WriteServer
+
+        if not isinstance(self.store, EmbeddedStore) or self.store.read_only:
+            return None
+        return WriteServer(self.store, self.store.path, self.write).start()
+
     def ask(self, question: str, k: int = 10) -> dict:
-        return ask(self.store, question, k=k)
+        answerer = QuestionAnswerer(self.store)
+        answerer._index = self.read_index()  # its lazily opened index: the published one, as search uses
+        return answerer.ask(question, k).public()
 
     def related(self, topics) -> dict[str, list[dict]]:
         """The search's top provisions for each Learn topic, cached per store generation."""
@@ -117,34 +166,59 @@ class AppState:
 
     # ---- documents
     def documents(self) -> list[dict]:
-        return list_documents(self.store)
+        """The `documents --json` rows, listed again only when the store's generation changed."""
+        generation = self.store.generation()
+        cached = self._documents
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        rows = list_documents(self.store)
+        self._documents = (generation, rows)
+        return rows
+
+    def generation(self) -> int:
+        """The store's generation (one small query): the pages' lists refresh when it changes."""
+        return self.store.generation()
 
     def provisions(self, document: str | None = None) -> list[dict]:
         return list_provisions(self.store, document)
 
     def preview_upload(self, path: str, step: uploads.Step | None = None) -> tuple[str, uploads.UploadPreview]:
         """Keep a received upload under a token and read it without writing: (token, preview)."""
-        token = self.uploads.put(uploads.read_received(path, self.received), Path(path).name)
+        token = self.keep_upload(path)
         return token, uploads.preview_upload(self.store, self.uploads, token, step=step)
 
+    def keep_upload(self, path: str) -> str:
+        """Keep a received upload under a token (read by content, size-limited)."""
+        return self.uploads.put(uploads.read_received(path, self.received), Path(path).name)
+
     def add_upload(self, token: str, replace: bool = False, step: uploads.Step | None = None):
-        """Write a previewed upload into the graph."""
-        return uploads.add_upload(self.store, self.uploads, token, replace=replace, step=step)
+        """Write a previewed (or just kept) upload into the graph."""
+        return self.write(uploads.add_upload, self.store, self.uploads, token, replace=replace, step=step)
 
     def ingest_upload(self, path: str, replace: bool = False):
-        """Write a received upload at once (``/ingest``) and bring the search index up to date."""
+        """Write a received upload at once (``/ingest``); the search index is brought up to date."""
         doc = uploads.parse_upload(uploads.read_received(path, self.received), Path(str(path)).name)
-        result = uploads.write_upload(self.store, doc, replace)
+        result = self.write(uploads.write_upload, self.store, doc, replace)
         uploads.forget_received(path, self.received)
-        SearchIndex.open(self.store).dense()
         return result
 
     def remove_document(self, doc_id: str):
-        return remove_document(self.store, doc_id)
+        return self.write(remove_document, self.store, doc_id)
 
     # ---- analyses
     def obligations(self, **filters) -> list[dict]:
         return list_obligations(self.store, **filters)
+
+    def breakdown(self, document: str) -> tuple[list[dict], str]:
+        """A plan's 任务分解表 rows and title (E476 when it has no task)."""
+        from metrokg.kg.analyses.breakdown import breakdown, breakdown_title
+
+        return breakdown(self.store, document, required=True), breakdown_title(self.store, document)
+
+    def penalties(self, document: str | None = None, conduct: str | None = None) -> list[dict]:
+        from metrokg.kg.analyses.penalties import list_penalties
+
+        return list_penalties(self.store, document=document, conduct=conduct)
 
     def targets(self, document: str | None = None) -> list[dict]:
         return list_targets(self.store, document)
@@ -155,10 +229,29 @@ class AppState:
 
     def record_progress(self, target: str, value: str, as_of: str, source: str | None = None,
                         agent: str | None = None) -> dict:
-        return record_progress(self.store, target, value, as_of, source=source, agent=agent)
+        return self.write(record_progress, self.store, target, value, as_of, source=source, agent=agent)
 
     def gaps(self, by: str = "quantity", document: str | None = None) -> dict:
         return gap_map(self.store, by=by, document=document)
+
+    def catalogue_summary(self) -> dict:
+        """How many specifications the gap map's supply counts, and where they came from."""
+        from metrokg.kg.analyses.gaps import catalogue_summary
+
+        return catalogue_summary(self.store)
+
+    def compare(self, doc_a: str, doc_b: str) -> dict:
+        """The comparison of two documents (embeddings when the model is installed)."""
+        from metrokg.kg.analyses.compare import compare_documents
+        from metrokg.kg.embedding.embedder import describe_model
+
+        return compare_documents(self.store, doc_a, doc_b, dense=bool(describe_model()["installed"]))
+
+    def parents(self, doc_id: str) -> list[dict]:
+        """What a document implements, resolved to the documents the store holds."""
+        from metrokg.kg.records.parents import parent_documents
+
+        return parent_documents(self.store, doc_id)
 
     def find_entities(self, text: str) -> list[dict]:
         return find_entities(self.store, text)

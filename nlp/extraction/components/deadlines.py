@@ -108,6 +108,11 @@ def _is_opening(text: str, sent_start: int, d: DeadlineMention) -> bool:
     return not lead.strip(" \t　,，、：:")
 
 
+# a line that is only a row number (``4``) starts a new row of a table flattened one cell per
+# line: a horizon opened in one row's cell does not govern the next row
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+
+
 def sentence_deadlines(text: str, inherited: int | None = None) -> list[SentenceDeadline]:
     """Each sentence with its governing year, applying the two scopes described above."""
     found = find_deadlines(text)
@@ -115,6 +120,8 @@ def sentence_deadlines(text: str, inherited: int | None = None) -> list[Sentence
     out: list[SentenceDeadline] = []
     i = 0
     for s, e in sentences(text):
+        if _ROW_NUMBER.fullmatch(text, s, e):
+            current = inherited
         inside: list[DeadlineMention] = []
         while i < len(found) and found[i].start < e:
             if found[i].start >= s:
@@ -145,6 +152,8 @@ def open_deadline(text: str, inherited: int | None = None) -> int | None:
     """The opening horizon still in force at the end of ``text`` (passed on to children)."""
     current = inherited
     for s, e in sentences(text):
+        if _ROW_NUMBER.fullmatch(text, s, e):
+            current = inherited
         for d in find_deadlines(text[s:e]):
             if _is_opening(text, s, DeadlineMention(d.start + s, d.end + s, d.year, False)):
                 current = d.year
@@ -152,7 +161,11 @@ def open_deadline(text: str, inherited: int | None = None) -> int | None:
     return current
 
 
-for _ext in ("metrokg_deadlines", "metrokg_sentence_deadlines", "metrokg_context_deadline"):
+# what the driver knows about the text beyond it: the deadline left open above, whether the
+# document is a law or regulation (its numbers are rules, not goals), whether the provision
+# stands in a background section (编制背景: its figures are achievements), the document's year
+for _ext in ("metrokg_deadlines", "metrokg_sentence_deadlines", "metrokg_context_deadline",
+             "metrokg_legal_text", "metrokg_background", "metrokg_document_year"):
     if not Doc.has_extension(_ext):
         Doc.set_extension(_ext, default=None)
 

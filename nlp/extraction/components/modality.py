@@ -39,6 +39,12 @@ _MAJOR = "；;。！？!?\n"
 _ITEM_MARKER = re.compile(rf"\s*{ITEM_MARKER}\s*")
 _LEAD_OK = re.compile(rf"^\s*(?:{ITEM_MARKER}\s*)?(?:积极|大力|进一步|继续|着力|研究|"
                       r"逐步|不断|重点|充分|也|还|并|同时|要|应|将)*")
+# 可以并处罚款, 可处…, 可以责令…: a sanction the authority may impose, not a permission
+_SANCTION_AFTER = re.compile(r"(?:以|并|可)*(?:处|没收|责令|吊销|撤销|给予|追究|封存|暂扣|予以)")
+# adverbs between a subject and its cue (经营者也应当, 任何单位和个人均不得) and connectives before a cue
+_SUBJECT_TAIL = re.compile(r"(?:也|还|均|都|必须|一律|并|且|同时|依法|应当|可以)+$")
+_SUBJECT_LEAD = re.compile(r"^(?:[，,；;：:\s]|并且|并|且|同时|但是|但|或者)+")
+_BODY_END = re.compile(r"(?:机构|单位|人员|部门|经营者|使用者|个人|企业|组织|当事人|机关|政府)$")
 _SUBJECT_END = re.compile(r"(?:政府|局|厅|委|办|部门|单位|企业|机构|国家|省|市|县|区|州|各地|地方|我省|我市|我区)"
                           r"(?:要|应|将|也|还|积极|大力|继续)*$")
 
@@ -88,6 +94,8 @@ class ModalityTagger:
                 return None
         if word in ("应", "需") and nxt in ("用", "急", "对", "要", "求"):
             return None
+        if modality == "permission" and _SANCTION_AFTER.match(text, e):
+            return None
         return modality
 
     def __call__(self, doc: Doc) -> Doc:
@@ -135,9 +143,11 @@ class ModalityTagger:
                 start = mk.end()
             if end <= start:
                 continue
-            out.append(Deontic(start, end, text[start:end], component=NAME, version=VERSION,
-                               confidence=0.9 if len(word) > 1 else 0.8, modality=modality, cue=word,
-                               cue_start=cs, cue_end=ce))
+            d = Deontic(start, end, text[start:end], component=NAME, version=VERSION,
+                        confidence=0.9 if len(word) > 1 else 0.8, modality=modality, cue=word,
+                        cue_start=cs, cue_end=ce)
+            _subject_and_object(text, d, out, major_start)
+            out.append(d)
         return out
 
     def to_disk(self, path, exclude=()) -> None:
@@ -155,6 +165,44 @@ class ModalityTagger:
 
         self._set_cues(json.loads((Path(path) / "cues.json").read_text(encoding="utf-8")))
         return self
+
+
+def _subject_and_object(text: str, d: Deontic, before: list[Deontic], major_start: int) -> None:
+    """Who the duty binds and what it is about. The subject is the words before the cue in its clause
+    (经营者应当…); else a condition just before (未按照规定申请检定或者检定不合格的，不得使用 → 使用者, read from
+    the condition: the user of such an instrument); else the subject of the duty before it in the same
+    sentence or provision (…单位应当…，并不得…). The object is what follows the cue."""
+    cs, ce = d.cue_start or d.start, d.cue_end or d.end
+    d.object = text[ce:d.end].strip(" ，,") or None
+    head_start = max([text.rfind(c, 0, cs) for c in "，,；;。：:\n"]) + 1
+    head_start = max(head_start, d.start if d.start < cs else head_start)
+    head = text[head_start:cs]
+    lead = _SUBJECT_LEAD.match(head)
+    a = head_start + (lead.end() if lead else 0)
+    a = (_ITEM_MARKER.match(text, a, cs) or re.compile("").match(text, a)).end()
+    name = _SUBJECT_TAIL.sub("", text[a:cs]).strip()
+    if name:
+        d.subject, d.subject_start, d.subject_end = name, a, a + len(name)
+        return
+    same = [x for x in before if x.subject and x.end <= d.start and x.start >= major_start]
+    if same:
+        d.subject = same[-1].subject  # inherited: …单位应当…，并不得…
+        return
+    prev = text[max(text.rfind(c, 0, head_start - 1) for c in "，,；;。：:\n") + 1:head_start - 1].strip() \
+        if head_start > 0 else ""
+    mk = _ITEM_MARKER.match(prev)
+    prev = prev[mk.end():] if mk else prev
+    if prev and text[head_start - 1] in "，,":
+        if _BODY_END.search(prev):  # 从事…活动的社会中介服务机构，不得…: the clause before names the subject
+            start = text.rfind(prev, 0, head_start)
+            d.subject, d.subject_start, d.subject_end = prev, start, start + len(prev)
+            return
+        if "的" in prev and d.object:
+            d.subject = f"{d.object[:2]}者（{prev}）"  # the one who would do it to what the condition names
+            return
+    earlier = [x for x in before if x.subject and x.end <= d.start]
+    if earlier:
+        d.subject = earlier[-1].subject  # written once for the provision's duties
 
 
 if not Doc.has_extension("metrokg_deontics"):

@@ -33,8 +33,10 @@ from spacy.tokens import Doc
 
 from metrokg.nlp.extraction.lexicon.actors import _ONE_LEVEL, level_of
 from metrokg.nlp.extraction.components.deadlines import deadline_at
+from metrokg.nlp.extraction.components.table_rows import inside_rows, row_deadline
 from metrokg.nlp.extraction.facts import Responsibility
 from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, ADV_RE, VERB_RE
+from metrokg.nlp.structure.tables import BODY_ROLES
 from metrokg.nlp.structure.textspans import ITEM_MARKER, doc_text, matching_close
 from metrokg.terms import DEONTIC_MODALITIES, PROVINCES
 
@@ -242,9 +244,12 @@ class ResponsibilityExtractor:
         text = doc_text(doc)
         mentions = doc._.metrokg_mentions or []
         dl = doc._.metrokg_sentence_deadlines or []
-        out: list[Responsibility] = []
+        rows = doc._.metrokg_table_rows or []
+        out: list[Responsibility] = self._rows(doc, text, mentions, rows)
         prev_end = 0
         for note in find_notes(text):
+            if inside_rows(rows, note.start, note.end):
+                continue  # a note inside a table cell: the row's columns say who
             s = prev_end
             # the statement: from the last note (or the start) to this note, minus markers
             while s < note.start and text[s] in " \t\n　":
@@ -266,8 +271,33 @@ class ResponsibilityExtractor:
                                           role=role, modality=modality, action=action,
                                           deadline=deadline_at(dl, s)))
             prev_end = note.end
-        out += self._subjects(doc, text, mentions, dl)
-        out += self._generic_subjects(doc, text, out, dl)
+        out += [r for r in self._subjects(doc, text, mentions, dl) if not inside_rows(rows, r.actor_start, r.actor_end)]
+        out += [r for r in self._generic_subjects(doc, text, out, dl)
+                if not inside_rows(rows, r.actor_start, r.actor_end)]
+        return out
+
+    def _rows(self, doc: Doc, text: str, mentions, rows) -> list[Responsibility]:
+        """The bodies of each table row in the role of their column (牵头单位 lead, 责任单位
+        responsible, 配合单位 supporting), on the row's task, due when the row is."""
+        out: list[Responsibility] = []
+        for row in rows:
+            statement = row.statement
+            if statement is None:
+                continue
+            s, e = statement.start, statement.end
+            modality, action = self._context(doc, s, e)
+            deadline = row_deadline(doc, row)
+            for role in BODY_ROLES:
+                cell = row.get(role)
+                for a0, b0 in cell.pieces if cell is not None else ():
+                    for name, a, b in split_actor_list(text, a0, b0):
+                        if len(name) < 2:
+                            continue
+                        iri, level = self._link(mentions, a, b)
+                        out.append(Responsibility(s, e, text[s:e], component=NAME, version=VERSION, confidence=0.9,
+                                                  actor_name=name, actor_start=a, actor_end=b, actor_iri=iri,
+                                                  actor_type_iri=iri, level=level or level_of(_level_part(name)),
+                                                  role=role, modality=modality, action=action, deadline=deadline))
         return out
 
     def _generic_subjects(self, doc: Doc, text: str, found: list[Responsibility], dl) -> list[Responsibility]:

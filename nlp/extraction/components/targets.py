@@ -23,6 +23,13 @@ More rules, each for a way plans are written rather than for one plan:
 * a bare amount with no noun and no target before it takes the object of the clause before
   it (统筹安排专项经费，每年投入不低于50万元 -> 专项经费);
 * amounts in a clause about a fine (处…元以上…元以下罚款) are never targets;
+* numbers that count nothing to reach are skipped (:mod:`metrokg.nlp.extraction.lexicon.quantities`):
+  in a 《title》 or a short quoted slogan, ordinals (十二届二次全会), participants (两名以上人员参加),
+  principles (三个原则) and ranks (8个国家之一); so are numbers another component has claimed (time
+  limits, funding amounts), and in a law or regulation every count without a deadline (a rule);
+* ``至少``/``最多`` before the verb bound the count (至少建成3个 -> ``>=``); a second number's words
+  start after the first one's 以上 and a joining 、/和 (150项以上和15项以上);
+* achievements the targets read this way are moved out afterwards by the baselines component;
 * indicator tables flattened to tab-separated lines are read by :func:`table_targets`
   (target column = the one marked 目标 or the latest non-base year; base-year cells are not
   targets).
@@ -38,9 +45,11 @@ from spacy.tokens import Doc
 
 from metrokg.nlp.extraction.components.deadlines import deadline_at
 from metrokg.nlp.extraction.facts import Target
-from metrokg.nlp.extraction.components.numbers import parse_number
+from metrokg.nlp.extraction.components.numbers import claimed, parse_number
+from metrokg.nlp.extraction.lexicon.quantities import inside, not_a_quantity, slogan_spans, title_spans
 from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, LEAD_VERBS, VERB_RE
 from metrokg.nlp.structure.textspans import ITEM_MARKER, clauses, doc_text, paragraphs, sentences, token_offsets
+from metrokg.nlp.structure.tables import tab_cells
 
 
 NAME = "metrokg_targets"
@@ -90,13 +99,27 @@ _MARKER = re.compile(rf"^\s*{ITEM_MARKER}\s*")
 _DEADLINE_WORDS = (r"(?:力争|争取)?(?:到|至|在|于|截至)?(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:份)?(?:底|末|年底)?"
                    r"(?:前|以前|之前)?)[，,]?")
 _LEAD_NOISE = re.compile(rf"^(?:{ITEM_MARKER}|{_DEADLINE_WORDS}|其中|同时|此外|另外|全省|全市|全区|全州|全县|全国|"
-                         r"力争|累计|每年度|每年|年均|每季度|每半年|每月|每周|共|再|各)+")
+                         r"力争|累计|已经|已|每年度|每年|年均|每季度|每半年|每月|每周|共|再|各)+")
 _TABLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _TABLE_BASE = re.compile(r"基数|基期|现状|现值|基准值|实际")
 _SYMBOL_COMPARATORS = (("≥", ">="), ("≤", "<="), (">=", ">="), ("<=", "<="), ("＞", ">"), ("＜", "<"), (">", ">"),
                        ("<", "<"), ("约", "~"), ("~", "~"), ("～", "~"))
 _UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,6})[）)]$")
 _TIME_COUNTERS = {"小时", "天", "个月", "周"}
+_JOIN = re.compile(r"(?:以及|和|及|与|、|或)")
+_BOUND_ADVERBS = {"至少": ">=", "最少": ">=", "最多": "<=", "至多": "<="}
+_BOUND_ADVERB = re.compile("|".join(_BOUND_ADVERBS))
+
+
+def _after_value(text: str, pos: int, end: int) -> int:
+    """Where the words of the next number start: past this one's 以上/以下 and a joining 和/及/、
+    (``150项以上和15项以上``: the second target starts at 15)."""
+    for word, _c in POST_COMPARATORS:
+        if text.startswith(word, pos):
+            pos += len(word)
+            break
+    m = _JOIN.match(text, pos, end)
+    return m.end() if m else pos
 
 
 def _strip_qualifiers(s: str) -> str:
@@ -157,21 +180,6 @@ def _object_of(text: str, span: tuple[int, int]) -> str:
     return obj if 2 <= len(obj) <= 16 and re.fullmatch(r"[\u4e00-\u9fff（）()、]+", obj) else ""
 
 
-def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Tab-separated cells of a line as (start, end), spaces trimmed."""
-    out, a = [], s
-    for i in range(s, e + 1):
-        if i == e or text[i] == "\t":
-            b, c = a, i
-            while b < c and text[b] == " ":
-                b += 1
-            while c > b and text[c - 1] == " ":
-                c -= 1
-            out.append((b, c))
-            a = i + 1
-    return out
-
-
 def _table_value(cell: str) -> tuple[Decimal, str, bool] | None:
     """(value, comparator, percent) of a table cell such as ``≥98``, ``3500``, ``95%以上``."""
     comp = "="
@@ -194,7 +202,7 @@ def _table_value(cell: str) -> tuple[Decimal, str, bool] | None:
     return None if v is None else (v, comp, percent)
 
 
-def table_targets(text: str, deadline_spans=()) -> list[Target]:
+def table_targets(text: str, deadline_spans=(), base: bool = False) -> list[Target]:
     """Targets in indicator tables flattened to tab-separated lines.
 
     A header line names the columns (指标名称, 单位, ``2024年基数``, ``2027年目标值``); the
@@ -202,13 +210,14 @@ def table_targets(text: str, deadline_spans=()) -> list[Target]:
     (基数, 现状). Each following row with as many cells gives one target: value and
     comparator from the target cell (``≥98``), unit from the 单位 column or the name's
     bracket (``计量标准（项）``), deadline from the column's year. A count with no scope
-    verb is a stock (total); base-year cells are never targets."""
+    verb is a stock (total); base-year cells are never targets: ``base=True`` reads them instead
+    (their ``deadline`` is then the base year), for the baselines component."""
     out: list[Target] = []
     lines = paragraphs(text)
     i = 0
     while i < len(lines):
         s, e = lines[i]
-        cells = _cells(text, s, e)
+        cells = tab_cells(text, s, e)
         if len(cells) < 3:
             i += 1
             continue
@@ -217,9 +226,12 @@ def table_targets(text: str, deadline_spans=()) -> list[Target]:
         if not years:
             i += 1
             continue
-        marked = [(k, y) for k, y in years if "目标" in heads[k]]
-        plain = [(k, y) for k, y in years if not _TABLE_BASE.search(heads[k])]
-        col, year = (marked or plain or [(None, None)])[-1]
+        if base:  # the base-year column (2020年基数): what exists when the plan starts
+            col, year = next(((k, y) for k, y in years if _TABLE_BASE.search(heads[k])), (None, None))
+        else:
+            marked = [(k, y) for k, y in years if "目标" in heads[k]]
+            plain = [(k, y) for k, y in years if not _TABLE_BASE.search(heads[k])]
+            col, year = (marked or plain or [(None, None)])[-1]
         if col is None:
             i += 1
             continue
@@ -228,7 +240,7 @@ def table_targets(text: str, deadline_spans=()) -> list[Target]:
         j = i + 1
         while j < len(lines):
             rs, re_ = lines[j]
-            row = _cells(text, rs, re_)
+            row = tab_cells(text, rs, re_)
             if len(row) != len(cells):
                 break
             j += 1
@@ -279,9 +291,12 @@ class TargetExtractor:
         text = doc_text(doc)
         deadline_spans = doc._.metrokg_sentence_deadlines or []
         out: list[Target] = table_targets(text, deadline_spans)
-        numbers = [n for n in (doc._.metrokg_numbers or []) if n.unit and n.unit not in _TIME_COUNTERS]
+        names = title_spans(text) + slogan_spans(text)  # 《…七部法律…》, “两个确立”
+        numbers = [n for n in (doc._.metrokg_numbers or []) if n.unit and n.unit not in _TIME_COUNTERS
+                   and not claimed(doc, n.start) and not inside(n.start, names)]
         if not numbers:
             return out
+        legal = bool(doc._.metrokg_legal_text)
         mentions = doc._.metrokg_mentions or []
         starts = set(token_offsets(doc)[0])
         ni = 0
@@ -298,12 +313,17 @@ class TargetExtractor:
                 while ni < len(numbers) and numbers[ni].start < ce:
                     in_clause.append(numbers[ni])
                     ni += 1
+                in_clause = [n for n in in_clause if not_a_quantity(text, (cs, ce), n.start, n.unit, n.unit_end) is None]
                 if in_clause and not _PENALTY.search(text, cs, ce):
                     left = cs
-                    for n in in_clause:
-                        t = self._target(text, left, ce, n, prev, deadline_spans, mentions, starts, prev_clause,
+                    for k, n in enumerate(in_clause):
+                        # the words of this number end where the next number starts (185项A和6.2万项B)
+                        stop = in_clause[k + 1].start if k + 1 < len(in_clause) else ce
+                        t = self._target(text, left, stop, n, prev, deadline_spans, mentions, starts, prev_clause,
                                          recurrence_before)
-                        left = n.unit_end
+                        left = _after_value(text, max(n.unit_end, t.end if t is not None else 0), ce)
+                        if legal and t is not None and t.deadline is None:
+                            continue  # a law's numbers are rules (limits, counts) unless a deadline makes a goal
                         if t is not None and t.confidence >= self.min_confidence:
                             out.append(t)
                             prev = t
@@ -350,7 +370,9 @@ class TargetExtractor:
         if n.qualifier and comp is None:
             comp = QUALIFIER_COMPARATOR[n.qualifier]
         pre_core, pre_comp, pre_word = _strip_comparator_end(pre.rstrip())
-        comp = comp or pre_comp or "="
+        # an adverb of bound before the verb governs the count too: 至少建成3个…, 最多保留2家
+        adverb = None if comp or pre_comp else _BOUND_ADVERB.search(pre_core)
+        comp = comp or pre_comp or (_BOUND_ADVERBS[adverb.group(0)] if adverb else "=")
         recurrence = next((r for w, r in RECURRENCE if w in pre), None)
         if recurrence is None and not n.percent:
             recurrence = recurrence_before  # 每季度开展检查，抽查商户不少于200户
@@ -364,15 +386,15 @@ class TargetExtractor:
         core_at = cs + (len(pre_core) - len(pre_core.lstrip())) + (len(stripped) - len(core))
         # a rate (…覆盖率达92%) has no scope verb: 抽查不合格率 is one indicator
         scope, rest = (None, core) if n.percent else self._split_scope(core, core_at, starts)
-        post_np = _np_after(post.strip())
+        post_np = _np_after(post.strip().rstrip("和及与、或"))
         indicator = ""
-        if len(post_np) >= 2 and not re.match(r"^[以及和并，,]", post.strip()):
+        if len(post_np) >= 2 and not re.match(r"^[以及和并、，,；;]", post.strip()):
             indicator = post_np
             if scope is None and rest:
                 scope = rest.strip() or None
         else:
             rest = TOTAL_WORDS.sub("", rest)
-            rest = re.sub(r"(达到|达|为|的)$", "", rest.strip())
+            rest = re.sub(r"(?:分别|各自|均)?(?:达到|达|为|的)?$", "", rest.strip())
             indicator = _strip_qualifiers(rest)
         if not indicator or re.fullmatch(r"(全省|全市|全区|全州|全县|全国)?", indicator):
             if prev is not None:

@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 
 from metrokg.nlp.extraction.components.deadlines import deadline_at
 from metrokg.nlp.extraction.components.responsibility import find_notes
+from metrokg.nlp.extraction.components.table_rows import inside_rows, row_deadline
 from metrokg.nlp.extraction.facts import Task
 from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, ADV_RE, ADVERBS, LEAD_VERBS, VERB_RE
 from metrokg.nlp.structure.textspans import ITEM_MARKER, clauses, doc_text, sentences, token_offsets
@@ -233,9 +234,12 @@ class TaskExtractor:
         cues = [(d.cue_start, d.cue_end, d.modality) for d in (doc._.metrokg_deontics or []) if d.cue_start is not None]
         starts = set(token_offsets(doc)[0])
         dl = doc._.metrokg_sentence_deadlines or []
-        out: list[Task] = []
+        rows = doc._.metrokg_table_rows or []
+        out: list[Task] = [task for row in rows if (task := self._row_task(doc, text, row, mentions))]
         notes = [(n.start, n.end) for n in find_notes(text)]
         for ss, se in sentences(text):
+            if inside_rows(rows, ss, se):
+                continue  # a table row is one task, read above
             if not re.search(r"[。！？!?；;，,]", text[ss:se]) and se - ss <= 20:
                 continue  # a bare heading line (（二）发展目标)
             body = text[ss:se]
@@ -277,6 +281,26 @@ class TaskExtractor:
                                 confidence=0.8, action=action, object=obj,
                                 concerns=list(dict.fromkeys(concerns)), deadline=deadline_at(dl, a_s)))
         return out
+
+    def _row_task(self, doc: Doc, text: str, row, mentions) -> Task | None:
+        """A table row's task: its 重点任务 cell (else its goal or indicator), the action the verb
+        that opens it (建立联席会议制度) or closes it (计量标准建设), the object the rest."""
+        cell = row.statement
+        if cell is None:
+            return None
+        value = cell.value
+        v = self._verb_at(value, self._skip_lead(value, 0))
+        if v is not None:
+            action, obj = value[v.start():v.end()], value[v.end():]
+        else:
+            tail = next((k for k in range(max(1, len(value) - 6), len(value) - 1)
+                         if VERB_RE.fullmatch(value, k)), None)
+            action, obj = (value[tail:], value[:tail]) if tail is not None else ("", value)
+        concerns = [x.iri for x in mentions if row.start <= x.start and x.end <= row.end and x.iri
+                    and x.scheme != "actortype"]
+        return Task(cell.start, cell.end, text[cell.start:cell.end], component=NAME, version=VERSION,
+                    confidence=0.85, action=action, object=obj.strip("。 ").rstrip("的") or value,
+                    concerns=list(dict.fromkeys(concerns)), deadline=row_deadline(doc, row))
 
     def to_disk(self, path, exclude=()) -> None:  # noqa: D102 - config only
         pass

@@ -3,7 +3,9 @@
 Government bodies are written relative to the issuing level (省、市、县), in lists that
 share one type (``各市、州、县人民政府``) and with short forms (市场监管局 for
 市场监督管理局). This module finds such names in text and normalises them to
-(level, actor-type concept, name as written). Actor types come from the ontology's
+(level, actor-type concept, name as written); a province, city or county named before the type
+(宜昌市市场监督管理局, 成都市武侯区人民政府) is part of the name and gives its level, from the one
+divisions table (:mod:`metrokg.ontology.divisions`). Actor types come from the ontology's
 ``actortype`` scheme; :data:`FALLBACK_ACTOR_TYPES` is used only when that vocabulary is
 not available, so responsibilities are still found.
 """
@@ -11,7 +13,9 @@ not available, so responsibilities are still found.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from metrokg.ontology.divisions import divisions
 from metrokg.terms import MUNICIPALITIES, PROVINCES
 
 # (slug, preferred label, other labels) - used only without the ontology vocabulary.
@@ -70,10 +74,46 @@ LEVEL_PREFIX_RE = re.compile(
 )
 
 
+MIN_PLACE_NAME = 3  # shorter division names (城区, 郊区, 矿区) are also common words
+MAX_PLACE_NAME = 12
+
+
+@lru_cache(maxsize=1)
+def place_levels() -> dict[str, str]:
+    """Full names of the divisions (四川省, 宜昌市, 恩施土家族苗族自治州, 武侯区) → the level an actor
+    named with them is at, from the one divisions table (``metrokg.ontology.divisions``)."""
+    out: dict[str, str] = {}
+    for d in divisions():
+        if MIN_PLACE_NAME <= len(d.name) <= MAX_PLACE_NAME:
+            if d.level == "province":
+                out.setdefault(d.name, "province")
+            elif d.level == "city":
+                out.setdefault(d.name, "prefecture" if d.name.endswith(("州", "盟", "地区")) else "city")
+            else:
+                out.setdefault(d.name, "district" if d.name.endswith("区") else "county")
+    return out
+
+
+def _leading_places(prefix: str) -> tuple[str | None, str]:
+    """(level of the last division named at the start of ``prefix``, the rest): 湖北省宜昌市 → city."""
+    names, level = place_levels(), None
+    while prefix:
+        n = next((n for n in range(min(MAX_PLACE_NAME, len(prefix)), MIN_PLACE_NAME - 1, -1)
+                  if prefix[:n] in names), 0)
+        if not n:
+            break
+        level, prefix = names[prefix[:n]], prefix[n:]
+    return level, prefix
+
+
 def level_of(prefix: str) -> str | None:
-    """Normalised level(s) of a written prefix: ``各市、州、县`` -> ``city,prefecture,county``."""
+    """Normalised level(s) of a written prefix: ``各市、州、县`` -> ``city,prefecture,county``;
+    a named division is at its own level (宜昌市 → city, 成都市武侯区 → district)."""
     if not prefix:
         return None
+    place, rest = _leading_places(prefix)
+    if place and not rest:
+        return place
     for word in ("国务院", "国家", "中央", "自治区", "直辖市"):
         if prefix.endswith(word) or prefix.startswith(word):
             return LEVEL_OF_WORD[word]
@@ -102,6 +142,18 @@ def split_level(text: str, type_start: int, window: int = 16) -> int:
     """Start of the level prefix that ends at ``type_start`` (``type_start`` if none)."""
     lo = max(0, type_start - window)
     m = LEVEL_PREFIX_RE.search(text[lo:type_start])
-    if not m or m.start() == m.end():
-        return type_start
-    return lo + m.start()
+    start = type_start if not m or m.start() == m.end() else lo + m.start()
+    return _with_places(text, start, type_start)
+
+
+def _with_places(text: str, start: int, type_start: int) -> int:
+    """Move ``start`` back over the divisions named before the actor type (宜昌市 in
+    宜昌市市场监督管理局, 湖北省宜昌市 in 湖北省宜昌市人民政府): a name may end anywhere in the prefix."""
+    names, pos = place_levels(), start
+    while True:
+        found = next((end - n for end in range(type_start, pos - 1, -1)
+                      for n in range(min(MAX_PLACE_NAME, end), MIN_PLACE_NAME - 1, -1)
+                      if end - n < pos and text[end - n:end] in names), None)
+        if found is None:
+            return pos
+        pos = found

@@ -24,23 +24,22 @@ def run(args) -> int:
     with opened_store(args) as store:
         check_document(store, args.doc_a)
         check_document(store, args.doc_b)
-        embedder = None
+        dense = False
         if args.method != "lexical":
-            from metrokg.kg.embedding.embedder import describe_model, get_embedder
+            from metrokg.kg.embedding.embedder import describe_model
 
-            if args.method == "embedding" or describe_model()["installed"]:
-                embedder = get_embedder(cache_dir=store.index_dir)
-        result = compare_documents(store, args.doc_a, args.doc_b, embedder, args.threshold)
+            dense = args.method == "embedding" or describe_model()["installed"]
+        result = compare_documents(store, args.doc_a, args.doc_b, threshold=args.threshold, dense=dense)
     if args.fmt == "json":
         emit(result, "json")
     else:
         rows = [{"a": p["a"], "heading_a": p["heading_a"], "b": p["b"], "heading_b": p["heading_b"],
-                 "similarity": p["similarity"]} for p in result["pairs"]]
+                 "similarity": p["similarity"], "link": p["link"]} for p in result["pairs"]]
         rows += [{"a": u["number"], "heading_a": u["heading"], "b": "—", "similarity": None}
                  for u in result["unmatched_a"]]
         rows += [{"a": "—", "b": u["number"], "heading_b": u["heading"], "similarity": None}
                  for u in result["unmatched_b"]]
-        emit(rows, args.fmt, ["a", "heading_a", "b", "heading_b", "similarity"])
+        emit(rows, args.fmt, ["a", "heading_a", "b", "heading_b", "similarity", "link"])
         if args.fmt == "table" and result["target_differences"]:
             diffs = [{"indicator": d["indicator"], "differs": d["differences"],
                       "a": f"{d['a']['number']} {d['a']['comparator']}{d['a']['value']}{d['a']['unit'] or ''} "
@@ -49,4 +48,12 @@ def run(args) -> int:
                            f"({d['b']['deadline']})"} for d in result["target_differences"]]
             print()
             emit(diffs, "table", ["indicator", "differs", "a", "b"])
+        if args.fmt == "table":
+            for key, title in (("targets_only_a", "targets of A that B does not take up"),
+                               ("targets_only_b", "targets B adds")):
+                if result[key]:
+                    print(f"\n{title}:")
+                    emit(result[key], "table", ["number", "indicator", "comparator", "value", "unit", "deadline"])
+            for parent in result["parents_b"]:
+                print(f"\nB implements {parent['title']}: {parent['document'] or 'not in the store'}")
     return 0

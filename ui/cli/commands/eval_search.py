@@ -1,4 +1,5 @@
-"""`metrokg eval-search`: Recall@5, MRR@10 and nDCG@10 of each search signal and of the fusions."""
+"""`metrokg eval-search`: Recall@5, MRR@10, nDCG@10 and coverage@10 of each search signal, of the
+fusions, of search as it answers and of plain BM25, overall and per query kind."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from metrokg.terms import FUSION_METHODS, LEXICAL_MODES
 def register(sub) -> None:
     p = sub.add_parser("eval-search", help="measure search quality on labelled queries",
                        description="Score lexical only, dense only, expansion only and the fused rankings on "
-                                   "labelled queries (default: the set shipped in metrokg/corpus/queries). --tune also grid-searches "
+                                   "labelled queries (default: the set shipped in metrokg/corpus/queries), overall and per query "
+                                   "kind against plain BM25 (jieba). --tune also grid-searches "
                                    "the fusion weights and cross-validates them.")
     p.add_argument("--queries", metavar="PATH", default=None, help="a labelled-query file or folder")
     p.add_argument("--mode", choices=LEXICAL_MODES, default="hybrid",
@@ -22,7 +24,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from metrokg.kg.search.evaluate import DEFAULT_QUERIES, Evaluation, format_table, load_queries
+    from metrokg.kg.search.evaluate import DEFAULT_QUERIES, Evaluation, format_kinds, format_table, load_queries
     from metrokg.kg.search.fusion import WEIGHTS, fuse
     from metrokg.kg.search.index import SearchIndex
     from metrokg.ui.cli.commands._common import opened_store
@@ -30,7 +32,7 @@ def run(args) -> int:
     queries = load_queries(args.queries or DEFAULT_QUERIES)
     with opened_store(args) as store:
         ev = Evaluation(SearchIndex.open(store), queries, dense=args.mode == "hybrid")
-        out: dict = {"queries": len(queries), "table": ev.table()}
+        out: dict = {"queries": len(queries), "table": ev.table(), "by_kind": ev.by_kind()}
         if args.tune:
             out["tuning"] = []
             for method in FUSION_METHODS:
@@ -40,12 +42,14 @@ def run(args) -> int:
                                           "cross_validated": ev.cross_validate(method, mode)})
         if args.per_query:
             mode = args.mode
-            out["per_query"] = ev.score(lambda i, s: fuse(s.scores, "weighted", mode, WEIGHTS[mode]))[1]
+            out["per_query"] = ev.score(lambda i, s: fuse(s.scores, "weighted", mode, WEIGHTS[mode]), cite=True)[1]
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     print(f"{len(queries)} labelled queries\n")
     print(format_table(out["table"]))
+    print("\nper query kind (search = what `metrokg search` returns):\n")
+    print(format_kinds(out["by_kind"]))
     for t in out.get("tuning", []):
         w = ", ".join(f"{k}={v}" for k, v in t["weights"].items())
         print(f"\ntuned {t['method']} ({t['mode']}): {w}; nDCG@10 in-sample {t['in_sample']['ndcg@10']:.3f}, "

@@ -13,7 +13,11 @@ FORMATS = ("ttl", "trig", "jsonld", "nq")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="write the graph as Turtle, TriG, JSON-LD or N-Quads")
+    p = sub.add_parser("export", help="write the graph as Turtle, TriG, JSON-LD or N-Quads",
+                       description="Write the whole graph in a standard RDF format: TriG or N-Quads keep the "
+                                   "named graphs (one per document, the ontology, progress), Turtle and JSON-LD "
+                                   "merge them. Prefixes are metrokg's own (mkg:, skos:, ...). The file is "
+                                   "written whole or not at all.")
     p.add_argument("--format", default="trig", help="ttl, trig, jsonld or nq (default trig)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=run)

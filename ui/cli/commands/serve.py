@@ -11,7 +11,11 @@ from metrokg.errors import MetrokgError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("serve", help="serve the web app (Gradio), its API and a read-only SPARQL endpoint")
+    p = sub.add_parser("serve", help="serve the web app (Gradio), its API and a read-only SPARQL endpoint",
+                       description="Serve the web app (search, ask, obligations, targets, compare, gaps, graph, "
+                                   "documents, SPARQL, learn, export), its named API and a read-only SPARQL 1.1 "
+                                   "endpoint at /sparql, on 127.0.0.1 unless --host says otherwise. An empty "
+                                   "store gets the shipped corpus first (unless --no-build).")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD", default=settings.get("METROKG_AUTH"),

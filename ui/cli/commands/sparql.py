@@ -10,7 +10,10 @@ FORMATS = ("json", "csv", "table")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sparql", help="run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)")
+    p = sub.add_parser("sparql", help="run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+                       description="Run a read-only SPARQL 1.1 query over the store (every named graph as the "
+                                   "default graph) in a worker process with a time and row limit. Updates and "
+                                   "SERVICE are refused (E021). Prefixes such as mkg: must be declared.")
     p.add_argument("query", metavar="QUERY", help="the query text, or '-' to read it from stdin")
     p.add_argument("--format", default="table", help="json (W3C SPARQL results JSON), csv or table")
     p.add_argument("--limit", type=int, default=10000, help="most rows returned (default 10000)")

@@ -22,19 +22,15 @@ def register(sub) -> None:
 
 
 def run_import(args) -> int:
-    from metrokg.kg.graph.catalogue import merge_into, parse_catalogue_csv
+    import os
+
+    from metrokg.kg.graph.catalogue import parse_catalogue_csv
     from metrokg.ontology.namespace import CATALOGUE_GRAPH, MKG
-    from metrokg.ui.cli.commands._common import opened_store
+    from metrokg.ui.cli.commands._via_server import run_write
     from metrokg.ui.cli.output import emit
-    from rdflib import Graph
 
     imported = parse_catalogue_csv(args.file)  # raises before the store is touched
-    with opened_store(args, write=True) as store:
-        existing = Graph()
-        if not args.replace and CATALOGUE_GRAPH in store.graph_iris():
-            existing = store.graph(CATALOGUE_GRAPH)
-        merged = merge_into(existing, imported)
-        store.replace_graphs({CATALOGUE_GRAPH: set(merged)})
+    run_write(args, "specs-import", {"file": os.path.abspath(args.file), "replace": args.replace})  # read there too
     entries = sorted(set(imported.subjects(MKG.documentNumber)))
     rows = [{"id": str(imported.value(e, MKG.documentNumber)), "title": str(imported.value(e, MKG.title)),
              "iri": str(e)} for e in entries]
@@ -44,3 +40,16 @@ def run_import(args) -> int:
         emit(rows, args.fmt, ["id", "title", "iri"])
         print(f"imported {len(rows)} specification(s) into {CATALOGUE_GRAPH}", file=sys.stderr)
     return 0
+
+
+def apply_import(store, params: dict, _progress) -> None:
+    """The write of `metrokg specs import`: the catalogue merged into (or replacing) the imported one."""
+    from metrokg.kg.graph.catalogue import merge_into, parse_catalogue_csv
+    from metrokg.ontology.namespace import CATALOGUE_GRAPH
+    from rdflib import Graph
+
+    imported = parse_catalogue_csv(params["file"])
+    existing = Graph()
+    if not params["replace"] and CATALOGUE_GRAPH in store.graph_iris():
+        existing = store.graph(CATALOGUE_GRAPH)
+    store.replace_graphs({CATALOGUE_GRAPH: set(merge_into(existing, imported))})

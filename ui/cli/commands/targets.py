@@ -7,7 +7,8 @@ import sys
 from metrokg.ui.cli.commands._common import listing_parser, opened_store
 from metrokg.ui.cli.output import add_format_options, emit
 
-TABLE = ["id", "indicator", "comparator", "value", "unit", "deadline", "latest_value", "as_of", "share", "status"]
+TABLE = ["id", "document", "indicator", "comparator", "value", "unit", "deadline", "baseline", "latest_value", "as_of",
+         "share", "status"]
 
 
 def register(sub) -> None:
@@ -42,17 +43,38 @@ def run_targets(args) -> int:
     from metrokg.kg.analyses.targets import list_targets
 
     with opened_store(args) as store:
-        emit(list_targets(store, args.document), args.fmt, TABLE if args.fmt == "table" else None)
+        rows = list_targets(store, args.document)
+    if args.fmt != "json":  # a baseline as one cell: 2020: 1779项
+        rows = [{**r, "baseline": _baseline_cell(r.get("baseline"))} for r in rows]
+    emit(rows, args.fmt, TABLE if args.fmt == "table" else None)
     return 0
+
+
+def _baseline_cell(b: dict | None) -> str:
+    if not b:
+        return ""
+    return f"{b['year']}: {b['value']}{b['unit'] or ''}" if b.get("year") else f"{b['value']}{b['unit'] or ''}"
 
 
 def run_set(args) -> int:
-    from metrokg.kg.analyses.targets import record_progress
+    from metrokg.kg.analyses.targets import default_agent
+    from metrokg.ui.cli.commands._via_server import run_write
 
-    with opened_store(args, write=True) as store:
-        obs = record_progress(store, args.target, args.value, args.as_of, args.source, args.agent)
+    params = {"target": args.target, "value": args.value, "as_of": args.as_of, "source": args.source,
+              "agent": args.agent or default_agent()}  # who runs this command, not who runs a server
+    obs = run_write(args, "progress-set", params)
     emit(obs, args.fmt, ["id", "value", "unit", "as_of", "source", "agent", "recorded_at"])
     return 0
+
+
+def apply_set(store, params: dict, _progress) -> dict:
+    """The write of `metrokg progress set`: one observation, as a JSON record."""
+    import json
+
+    from metrokg.kg.analyses.targets import record_progress
+
+    obs = record_progress(store, params["target"], params["value"], params["as_of"], params["source"], params["agent"])
+    return json.loads(json.dumps(obs, ensure_ascii=False, default=str))
 
 
 def run_history(args) -> int:

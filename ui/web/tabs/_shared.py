@@ -1,4 +1,4 @@
-"""What several tabs share: the components other tabs need (:class:`UI`), the documents' choices,
+"""What several tabs share: the components other tabs need (:class:`UI`), the documents' choices and table,
 the click script of drawings and the blank-field rule."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
-from metrokg.ui.web.i18n import Labels
+from metrokg.ui.web.i18n import Labels, t
 from metrokg.ui.web.render import OPEN_JS
 from metrokg.ui.web.state import AppState
 
@@ -36,6 +36,10 @@ class UI:
     learn: gr.HTML | None = None
     openers: list = field(default_factory=list)  # HTML components whose [data-num] clicks open a provision
     doc_filters: list = field(default_factory=list)  # "all documents" + documents dropdowns
+    doc_pickers: list = field(default_factory=list)  # dropdowns of documents only (viewer, removal, ...)
+    doc_table: gr.Dataframe | None = None  # the Documents tab's list
+    write_events: list = field(default_factory=list)  # events that write: every list refreshes after them
+    doc_known: gr.State | None = None  # the store generation this session's lists show
     tab_loaders: dict = field(default_factory=dict)  # tab id -> (fn, inputs, outputs) run when the tab opens
     row_openers: list = field(default_factory=list)  # (Dataframe, State of [document, number] per row)
     doc_current: gr.State | None = None
@@ -44,6 +48,13 @@ class UI:
 
 def doc_choices(state: AppState) -> list[tuple[str, str]]:
     return [(f"{d['title']} ({d['id']})", d["id"]) for d in state.documents()]
+
+
+def doc_table(state: AppState, lang: str) -> dict:
+    """The document list as a table value (headers in ``lang``)."""
+    return {"headers": [t(f"docs.col.{c}", lang) for c in ("id", "title", "issuer", "date", "provisions")],
+            "data": [[d["id"], d["title"], d["issuer"] or "", d["date"] or "", d["provisions"]]
+                     for d in state.documents()]}
 
 
 def blank(value):

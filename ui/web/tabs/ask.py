@@ -10,7 +10,7 @@ from metrokg.ui.web.render import table_html
 from metrokg.ui.web.state import AppState
 from metrokg.ui.web.tabs._shared import UI
 
-ASK_EXAMPLES = ("谁负责中期评估？", "到2025年要完成哪些目标？", "哪些任务涉及汽车？", "加油站少给油怎么管")
+ASK_EXAMPLES = ("responsible", "targets", "tasks", "search")  # ask.example.* of i18n, asked as each language asks
 
 
 def build(state: AppState, ui: UI) -> None:
@@ -23,7 +23,8 @@ def build(state: AppState, ui: UI) -> None:
         go = L.add(gr.Button(t("ask.button"), variant="primary", elem_id="ask-button", scale=1), value="ask.button")
     with gr.Row():
         L.add(gr.Markdown(t("ask.examples") + "："), value=lambda lang: t("ask.examples", lang) + ":")
-        example_buttons = [gr.Button(q, size="sm", elem_classes=["mk-example"]) for q in ASK_EXAMPLES]
+        example_buttons = [L.add(gr.Button(t(f"ask.example.{key}"), size="sm", elem_classes=["mk-example"]),
+                                 value=f"ask.example.{key}") for key in ASK_EXAMPLES]
     status = gr.HTML(elem_id="ask-status")
     answers = gr.HTML(elem_id="ask-answers", js_on_load=ui.open_js)
     with L.add(gr.Accordion(t("ask.sparql"), open=False, elem_id="ask-sparql-box"), label="ask.sparql"):
@@ -43,6 +44,7 @@ def build(state: AppState, ui: UI) -> None:
     outputs = [status, answers, sparql, bindings]
     go.click(run, [question, ui.lang], outputs, api_visibility="private")
     question.submit(run, [question, ui.lang], outputs, api_visibility="private")
-    for button, text in zip(example_buttons, ASK_EXAMPLES):
-        button.click(lambda q=text: q, None, question, api_visibility="private").then(
+    for button, key in zip(example_buttons, ASK_EXAMPLES):
+        button.click(lambda lang, key=key: t(f"ask.example.{key}", lang), ui.lang, question,
+                     api_visibility="private").then(
             run, [question, ui.lang], outputs, api_visibility="private")

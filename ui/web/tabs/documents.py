@@ -8,14 +8,7 @@ from metrokg.ui.web.callbacks import guarded
 from metrokg.ui.web.i18n import t
 from metrokg.ui.web.render import OPEN_JS, SCROLL_JS, document_html, note_html, ok_html, preview_html, tree_html
 from metrokg.ui.web.state import AppState
-from metrokg.ui.web.tabs._shared import UI, doc_choices
-
-
-def _doc_table(state: AppState, lang: str) -> dict:
-    """The document list as a table value (headers in ``lang``)."""
-    return {"headers": [t(f"docs.col.{c}", lang) for c in ("id", "title", "issuer", "date", "provisions")],
-            "data": [[d["id"], d["title"], d["issuer"] or "", d["date"] or "", d["provisions"]]
-                     for d in state.documents()]}
+from metrokg.ui.web.tabs._shared import UI, doc_choices, doc_table
 
 
 def build(state: AppState, ui: UI) -> None:
@@ -32,11 +25,12 @@ def build(state: AppState, ui: UI) -> None:
             view = gr.HTML(note_html(t("docs.choose")), elem_id="doc-view", js_on_load=OPEN_JS + SCROLL_JS)
     status = gr.HTML(elem_id="doc-status")
     with L.add(gr.Accordion(t("docs.list"), open=True), label="docs.list"):
-        table = L.add(gr.Dataframe(value=_doc_table(state, "zh"), interactive=False, elem_id="doc-table",
-                                   wrap=True), value=lambda lang: _doc_table(state, lang))
+        table = L.add(gr.Dataframe(value=doc_table(state, "zh"), interactive=False, elem_id="doc-table",
+                                   wrap=True), value=lambda lang: doc_table(state, lang))
     with L.add(gr.Accordion(t("docs.upload"), open=False, elem_id="upload-accordion"), label="docs.upload"):
-        upload = L.add(gr.File(label=t("docs.upload_file"), type="filepath", elem_id="upload-file",
-                               file_types=[".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"]),
+        # No file_types filter: the browser would drop another file silently; the reader refuses it by
+        # content and says why (an image, a text named .pdf, ...).
+        upload = L.add(gr.File(label=t("docs.upload_file"), type="filepath", elem_id="upload-file"),
                        label="docs.upload_file")
         with gr.Row():
             preview_btn = L.add(gr.Button(t("docs.preview_button"), elem_id="preview-button"),
@@ -61,7 +55,8 @@ def build(state: AppState, ui: UI) -> None:
             cancel_btn = L.add(gr.Button(t("docs.remove_cancel"), elem_id="remove-cancel"), value="docs.remove_cancel")
         remove_status = gr.HTML(elem_id="remove-status")
 
-    ui.doc_select, ui.doc_tree, ui.doc_view = select, tree, view
+    ui.doc_select, ui.doc_tree, ui.doc_view, ui.doc_table = select, tree, view, table
+    ui.doc_pickers += [select, remove_select]
     ui.openers += [tree, view]
 
     current = gr.State(["", ""])  # [document, provision] last opened, kept highlighted on every re-render
@@ -78,18 +73,6 @@ def build(state: AppState, ui: UI) -> None:
     ui.tab_loaders["documents"] = (show, [select, current], [status, tree, view])
     ui.doc_current = current
 
-    def refreshed_lists(lang: str, keep: str | None = None):
-        choices = doc_choices(state)
-        ids = {c[1] for c in choices}
-        return (gr.update(value=_doc_table(state, lang)),
-                gr.update(choices=[(t("all", lang), "")] + choices),
-                gr.update(choices=choices, value=keep if keep in ids else None),
-                gr.update(choices=choices, value=None)) + tuple(
-                    gr.update(choices=[(t("all", lang), "")] + choices) for _ in ui.doc_filters)
-
-    lists = [table, ui.doc_filter, select, remove_select] + ui.doc_filters
-    n_lists = len(lists)
-
     @guarded(3, 0, lang_arg=1)
     def do_preview(path, lang, progress=gr.Progress()):
         if not path:
@@ -103,21 +86,23 @@ def build(state: AppState, ui: UI) -> None:
 
     preview_btn.click(do_preview, [upload, ui.lang], [upload_status, preview, token], api_visibility="private")
 
-    @guarded(3 + n_lists, 0, lang_arg=2)
-    def do_add(tok, replace, lang, progress=gr.Progress()):
-        if not tok:
-            return (note_html(t("docs.preview_first", lang)),) + (gr.update(),) * (2 + n_lists)
+    @guarded(3, 0, lang_arg=3)
+    def do_add(tok, path, replace, lang, progress=gr.Progress()):
+        if not tok and not path:
+            return note_html(t("docs.no_upload", lang)), gr.update(), gr.update()
         steps = {"parse": "progress.parse", "write": "progress.write"}
-        progress(0.05, desc=t("progress.parse", lang))
+        progress(0.05, desc=t("progress.read", lang))
+        tok = tok or state.keep_upload(path)  # no preview run: the upload itself is added
         res = state.add_upload(tok, replace=bool(replace),
                                step=lambda s, f: progress(f, desc=t(steps.get(s, "progress.write"), lang)))
         progress(1.0)
-        msg = ok_html(t("docs.added", lang, title=res.title, id=res.id, status=res.status, n=res.provisions,
-                        facts=res.facts))
-        return (msg, "", "") + refreshed_lists(lang)
+        return ok_html(added_message(res, lang)), "", ""
 
-    add_btn.click(do_add, [token, replace_box, ui.lang], [upload_status, preview, token] + lists,
-                  api_visibility="private")
+    ui.write_events.append(add_btn.click(do_add, [token, upload, replace_box, ui.lang],
+                                         [upload_status, preview, token], api_visibility="private",
+                                         concurrency_id="writes", concurrency_limit=1))
+    # A new file replaces the previewed one: its token no longer stands for what is in the box.
+    upload.change(lambda: ("", ""), None, [preview, token], api_visibility="private", show_progress="hidden")
 
     @guarded(3, 0, lang_arg=1)
     def ask_remove(doc_id, lang):
@@ -129,16 +114,22 @@ def build(state: AppState, ui: UI) -> None:
                      api_visibility="private")
     cancel_btn.click(lambda: gr.update(visible=False), None, confirm_row, api_visibility="private")
 
-    @guarded(2 + n_lists, 0, lang_arg=2)
-    def do_remove(doc_id, current, lang):
+    @guarded(2, 0, lang_arg=1)
+    def do_remove(doc_id, lang):
         if not doc_id:
-            return (note_html(t("docs.choose", lang)), gr.update(visible=False)) + (gr.update(),) * n_lists
+            return note_html(t("docs.choose", lang)), gr.update(visible=False)
         state.remove_document(doc_id)
-        keep = current if current != doc_id else None
-        return (ok_html(t("docs.removed", lang, doc=doc_id)), gr.update(visible=False)) + refreshed_lists(lang, keep)
+        return ok_html(t("docs.removed", lang, doc=doc_id)), gr.update(visible=False)
 
-    confirm_btn.click(do_remove, [remove_select, select, ui.lang], [remove_status, confirm_row] + lists,
-                      api_visibility="private")
+    ui.write_events.append(confirm_btn.click(do_remove, [remove_select, ui.lang], [remove_status, confirm_row],
+                                             api_visibility="private", concurrency_id="writes",
+                                             concurrency_limit=1))
+
+
+def added_message(res, lang: str) -> str:
+    """What adding an upload did, in ``lang`` (its status too: 新增, 替换, 未变)."""
+    return t("docs.added", lang, title=res.title, id=res.id, status=t(f"status.{res.status}", lang),
+             n=res.provisions, facts=res.facts)
 
 
 def open_provision(state: AppState, doc_id: str, number: str, lang: str = "zh"):

@@ -35,17 +35,20 @@ def build(state: AppState, ui: UI) -> None:
     def do_find(text_v, lang):
         found = state.find_entities(text_v)
         if not found:
-            return note_html(t("graph.none", lang)), gr.update(choices=[], value=None)
-        choices = [(f"{f['label']} · {f['kind']}", f["iri"]) for f in found]
+            return note_html(t("graph.none", lang, text=(text_v or "").strip())), gr.update(choices=[], value=None)
+        # in English the entity's English label, not the Chinese one the text matched
+        named = state.labels([f["iri"] for f in found], lang) if lang == "en" else {}
+        choices = [(f"{named.get(f['iri']) or f['label']} · {t('graph.kind.' + f['kind'], lang)}", f["iri"])
+                   for f in found]
         return "", gr.update(choices=choices, value=choices[0][1])
 
     @guarded(3, 0, lang_arg=1)
     def draw(entity, lang):
-        if not entity:
-            return "", "", ""
+        if not entity:  # a find that found nothing clears the pick: its 未找到 note stays
+            return gr.update(), "", ""
         n = state.neighbourhood(entity, limit=limit, lang=lang)
         note = t("graph.truncated", lang, n=limit) if n["truncated"] else ""
-        head = (f"<p><b>{esc(n['label'])}</b> <span class='mk-meta'>{esc(n['kind'])}</span><br>"
+        head = (f"<p><b>{esc(n['label'])}</b> <span class='mk-meta'>{esc(t('graph.kind.' + n['kind'], lang))}</span><br>"
                 f"<code style='font-size:80%;word-break:break-all'>{html.escape(n['center'])}</code></p>")
         props = table_html([t("graph.details", lang), ""], [(d["property"], d["value"]) for d in n["details"]])
         return (note_html(note) if note else ""), network(n["nodes"], n["edges"], n["center"]), head + props

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import gradio as gr
 
+from metrokg.errors import MetrokgError
 from metrokg.ontology.namespace import MKG_PREFIX
 from metrokg.ui.cli.output import render_csv
 from metrokg.ui.web.callbacks import guarded
@@ -13,6 +15,12 @@ from metrokg.ui.web.i18n import t
 from metrokg.ui.web.render import ok_html
 from metrokg.ui.web.state import AppState, whole_number
 from metrokg.ui.web.tabs._shared import UI
+
+_OX_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+_PREFIXED = re.compile(r"(?<![\w<\"'#?$:])([A-Za-z][\w-]*):[A-Za-z_]")
+_NEAR = 30
+_CHECKED = re.compile(r"^syntax error at line (\d+), column (\d+), (?:near '(.*)'|(at the end of the query)[^,]*?"
+                      r"|at the end of the line)( \(write the character itself, not a \\u escape\))?$", re.S)
 
 MAX_ROWS = 10000
 MAX_TIMEOUT_S = 60
@@ -57,6 +65,35 @@ EXAMPLE_LABELS = {
 }
 
 
+def readable_reason(query: str, reason: str, lang: str = "en") -> str:
+    """Oxigraph's ``error at 1:27: expected OPTIONAL`` as line, column, the text there and, when the
+    query uses a prefix it does not declare, which one to declare; in ``lang``."""
+    m = _OX_POSITION.match(reason.strip())
+    checked = _CHECKED.match(reason.strip()) if lang == "zh" else None
+    if checked:  # the store's own check (kg/store/sparql_check.py) words it in English: say it again in zh
+        line, col, near, end_of_query, hint = checked.groups()
+        where = (t("sparql.near", lang, text=near) if near is not None
+                 else t("sparql.query_end" if end_of_query else "sparql.line_end", lang))
+        reason = t("sparql.syntax", lang, line=line, col=col, where=where) + (t("sparql.escape", lang) if hint else "")
+    elif m:
+        line, col, expected = int(m.group(1)), int(m.group(2)), m.group(3).strip()
+        if lang == "zh":
+            expected = re.sub(r"^expected\b", "应为", expected)
+        lines = query.splitlines() or [""]
+        near = lines[line - 1][max(col - 1, 0):].strip() if 0 < line <= len(lines) else ""
+        where = (t("sparql.near", lang, text=near[:_NEAR] + ("..." if len(near) > _NEAR else "")) if near
+                 else t("sparql.line_end", lang))
+        reason = t("sparql.syntax", lang, line=line, col=col, where=where)
+        reason += (f"（{expected}）" if lang == "zh" else f" ({expected})") if expected else ""
+    declared = {d.lower() for d in re.findall(r"PREFIX\s+([\w-]*):", query, re.I)}
+    stripped = re.sub(r"<[^>]*>|\"[^\"]*\"|'[^']*'", "", query)
+    undeclared = sorted({p for p in _PREFIXED.findall(stripped) if p.lower() not in declared
+                         and p.upper() != "PREFIX" and not p.lower().startswith(("http", "urn"))})
+    if undeclared:
+        reason += t("sparql.undeclared", lang, prefixes=", ".join(f"{p}:" for p in undeclared), first=undeclared[0])
+    return reason
+
+
 def build(state: AppState, ui: UI) -> None:
     L = ui.labels
     example_choices = lambda lang: [(en if lang == "en" else zh, key)  # noqa: E731
@@ -85,7 +122,12 @@ def build(state: AppState, ui: UI) -> None:
         limit = whole_number(n_rows, t("sparql.rows", lang), 1, MAX_ROWS)
         secs = whole_number(seconds, t("sparql.timeout", lang), 1, MAX_TIMEOUT_S)
         started = time.perf_counter()
-        columns, records, truncated = state.sparql(text, row_limit=limit, timeout_s=secs)
+        try:
+            columns, records, truncated = state.sparql(text, row_limit=limit, timeout_s=secs)
+        except MetrokgError as err:
+            if err.code != "E020":
+                raise
+            raise MetrokgError("E020", reason=readable_reason(text or "", str(err.fields.get("reason", "")), lang)) from None
         elapsed = time.perf_counter() - started
         path = state.download_path("sparql-results", ".csv")
         path.write_text(render_csv(records, columns), encoding="utf-8")
@@ -95,4 +137,9 @@ def build(state: AppState, ui: UI) -> None:
         value = {"headers": columns, "data": [[r[c] for c in columns] for r in records]}
         return ok_html(msg), gr.update(value=value), str(path)
 
-    run.click(do_run, [query, rows, timeout, ui.lang], [status, table, download], api_visibility="private")
+    def clear():
+        """Results of an earlier query never stand under the error of this one."""
+        return "", gr.update(value=None), None
+
+    run.click(clear, None, [status, table, download], api_visibility="private").then(
+        do_run, [query, rows, timeout, ui.lang], [status, table, download], api_visibility="private")

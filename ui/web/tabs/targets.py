@@ -38,7 +38,8 @@ def build(state: AppState, ui: UI) -> None:
 
     def draw(lang: str, keep: str | None = None):
         targets = state.targets()
-        choices = [(f"{x['number']} {x['indicator'] or x['text']} ({x['comparator'] or ''}{x['value']}{x['unit'] or ''}"
+        choices = [(f"{x['document']} {x['number']} {x['indicator'] or x['text']} "  # two plans' 1.2 told apart
+                    f"({x['comparator'] or ''}{x['value']}{x['unit'] or ''}"
                     f", {x['deadline'] or '—'})", x["id"]) for x in targets]
         ids = {c[1] for c in choices}
         return (progress_bars(targets, _status_labels(lang)),

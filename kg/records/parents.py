@@ -1,0 +1,80 @@
+"""The documents a document implements, resolved at read time against what the store holds.
+
+At ingest a document's ``implements`` names a work by title (贯彻落实《…》); when the parent was
+not in the store yet, or is cited with its issuer in front (湖北省人民政府关于…), that work is a
+stub. Reading resolves each title to an ingested document by its title, its short title (the
+title without the issuer in front, or a short name the store records) or its 文号, so the link
+holds whichever document was ingested first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal
+
+from metrokg.kg.records.listing import DOCUMENT_IMPLEMENTS_QUERY, list_documents
+from metrokg.kg.store.base import Store
+from metrokg.ontology.namespace import MKG_PREFIX
+
+DOCUMENT_NAMES_QUERY = MKG_PREFIX + """
+SELECT ?id ?name WHERE { ?d mkg:documentId ?id . { ?d mkg:documentNumber ?name } UNION { ?d mkg:shortName ?name } }
+"""
+DOCUMENT_NODE_QUERY = MKG_PREFIX + "SELECT ?d WHERE { ?d mkg:documentId ?id }"
+_FOLD = str.maketrans({"（": "(", "）": ")", "〈": "《", "〉": "》", "〔": "[", "〕": "]", "［": "[", "］": "]",
+                       "—": "-", "–": "-", "－": "-"})
+_DOCNO = re.compile(r"^[\u4e00-\u9fff]{1,8}\[(?:19|20)\d{2}\]第?\d{1,4}号$")
+_ABOUT = "关于"
+
+
+def fold(title: str) -> str:
+    """A title with bracket, dash and space variants made one (《〈 》〉, （(, 〔[, —-)."""
+    return re.sub(r"\s+", "", title.translate(_FOLD)).strip("《》")
+
+
+def core_title(title: str) -> str:
+    """The title without the issuer in front: 湖北省人民政府关于… → 关于…."""
+    folded = fold(title)
+    at = folded.find(_ABOUT)
+    return folded[at:] if 0 < at <= 20 else folded
+
+
+def _names(store: Store) -> dict[str, list[tuple[str, str]]]:
+    """Folded name → [(document id, how it matched)] for every ingested document."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    docs = list_documents(store)
+    for d in docs:
+        out.setdefault(fold(d["title"]), []).append((d["id"], "title"))
+        core = core_title(d["title"])
+        if core != fold(d["title"]):
+            out.setdefault(core, []).append((d["id"], "short title"))
+    live = {d["id"] for d in docs}
+    for doc_id, name in store.rows(DOCUMENT_NAMES_QUERY):
+        if str(doc_id) in live:
+            how = "文号" if _DOCNO.match(fold(str(name))) else "short title"
+            out.setdefault(fold(str(name)), []).append((str(doc_id), how))
+    return out
+
+
+def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str | None = None) -> dict:
+    """``{"title", "document", "matched_by"}`` for one cited title (document None when not held)."""
+    for key in (fold(title), core_title(title)):
+        found = [(d, how) for d, how in names.get(key, []) if d != own]
+        if found:
+            found.sort(key=lambda x: (x[1] != "title", x[0]))
+            how = found[0][1] if key == fold(title) else "short title"  # cited with its issuer in front
+            return {"title": title, "document": found[0][0], "matched_by": how}
+    return {"title": title, "document": None, "matched_by": None}
+
+
+def parent_documents(store: Store, doc_id: str) -> list[dict]:
+    """What ``doc_id`` implements: one entry per cited title, resolved to a document when held."""
+    titles: list[str] = []
+    nodes = {str(r[0]) for r in store.rows(DOCUMENT_NODE_QUERY, {"id": Literal(doc_id)})}
+    for d, impl in store.rows(DOCUMENT_IMPLEMENTS_QUERY):
+        if str(d) in nodes:
+            titles += [t for t in str(impl).split("\u001f") if t and t not in titles]
+    if not titles:
+        return []
+    names = _names(store)
+    return [resolve_title(names, t, doc_id) for t in sorted(titles)]

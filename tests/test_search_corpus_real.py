@@ -1,0 +1,44 @@
+"""Search over every real text of ../shared/real (and its laws/), read in place, with the seed and
+corpus/docs: the labelled queries of tests/data/queries/real-corpus.json. Skipped when absent."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, DEV_DOCS, cli_json, run_cli
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
+QUERIES = DATA / "queries" / "real-corpus.json"
+
+
+@pytest.fixture(scope="module")
+def real_store(built_store, tmp_path_factory) -> Path:
+    if not REAL.exists():
+        pytest.skip("../shared/real is absent: the real corpus is not checked")
+    store = tmp_path_factory.mktemp("real-corpus") / "store"
+    shutil.copytree(built_store, store)
+    texts = [*DEV_DOCS.glob("*.txt"), *REAL.glob("*.txt"), *(REAL / "laws").glob("*.txt")]
+    run_cli("ingest", *sorted(str(p) for p in texts), store=store)
+    return store
+
+
+@pytest.mark.slow
+def test_real_corpus_queries_beat_plain_bm25(real_store):
+    out = cli_json("eval-search", "--queries", str(QUERIES), store=real_store)
+    kinds = {r["kind"]: r for r in out["by_kind"] if r["config"] == "search"}
+    bm25 = {r["kind"]: r for r in out["by_kind"] if r["config"] == "bm25 (jieba, baseline)"}
+    assert out["queries"] >= 40
+    assert kinds["citation"]["recall@5"] == 1.0 and kinds["citation"]["mrr@10"] == 1.0
+    assert kinds["all"]["recall@5"] >= bm25["all"]["recall@5"] + 0.15, (kinds["all"], bm25["all"])
+    assert kinds["out-of-domain"]["recall@5"] >= 0.75 and kinds["keyword"]["recall@5"] >= 0.9
+
+
+@pytest.mark.slow
+def test_real_penalty_question_finds_the_sanctioning_articles(real_store):
+    hits = cli_json("search", "检定员造假数据怎么处理", store=real_store)
+    found = {(h["document"], h["number"]) for h in hits[:5]}
+    assert {("henan-tiaoli-2016", "7.42"), ("jiliangfa-xize-2022", "10.54")} <= found
+    assert hits[0]["document_kind"] in {"local_regulation", "administrative_regulation", "law"}

@@ -1,0 +1,92 @@
+"""The parts of corpus-scale search on their own: intent cues, the conduct vocabulary, relevance of
+English queries, jurisdictions, duplicate folding and grouping, plain BM25 and the metrics."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from metrokg.kg.records.provisions import ProvisionRecord
+from metrokg.kg.search.baseline import PlainBM25
+from metrokg.kg.search.documents import jurisdiction, matches
+from metrokg.kg.search.evaluate import metrics
+from metrokg.kg.search.expansion import ConceptMatcher
+from metrokg.kg.search.grouping import facet_counts, fold_duplicates, group_by_document
+from metrokg.kg.search.intent import intent_mask, intents
+from metrokg.ontology.vocab import packaged
+
+
+def test_intents_read_chinese_and_english_cues():
+    assert [i.name for i in intents("查实后老板会受到什么处理")] == ["penalty"]
+    assert [i.name for i in intents("what is the penalty for tampering?")] == ["penalty"]
+    assert "duty" in [i.name for i in intents("谁负责本县的计量监督管理")]
+    assert "deadline" in [i.name for i in intents("对处罚不服多少天内起诉")]
+    assert "target" in [i.name for i in intents("受检率要达到多少")]
+    assert intents("燃油加油机") == []
+    mask = intent_mask(intents("怎么罚"), [["Penalty"], ["Task"], []])
+    assert mask.tolist() == [True, False, False]
+
+
+def test_conduct_vocabulary_maps_everyday_words_to_regulated_conduct():
+    concepts = packaged()
+    cheating = concepts.by_iri["https://w3id.org/metrokg/id/conduct/cheating"]
+    assert cheating.pref_en and {"动手脚", "少给油", "作弊功能"} <= set(cheating.alt_labels)
+    found = {m.iri.rsplit("/", 1)[-1] for m in ConceptMatcher(concepts).match("商家缺斤短两，秤被动了手脚")}
+    assert {"short-measure", "cheating"} <= found
+    narrower = {c.rsplit("/", 1)[-1] for c in concepts.narrower("https://w3id.org/metrokg/id/conduct/cheating")}
+    assert {"impairing-accuracy", "cheating-device", "unauthorised-alteration"} <= narrower
+    for slug in ("falsified-verification-data", "nonconforming-instrument", "unverified-instrument",
+                 "overdue-verification", "unauthorised-alteration", "unlicensed-manufacture", "fraudulent-instrument"):
+        assert f"https://w3id.org/metrokg/id/conduct/{slug}" in concepts.by_iri, slug
+
+
+def test_english_share_tells_metrology_from_cooking():
+    m = ConceptMatcher.from_vocabulary()
+    assert m.english_share("best pizza recipe with mozzarella") == 0.0
+    assert m.english_share("EV charging") == 1.0 and m.english_share("taxi meters") >= 0.5
+    assert m.english_share("加油站") == 0.0
+
+
+def test_jurisdiction_from_title_and_issuer():
+    assert jurisdiction("温州市人民政府关于推进计量高质量发展的实施意见", None) == ("温州市", "浙江省")
+    assert jurisdiction("上海市计量监督管理条例", None) == ("上海市", "上海市")
+    assert jurisdiction("中华人民共和国计量法", None) == ("全国", "全国")
+    assert jurisdiction("工作要点", None) == (None, None)
+    meta = {"kind": "law", "jurisdiction": "温州市", "province": "浙江省", "year": 2025}
+    assert matches(meta, "jurisdiction", "浙江") and matches(meta, "jurisdiction", "温州市")
+    assert matches(meta, "issued", "2025") and not matches(meta, "kind", "plan")
+
+
+def _hit(doc: str, number: str, text: str, score: float):
+    rec = ProvisionRecord(f"urn:{doc}:{number}", doc, number, "", text, 0, len(text))
+    return SimpleNamespace(provision=rec, score=score, also_in=[], document_info={"title": doc.upper()})
+
+
+def test_the_same_text_in_two_documents_is_shown_once_and_hits_group_by_document():
+    text = "严禁使用未经检定或者超过检定周期的计量器具，依法从严查处。"
+    hits = fold_duplicates([_hit("a", "1", "1." + text, 3), _hit("b", "2.1", "（一）" + text, 2), _hit("a", "3", "其他内容很长的一条规定。", 1)])
+    assert [h.provision.number for h in hits] == ["1", "3"] and hits[0].also_in[0]["document"] == "b"
+    public = [{"document": d, "document_title": d.upper(), "document_kind": "law", "jurisdiction": "全国",
+               "document_year": 2018, "number": n} for d, n in (("x", "1"), ("y", "2"), ("x", "3"))]
+    groups = group_by_document(public)
+    assert [g["document"] for g in groups] == ["x", "y"] and [h["number"] for h in groups[0]["hits"]] == ["1", "3"]
+    assert facet_counts(public)["jurisdiction"] == {"全国": 3}
+
+
+def test_plain_bm25_and_out_of_domain_metrics():
+    bm25 = PlainBM25(["加油站经营者必须使用经检定合格的燃油加油机", "支持高校开设计量相关专业"])
+    assert bm25.scores("加油站").argmax() == 0 and not bm25.scores("pizza").any()
+    assert metrics([], {})["recall@5"] == 1.0 and metrics(["a:1"], {})["mrr@10"] == 0.0
+    m = metrics(["a:1", "b:2", "c:3"], {"a:1": 2, "z:9": 1})
+    assert m["coverage@10"] == 0.5 and m["mrr@10"] == 1.0
+
+
+def test_web_hits_are_grouped_under_document_titles():
+    from metrokg.ui.web.render import hits_html
+
+    hit = {"document": "law", "document_title": "中华人民共和国计量法", "document_kind": "law", "jurisdiction": "全国",
+           "document_year": 2018, "number": "5.26", "heading": "", "text": "第二十六条使用不合格的计量器具", "start": 0,
+           "end": 15, "score": 1.0, "sentence": {}, "concepts": [], "citation": "第二十六条",
+           "also_in": [{"document": "copy", "number": "3", "title": "某市条例", "iri": "urn:x"}]}
+    page = hits_html([hit], "zh")
+    assert "<h4 class='mk-doc'>中华人民共和国计量法" in page and "某市条例 3" in page and "全国 (1)" in page
+    assert "未找到相关内容" in hits_html([], "zh") and "Nothing relevant found" in hits_html([], "en")

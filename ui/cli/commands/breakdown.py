@@ -1,0 +1,39 @@
+"""`metrokg breakdown DOC`: the plan's 任务分解表 (one row per task, its bodies, deadline, targets)."""
+
+from __future__ import annotations
+
+import sys
+
+from metrokg.ui.cli.commands._common import listing_parser, opened_store
+from metrokg.ui.cli.output import emit
+
+
+def register(sub) -> None:
+    p = listing_parser(sub, "breakdown", "the 任务分解表 of a plan: one row per task with its lead, responsible "
+                                         "and supporting bodies, deadline, targets and progress")
+    p.add_argument("document", metavar="DOC", help="the document id (see `metrokg documents`)")
+    p.add_argument("--xlsx", metavar="FILE", help="also write the table to an Excel file (.xlsx)")
+    p.add_argument("--docx", metavar="FILE", help="also write the table to a Word file (.docx)")
+    p.add_argument("--english", action="store_true", help="English headers in the table and the files")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from metrokg.kg.analyses.breakdown import breakdown, breakdown_title, display_rows
+    from metrokg.ui.reports.docx import write_breakdown_docx
+    from metrokg.ui.reports.xlsx import write_breakdown_xlsx
+
+    with opened_store(args) as store:
+        rows = breakdown(store, args.document, required=bool(args.xlsx or args.docx))
+        title = breakdown_title(store, args.document)
+    lang = "en" if args.english else "zh"
+    headers, cells = display_rows(rows, lang)
+    for path, write in ((args.xlsx, write_breakdown_xlsx), (args.docx, write_breakdown_docx)):
+        if path:
+            written = write(headers, cells, path, title)
+            print(f"metrokg: wrote {len(rows)} rows to {written}", file=sys.stderr)
+    if args.fmt == "json":
+        emit(rows, "json")
+    else:
+        emit([dict(zip(headers, c)) for c in cells], args.fmt, headers)
+    return 0
