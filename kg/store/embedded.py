@@ -76,7 +76,6 @@ class _OxTerms:
 # ----------------------------------------------------------------- the store's files
 
 _MANIFEST_NAME = re.compile(r"MANIFEST-\d+")
-_TABLE_NAME = re.compile(r"\d+\.sst")  # RocksDB's own tables; Oxigraph's bulk loader writes bulk-*.sst first
 RECOVERY = ("Nothing was changed. `metrokg doctor --store {path}` shows what is wrong (`--repair` rebuilds a missing "
             "CURRENT file); else restore a backup made with `metrokg export --format nq` "
             "(`metrokg restore FILE.nq --to NEW_DIR`) or rebuild into a new store (`metrokg build`, `metrokg ingest`).")
@@ -92,9 +91,11 @@ def has_database(db: Path) -> bool:
 
 def file_problems(db: Path) -> list[str]:
     """What is visibly wrong with an Oxigraph (RocksDB) directory, from the file system alone:
-    the CURRENT pointer, the MANIFEST it names, empty table files. Cheap (no file is opened
-    but CURRENT); RocksDB checks the rest, such as the sizes of the tables the MANIFEST lists,
-    when the store is opened read-only."""
+    the CURRENT pointer and the MANIFEST it names. Cheap (no file is opened but CURRENT);
+    RocksDB checks the rest, such as the sizes of the tables the MANIFEST lists (an emptied
+    table too), when the store is opened read-only. An empty table file is not a sign of damage
+    by itself: a writer killed mid-flush leaves one that no MANIFEST lists, which RocksDB ignores
+    and its next writer deletes."""
     problems: list[str] = []
     try:
         name = (db / "CURRENT").read_bytes().decode("ascii").strip()
@@ -112,9 +113,6 @@ def file_problems(db: Path) -> list[str]:
             problems.append(f"{name}, which CURRENT names, is missing")
         elif file_size(manifest) == 0:
             problems.append(f"{name} is empty")
-    empty = sorted(t.name for t in db.glob("*.sst") if _TABLE_NAME.fullmatch(t.name) and file_size(t) == 0)
-    if empty:
-        problems.append(f"table file(s) {', '.join(empty[:5])} are empty")
     return problems
 
 
