@@ -14,7 +14,8 @@ import shutil
 import pytest
 
 from serving import running_server
-from test_browser import ARGS, CHROMIUM, SLOW, open_tab, shot
+import test_browser
+from test_browser import CHROMIUM, SLOW, open_tab, shot
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,13 +43,7 @@ def server(built_store, tmp_path_factory):
             os.environ["METROKG_WEB_REFRESH_SECONDS"] = before
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
+browser = test_browser.browser  # the same Chromium fixture as the other browser tests
 
 
 def new_page(browser, url: str):
