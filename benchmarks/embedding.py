@@ -1,9 +1,10 @@
 """Benchmark the embedder's backends on the texts dense search really embeds.
 
-For each backend (``METROKG_EMBED_BACKEND``: torch, onnx, onnx-int8) and each batch size in
-padded tokens (``METROKG_EMBED_BATCH_TOKENS``), a child process loads the embedder and embeds
-the same texts; it reports model load time (imports included), texts/s and characters/s, CPU
-time and peak RSS. Vectors are compared with the torch backend's (cosine: median and worst).
+For each backend (``METROKG_EMBED_BACKEND``: torch, onnx, onnx-int8), each batch size in
+padded tokens (``METROKG_EMBED_BATCH_TOKENS``), each thread count (``METROKG_EMBED_THREADS``)
+and each ``METROKG_EMBED_SPIN`` (ONNX Runtime's workers spin or sleep between operators), a child
+process loads the embedder and embeds the same texts; it reports model load time (imports
+included), texts/s and characters/s, CPU and wall time and peak RSS. Vectors are compared with the torch backend's (cosine: median and worst).
 
 The texts are the dense input of the shipped corpus and, when present, ../shared/real
 (provision passages and their sentences, within the embedding limits, each text once), taken
@@ -13,6 +14,7 @@ processes skew absolute figures; compare backends within one run.
 
     python benchmarks/embedding.py                       # all backends, batch 512 tokens, 400 texts
     python benchmarks/embedding.py --backends onnx --batch-tokens 1024,2048,4096,8192
+    python benchmarks/embedding.py --backends onnx --threads 1,2 --spin 0,1   # CPU and wall
     python benchmarks/embedding.py --texts 0 --json      # every text
     python benchmarks/embedding.py --search              # and search quality per query kind
 
@@ -142,15 +144,14 @@ def main() -> int:
     parser.add_argument("--backends", default="torch,onnx,onnx-int8")
     parser.add_argument("--batch-tokens", default="512", help="comma-separated METROKG_EMBED_BATCH_TOKENS values")
     parser.add_argument("--texts", type=int, default=400, help="how many texts (0: all)")
-    parser.add_argument("--threads", type=int, default=None, help="METROKG_EMBED_THREADS (default: the setting's)")
+    parser.add_argument("--threads", default="", help="comma-separated METROKG_EMBED_THREADS values (default: the setting's)")
+    parser.add_argument("--spin", default="", help="comma-separated METROKG_EMBED_SPIN values, 0 and/or 1 (default: the setting's)")
     parser.add_argument("--no-real", action="store_true", help="leave out ../shared/real even when present")
     parser.add_argument("--search", action="store_true",
                         help="also build the shipped corpus with each backend and score eval-search's queries per kind")
     parser.add_argument("--json", action="store_true", help="print one JSON value")
     args = parser.parse_args()
     env = dict(os.environ, HF_HUB_OFFLINE="1", TQDM_DISABLE="1")
-    if args.threads:
-        env["METROKG_EMBED_THREADS"] = str(args.threads)
     rows = []
     import numpy as np  # light, and needed for the comparison only
 
@@ -161,27 +162,34 @@ def main() -> int:
         texts = json.loads(texts_file.read_text(encoding="utf-8"))
         chars = sum(map(len, texts))
         reference = None
-        for backend in args.backends.split(","):
-            for tokens in args.batch_tokens.split(","):
-                vec_file = Path(tmp) / f"{backend}-{tokens}.npy"
-                usage, out = run_child([sys.executable, "-c", WORKER, str(texts_file), str(vec_file)],
-                                       {**env, "METROKG_EMBED_BACKEND": backend, "METROKG_EMBED_BATCH_TOKENS": tokens})
-                info = json.loads(out.strip().splitlines()[-1])
-                vectors = np.load(vec_file)
-                if backend == "torch" and reference is None:
-                    reference = vectors
-                cos = (vectors * reference).sum(axis=1) if reference is not None else None
-                rows.append({"backend": backend, "batch_tokens": int(tokens), "engine": info["engine"],
-                             "load_s": round(info["load_s"], 2), "texts_per_s": round(len(texts) / info["embed_s"], 1),
-                             "chars_per_s": round(chars / info["embed_s"]), **usage,
-                             "cos_median": None if cos is None else round(float(np.median(cos)), 5),
-                             "cos_min": None if cos is None else round(float(cos.min()), 5)})
-                if not args.json:
-                    r = rows[-1]
-                    agree = f"cos vs torch median {r['cos_median']} min {r['cos_min']}" if cos is not None else ""
-                    print(f"{backend:10s} batch {tokens:>5s} tokens | load {r['load_s']:5.2f} s | "
-                          f"{r['texts_per_s']:6.1f} texts/s {r['chars_per_s']:6d} chars/s | CPU {r['cpu_s']:6.1f} s | "
-                          f"peak {r['peak_rss_mb']:5d} MB | {agree}", flush=True)
+        runs = [(b, t, n, p) for b in args.backends.split(",") for t in args.batch_tokens.split(",")
+                for n in (args.threads.split(",") if args.threads else [""])
+                for p in (args.spin.split(",") if args.spin else [""])]
+        for backend, tokens, threads, spin in runs:
+            vec_file = Path(tmp) / f"{backend}-{tokens}-{threads}-{spin}.npy"
+            usage, out = run_child([sys.executable, "-c", WORKER, str(texts_file), str(vec_file)],
+                                   {**env, "METROKG_EMBED_BACKEND": backend, "METROKG_EMBED_BATCH_TOKENS": tokens,
+                                    **({"METROKG_EMBED_THREADS": threads} if threads else {}),
+                                    **({"METROKG_EMBED_SPIN": spin} if spin else {})})
+            info = json.loads(out.strip().splitlines()[-1])
+            vectors = np.load(vec_file)
+            if backend == "torch" and reference is None:
+                reference = vectors
+            cos = (vectors * reference).sum(axis=1) if reference is not None else None
+            rows.append({"backend": backend, "batch_tokens": int(tokens), "threads": threads or "default",
+                         "spin": spin or "default",
+                         "engine": info["engine"],
+                         "load_s": round(info["load_s"], 2), "texts_per_s": round(len(texts) / info["embed_s"], 1),
+                         "chars_per_s": round(chars / info["embed_s"]), **usage,
+                         "cos_median": None if cos is None else round(float(np.median(cos)), 5),
+                         "cos_min": None if cos is None else round(float(cos.min()), 5)})
+            if not args.json:
+                r = rows[-1]
+                agree = f"cos vs torch median {r['cos_median']} min {r['cos_min']}" if cos is not None else ""
+                print(f"{backend:10s} batch {tokens:>5s} tokens, threads {r['threads']:>7s} spin {r['spin']:>7s} | load {r['load_s']:5.2f} s | "
+                      f"{r['texts_per_s']:6.1f} texts/s {r['chars_per_s']:6d} chars/s | CPU {r['cpu_s']:6.1f} s "
+                      f"wall {r['wall_s']:6.1f} s | "
+                      f"peak {r['peak_rss_mb']:5d} MB | {agree}", flush=True)
         quality = search_quality(args.backends.split(","), env, Path(tmp)) if args.search else None
     if quality and not args.json:
         print_quality(quality)

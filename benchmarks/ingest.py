@@ -22,6 +22,12 @@ ingest to segmentation within one run is the figure to compare.
     python benchmarks/ingest.py --scales 1,10,100 --json
     METROKG_EMBED_BACKEND=torch python benchmarks/ingest.py --scales 1
     python benchmarks/ingest.py --no-real           # the shipped corpus only
+    python benchmarks/ingest.py --no-dense --scales 1,10,100   # no dense index: the rest, by phase
+
+``--no-dense`` measures everything but the dense step: the child ingests through the library as
+the CLI does (read, parse, extract, write) and builds the lexical search index, but no dense one;
+it also reports CPU seconds and peak RSS after each phase (imports, pipeline load, read + parse +
+extract + write, lexical index). Its figures are labelled ``no dense`` and are not the CLI's.
 """
 
 from __future__ import annotations
@@ -49,6 +55,29 @@ text = "\\n".join(open(p, encoding="utf-8").read() for p in sys.argv[1:])
 for _ in range(3):
     tokenizer.lcut(text)
     tokenizer.lcut_for_search(text)
+"""
+# the ingest without the dense step, phase by phase (printed as one JSON line on stdout)
+NO_DENSE = """
+import json, resource, sys
+def mark(name):
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    phases.append({"phase": name, "cpu_s": round(r.ru_utime + r.ru_stime - sum(p["cpu_s"] for p in phases), 2),
+                   "peak_rss_mb": round(r.ru_maxrss / 1024)})
+phases = []
+from metrokg.kg.graph.ingest import extraction, ingest_paths
+from metrokg.kg.search.index import SearchIndex
+from metrokg.kg.store.registry import open_store
+mark("imports")
+extraction().load_pipeline()  # what the first document would load: measured on its own
+mark("pipeline load")
+store = open_store(sys.argv[1], write=True)
+statuses = {}
+for r in ingest_paths(store, sys.argv[2:]):
+    statuses[r.status] = statuses.get(r.status, 0) + 1
+mark("read, parse, extract, write")
+SearchIndex.open(store)
+mark("lexical index")
+print(json.dumps({"phases": phases, "statuses": statuses}))
 """
 
 
@@ -78,41 +107,56 @@ def scaled_corpus(paths: list[Path], scale: int, folder: Path) -> list[Path]:
     return out
 
 
-def measured(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
-    """Run ``cmd`` as a child of this small process: wall, CPU, peak RSS, exit status."""
+def measured(cmd: list[str], env: dict[str, str], cwd: Path, output: bool = False) -> dict:
+    """Run ``cmd`` as a child of this small process: wall, CPU, peak RSS, exit status (and with
+    ``output`` the fields of the JSON object the child printed last)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = b""
-    if proc.stderr is not None:
-        err = proc.stderr.read()  # drained while it runs: a full pipe would block the child
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out if output else subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        err = b""
+        if proc.stderr is not None:
+            err = proc.stderr.read()  # drained while it runs: a full pipe would block the child
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        out.seek(0)
+        printed = out.read().decode("utf-8").strip().splitlines()
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[:4]}... failed ({proc.returncode}):\n{err.decode('utf-8', 'replace')[-2000:]}")
-    return {"wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    row = {"wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+           "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    if output and printed:
+        row.update(json.loads(printed[-1]))
+    return row
 
 
-def run_scale(paths: list[Path], scale: int, env: dict[str, str], work: Path) -> dict:
+def run_scale(paths: list[Path], scale: int, env: dict[str, str], work: Path, dense: bool = True) -> dict:
     folder = work / f"x{scale}"
     folder.mkdir()
     files = scaled_corpus(paths, scale, folder)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in files)
     store = work / f"store-x{scale}"
-    ingest = measured([sys.executable, "-c", CLI, "ingest", "--store", str(store), "--json", *map(str, files)],
-                      env, work)
+    if dense:
+        ingest = measured([sys.executable, "-c", CLI, "ingest", "--store", str(store), "--json", *map(str, files)],
+                          env, work)
+    else:
+        ingest = measured([sys.executable, "-c", NO_DENSE, str(store), *map(str, files)], env, work, output=True)
     segment = measured([sys.executable, "-c", SEGMENT, *map(str, files)], env, work)
     shutil.rmtree(folder)
     shutil.rmtree(store, ignore_errors=True)
-    return {"scale": scale, "documents": len(files), "characters": chars, "ingest": ingest, "segment": segment,
-            "chars_per_s": round(chars / ingest["wall_s"]), "ratio": round(ingest["wall_s"] / segment["wall_s"], 1)}
+    return {"scale": scale, "dense": dense, "documents": len(files), "characters": chars, "ingest": ingest, "segment": segment,
+            "chars_per_s": round(chars / ingest["wall_s"]), "ratio": round(ingest["wall_s"] / segment["wall_s"], 1),
+            "cpu_ratio": round(ingest["cpu_s"] / segment["cpu_s"], 1)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1,10", help="comma-separated corpus multiples (default 1,10)")
     parser.add_argument("--no-real", action="store_true", help="leave out ../shared/real even when present")
+    parser.add_argument("--no-dense", action="store_true",
+                        help="leave out the dense index: read, parse, extract, write and the lexical index only, "
+                             "by phase (not the CLI's figures)")
     parser.add_argument("--json", action="store_true", help="print one JSON value")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
@@ -121,15 +165,20 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="metrokg-bench-ingest-") as tmp:
         for scale in scales:
-            rows.append(run_scale(paths, scale, env, Path(tmp)))
+            rows.append(run_scale(paths, scale, env, Path(tmp), dense=not args.no_dense))
             if not args.json:
                 r = rows[-1]
                 i, s = r["ingest"], r["segment"]
-                print(f"x{scale:<4} {r['documents']:5d} docs {r['characters']:9,d} chars | ingest {i['wall_s']:7.1f} s "
+                label = "ingest, no dense" if args.no_dense else "ingest"
+                print(f"x{scale:<4} {r['documents']:5d} docs {r['characters']:9,d} chars | {label} {i['wall_s']:7.1f} s "
                       f"wall {i['cpu_s']:7.1f} s CPU {i['peak_rss_mb']:5d} MB peak {r['chars_per_s']:7,d} chars/s | "
-                      f"segmentation {s['wall_s']:6.1f} s wall {s['peak_rss_mb']:4d} MB | ratio {r['ratio']}",
+                      f"segmentation {s['wall_s']:6.1f} s wall {s['peak_rss_mb']:4d} MB | ratio {r['ratio']} wall, {r['cpu_ratio']} CPU",
                       flush=True)
-    meta = {"backend": os.environ.get("METROKG_EMBED_BACKEND", "default"), "cores": os.cpu_count(),
+                if "statuses" in i:
+                    print("      documents: " + ", ".join(f"{n} {k}" for k, n in sorted(i["statuses"].items())))
+                for p in i.get("phases", []):
+                    print(f"      {p['phase']:30s} {p['cpu_s']:7.2f} s CPU, peak RSS {p['peak_rss_mb']:5d} MB after it")
+    meta = {"backend": "none (--no-dense)" if args.no_dense else os.environ.get("METROKG_EMBED_BACKEND", "default"), "cores": os.cpu_count(),
             "load_average": round(os.getloadavg()[0], 2), "real_documents": REAL.is_dir() and not args.no_real}
     if args.json:
         print(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False))

@@ -85,6 +85,8 @@ class Errors:
     E179 = ("Cannot read {path}: its markup is nested too deeply for the parser ({reason}). Save it again from "
             "the program that made it.")
     # E200-E229: extraction pipeline and its evaluation (nlp/extraction/pipeline.py, nlp/extraction/evaluate.py)
+    E200 = ("Cannot read the shipped vocabulary the entity linker needs ({reason}). Reinstall metrokg, or fix "
+            "the Turtle file named if you edited it: without it no mention would be linked.")
     E220 = "The gold annotation refers to '{needle}' (occurrence {nth}), which is not in the document. Update the gold file."
     E221 = "Cannot read the gold annotation {path}: {reason}"
     # E230-E249: remote SPARQL stores (kg/store/remote.py) and `metrokg migrate` (ui/cli/commands/migrate.py)
@@ -126,6 +128,7 @@ class Errors:
     E261 = "The parameter '{name}' of {api} must be {expects} (got {got})."
     E262 = ("An upload must say its size: send it with a Content-Length header (uploads of unknown length "
             "are refused).")
+    E263 = "The SPARQL endpoint failed on this request ({error}); the details are in the server's log."
     # E280-E309: search and questions (kg/search/, kg/analyses/questions.py)
     E280 = "Unknown search mode '{mode}'. Choose one of: {choices}."
     E281 = "Unknown search filter '{facet}'. Filters: {choices}."
@@ -217,6 +220,8 @@ class Errors:
     E492 = ("The running `metrokg serve` gave no answer on {socket} for {seconds} s (METROKG_SERVER_WRITE_TIMEOUT); "
             "the write may still finish there. Check with `metrokg documents`, or raise the setting.")
     # E505-E519: comparison tab and the gap map (kg/analyses/compare.py, kg/analyses/gaps.py, ui/web/tabs/; issue 18)
+    # E520-E534: search's second stage, relevance cutoff and labelled sets at corpus scale (kg/search/; issue 17)
+    # E535-E549: questions in both languages, roles, scopes and the Learn topics (kg/analyses/questions.py; issue 17)
 
 
 class Warnings:
@@ -245,6 +250,10 @@ class Warnings:
     # W220-W229: metadata, citations and tables (nlp/structure/)
     W229 = "{source} duplicates the document '{doc_id}' ({title}): {reason}; {outcome}."
     # W230-W239: embedding and ingest (kg/embedding/, kg/graph/ingest.py)
+    # W250-W254: questions (kg/analyses/questions.py)
+    W250 = ("The English words '{topic}' name no concept of the vocabulary, so the Chinese texts could not be "
+            "searched for them by their Chinese labels; the answer comes from search. Ask in Chinese, or with "
+            "the vocabulary's English terms (docs/ontology.md, `metrokg ontology --markdown`).")
 
 
 class ErrorsZh:
@@ -304,6 +313,7 @@ class ErrorsZh:
     E178 = ("无法读取 {path}：该 PDF 超出了阅读器的某项安全限制（{reason}）。它可能是为耗尽服务器资源而构造的；"
             "如果文件确实无误，请导出其文本，或另存为 .docx。")
     E179 = "无法读取 {path}：其标记嵌套过深，解析器无法处理（{reason}）。请用生成它的程序重新保存。"
+    E200 = "无法读取实体链接所需的自带词表（{reason}）。请重新安装 metrokg；如果改过其中提到的 Turtle 文件，请修正它：否则任何提及都无法链接。"
     E220 = "金标准标注引用了“{needle}”（第 {nth} 处），但文档中没有。请更新金标准文件。"
     E221 = "无法读取金标准标注 {path}：{reason}"
     E230 = ("无法连接 SPARQL 端点 {url}：{reason}。请检查服务器是否在运行，以及 --store / METROKG_STORE"
@@ -337,6 +347,7 @@ class ErrorsZh:
             "或在上传表单中勾选“替换同 id 的已有文档”。如要两者都保留，请重命名文件。")
     E261 = "{api} 的参数“{name}”必须是 {expects}（收到 {got}）。"
     E262 = "上传必须说明大小：请带上 Content-Length 请求头发送（长度未知的上传会被拒绝）。"
+    E263 = "SPARQL 端点处理此请求时出错（{error}）；详情见服务器日志。"
     E280 = "未知的检索模式“{mode}”。可选：{choices}。"
     E281 = "未知的检索筛选项“{facet}”。筛选项：{choices}。"
     E282 = "未知的情态“{value}”。可选：{choices}。"
@@ -425,6 +436,8 @@ class WarningsZh:
     W158 = ("文档超过了稠密检索对每份文档嵌入的长度（{limit:,} 个字符，METROKG_MAX_EMBED_CHARS_PER_DOCUMENT）："
             "从第 {number} 条起的 {count} 个条款只能按词语找到。")
     W229 = "{source} 与文档“{doc_id}”（{title}）重复：{reason}；{outcome}。"
+    W250 = ("英文词语“{topic}”没有对应词表中的任何概念，无法按中文标签在中文文本中查找；以下答案来自检索。"
+            "请用中文提问，或使用词表中的英文术语（见 docs/ontology.md，`metrokg ontology --markdown`）。")
 
 
 LANGUAGES = ("en", "zh")
@@ -450,8 +463,8 @@ def warning_text(code: str, **fields: object) -> str:
 # The kind of each code: a user's mistake, unless the code is named here.
 BACKEND_CODES = frozenset({  # the store, the disk, a SPARQL server or an installed model file failed
     "E011", "E012", "E110", "E151", "E152", "E153", "E154", "E230", "E231", "E232", "E233", "E234", "E235", "E236",
-    "E314", "E350", "E355", "E381", "E382", "E383", "E386", "E460", "E461"})
-INTERNAL_CODES = frozenset({"E370"})  # a bug in metrokg: no user can cause it
+    "E200", "E314", "E350", "E355", "E381", "E382", "E383", "E386", "E460", "E461"})
+INTERNAL_CODES = frozenset({"E263", "E370"})  # a bug in metrokg: no user can cause it
 
 
 class MetrokgError(Exception):

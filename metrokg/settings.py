@@ -201,6 +201,9 @@ declare("METROKG_EMBED_BACKEND", "onnx", embed_backend,
         "int8) or torch (sentence-transformers); other model folders always use torch", "onnx, onnx-int8 or torch")
 declare("METROKG_EMBED_THREADS", None, positive_int,
         "threads ONNX Runtime embeds with; default one per core", "a whole number, 1 or more")
+declare("METROKG_EMBED_SPIN", False, flag,
+        "1 lets ONNX Runtime's embedding threads spin-wait between operators: less wall time on idle "
+        "cores, more CPU (and more wall time) on shared ones; 0 lets them sleep", "0 or 1")
 declare("METROKG_EMBED_BATCH_TOKENS", 512, positive_int,
         "padded tokens per embedding batch (texts sorted by length, so padding stays small); bounds the "
         "embedder's working memory", "a whole number, 1 or more")
@@ -242,15 +245,20 @@ declare("METROKG_COMPARE_TASK_THRESHOLD", 0.35, _fraction,
 
 
 # ------------------------------------------------------------------ search at corpus scale (kg/search/; issue 17)
+declare("METROKG_SEARCH_RERANK", True, flag,
+        "search: the second stage over the graph (the fact kind a question asks for) reorders the 50 best "
+        "fused candidates; 0 shows the fused ranking (cited provisions first)", "1 or 0")
 declare("METROKG_SEARCH_INTENT_BOOST", 1.0, _fraction,
-        "search: how much a provision holding a fact of the kind a question asks for (penalty, duty, "
-        "time limit, target) is lifted, as a share of the best hit's fused score", "a number from 0 to 1")
+        "search, second stage: how much a candidate holding a fact of the kind a question asks for (penalty, "
+        "duty, time limit, target) is lifted, as a share of the best candidate's fused score, times the share "
+        "of candidates without such a fact", "a number from 0 to 1")
 declare("METROKG_SEARCH_MIN_RELEVANCE", 0.3, _fraction,
         "search: relevance (idf-weighted share of the query's words a provision holds, 1 for a link to a concept "
-        "the query names) below which a hit is noise; when no hit reaches it, nothing relevant was found (0 keeps "
-        "every hit)",
+        "the query names) below which a hit is noise; when no hit reaches it, no provision is cited, no two signals "
+        "rank the same provision first and no query word names the corpus's subject, nothing relevant was found "
+        "(0 keeps every hit)",
         "a number from 0 to 1")
 declare("METROKG_SEARCH_TAIL_RATIO", 0.3, _fraction,
         "search: a hit below METROKG_SEARCH_MIN_RELEVANCE is still shown when its fused score is at least this "
-        "share of the best hit's", "a number from 0 to 1")
+        "share of the best hit's, or it is among the five best by meaning", "a number from 0 to 1")
 

@@ -32,6 +32,7 @@ from typing import Iterable, Iterator
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from metrokg import settings
 from metrokg.errors import MetrokgError
@@ -136,6 +137,9 @@ KINDS = {
     "instrument": Kind("instrument", ("instrument",), "metrokg entities --type instrument"),
     "actor": Kind("actor", ("actor", "actortype"), "metrokg entities --type actor", contains=False),
     "actortype": Kind("actor type", ("actortype",), "metrokg entities --type actor"),
+    # a conduct filter is words of the law or everyday ones (动手脚): a label, not any label containing them
+    "conduct": Kind("regulated conduct", ("conduct",), "metrokg ontology --markdown (计量违法行为)",
+                    contains=False),
 }
 
 _SKOS = str(SKOS)
@@ -354,7 +358,11 @@ class Concepts:
 def _load() -> Graph:
     g = Graph()
     for path in turtle_files():
-        g.parse(path, format="turtle")
+        try:
+            g.parse(path, format="turtle")
+        except BadSyntax as exc:  # rdflib names no file: say which one is broken
+            exc.add_note(f"in {path}")
+            raise
     for prefix, ns in (("mkg", MKG._NS), ("skos", SKOS)):
         g.bind(prefix, ns)
     return g

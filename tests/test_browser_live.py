@@ -162,3 +162,55 @@ def test_the_upload_box_names_what_is_wrong_and_counts_in_chinese(browser, serve
         shot(page, output_dir, "live-preview-chinese")
     finally:
         ctx.close()
+
+
+YICHANG_NOTICE = ("宜昌市人民政府关于加强计量工作的实施意见\n一、总体要求\n加强计量监督管理，提升计量服务能力。\n"
+                  "二、重点任务\n开展加油机计量专项检查，严厉打击计量作弊行为。\n宜昌市人民政府\n2024年3月1日\n")
+
+
+def test_the_search_facets_count_documents_and_follow_an_upload(browser, server, tmp_path, output_dir):
+    """The search tab's kind, jurisdiction and year dropdowns show counts, gain an uploaded document's
+    place and year in another browser without a reload, filter the hits, and speak English after the switch."""
+    doc = tmp_path / "yichang-notice.txt"
+    doc.write_text(YICHANG_NOTICE, encoding="utf-8")
+    ctx_a, a = new_page(browser, server)
+    ctx_b, b = new_page(browser, server)
+    try:
+        assert "宜昌市" not in options(b, "search-jurisdiction")
+        b.wait_for_timeout(1_000)
+        assert "规范性文件（" in options(b, "search-kind")
+        b.wait_for_timeout(1_000)
+        assert "份）" in options(b, "search-issued")
+        open_tab(a, "文档")
+        a.get_by_text("上传新文件").click()
+        upload(a, doc)
+        a.click("#add-button")
+        a.locator("#upload-status .mk-ok").wait_for(timeout=SLOW)
+        for _ in range(30):
+            if "宜昌市（1 份）" in options(b, "search-jurisdiction"):
+                break
+            b.wait_for_timeout(1_000)
+        places = options(b, "search-jurisdiction")
+        assert "宜昌市（1 份）" in places and places.index("湖北省") < places.index("宜昌市")
+        b.wait_for_timeout(1_000)  # the jurisdiction list closed before the year list opens
+        assert "2024（1 份）" in options(b, "search-issued")
+        b.click("#search-jurisdiction input")
+        b.get_by_role("option").filter(has_text="宜昌市（1 份）").click()
+        b.fill("#search-box textarea", "计量")
+        b.click("#search-button")
+        b.wait_for_selector("#search-results .mk-hit", timeout=SLOW)
+        titles = b.locator("#search-results h4.mk-doc").all_inner_texts()
+        assert titles and all("yichang-notice" in x for x in titles)
+        shot(b, output_dir, "live-facets-zh")
+        b.locator("#lang-switch").get_by_text("English").click()
+        b.get_by_role("button", name="Search", exact=True).wait_for()
+        b.wait_for_timeout(1_500)
+        assert "Yichang (1)" in options(b, "search-jurisdiction")
+        b.wait_for_timeout(1_000)
+        assert "policy document (" in options(b, "search-kind")
+        b.click("#search-button")
+        b.wait_for_selector("#search-results .mk-hit", timeout=SLOW)
+        shot(b, output_dir, "live-facets-en")
+    finally:
+        ctx_a.close()
+        ctx_b.close()

@@ -47,6 +47,7 @@ def test_documents_json_contract(built_store):
         "issuer": "湖北省计量工作厅际联席会议办公室", "date": "2022-11-13",
         "kind": "normative_document", "effective": None, "versions": [],
         "implements": ["计量发展规划(2021—2035年)"], "provisions": 36,
+        "parents": [{"title": "计量发展规划(2021—2035年)", "document": None, "document_title": None, "matched_by": None}],
     }]
 
 

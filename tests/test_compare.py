@@ -62,3 +62,29 @@ def test_dense_signal_is_blended_and_identity_scores_one():
     sim = similarity_matrix(a, b, [set(), set()], [set(), set()], _FakeEmbedder())
     assert sim[1, 0] == 1.0
     assert sim[0, 1] > sim[0, 0]
+
+
+def test_the_tab_groups_the_parents_untaken_items_by_chapter_and_bounds_each():
+    """198 untaken tasks in one table were unreadable: the tab groups them under A's chapters with counts,
+    shows a bounded number per chapter and says how many more the XLSX holds."""
+    from metrokg.ui.web.tabs.compare import missing_by_chapter
+
+    rows = [[f"3.{i // 4 + 1}", "task", "", "", f"任务{i}"] for i in range(20)] + [["1.2", "覆盖率", "≥92%", 2025, "目标"]]
+    chapters = {"1": "总体要求", "2": "创新", "3": "重点任务"}
+    zh = missing_by_chapter(rows, chapters, "zh", per_chapter=5)
+    assert [r[1] for r in zh if r[0] in chapters] == ["【总体要求】共 1 项", "【重点任务】共 20 项"]
+    assert [r[4] for r in zh if r[0].startswith("3.")] == [f"任务{i}" for i in range(5)]
+    assert zh[-1][1] == "…… 另有 15 项（完整列表见 XLSX）"
+    en = missing_by_chapter(rows, chapters, "en", per_chapter=5)
+    assert en[2][1] == "[重点任务] 20 in all" and en[-1][1] == "… 15 more (the XLSX lists them all)"
+    assert len(missing_by_chapter(rows, chapters, "zh", per_chapter=100)) == len(rows) + 2  # no "more" row
+
+
+def test_a_cover_notice_title_resolves_to_the_work_it_issues():
+    """常州 and 湖南 cite the national plan by its cover notice (国务院关于印发…的通知): that is the plan."""
+    from metrokg.kg.records.parents import fold, resolve_title
+
+    names = {fold("计量发展规划(2021—2035年)"): [("guowuyuan-2021", "title")]}
+    for cited in ("国务院关于印发计量发展规划(2021—2035年)的通知", "国务院关于印发《计量发展规划（2021—2035年）》的通知"):
+        assert resolve_title(names, cited)["document"] == "guowuyuan-2021", cited
+    assert resolve_title(names, "国务院关于印发质量强国建设纲要的通知")["document"] is None

@@ -86,7 +86,8 @@ def test_tasks_left_out_and_added(city):
 
 def test_implements_resolves_to_the_parent_in_the_store(city, store):
     assert city["parents_b"] == [{"title": "关于贯彻落实《计量发展规划(2021—2035年)》的实施意见",
-                                  "document": SEED_ID, "matched_by": "title"}]
+                                  "document": SEED_ID, "matched_by": "title",
+                                  "document_title": "关于贯彻落实《计量发展规划(2021—2035年)》的实施意见"}]
     table = run_cli("compare", SEED_ID, CITY_ID, "--method", "lexical", store=store).stdout
     assert f"B implements 关于贯彻落实《计量发展规划(2021—2035年)》的实施意见: {SEED_ID}" in table
 
@@ -104,6 +105,18 @@ def test_short_title_and_document_number_resolve(store):
     numbered = {"鄂政发[2022]5号": [("some-doc", "文号")]}
     assert resolve_title(numbered, "鄂政发〔2022〕5号") == {"title": "鄂政发〔2022〕5号", "document": "some-doc",
                                                          "matched_by": "文号"}
+
+
+def test_documents_name_the_parent_the_store_holds(store):
+    """`documents --json` resolves a plan's `implements` title to the parent document held (id and title);
+    the table names it by id; a parent not held stays a title with no document."""
+    docs = {d["id"]: d for d in cli_json("documents", store=store)}
+    city = docs[CITY_ID]
+    assert [(p["document"], p["document_title"]) for p in city["parents"]] == [(SEED_ID, docs[SEED_ID]["title"])]
+    assert docs[SEED_ID]["parents"] == [{"title": "计量发展规划(2021—2035年)", "document": None,
+                                         "document_title": None, "matched_by": None}]
+    table = run_cli("documents", store=store).stdout
+    assert SEED_ID in next(line for line in table.splitlines() if line.startswith(CITY_ID)).split(maxsplit=1)[1]
 
 
 def test_comparison_tables_in_both_languages_and_xlsx(city, tmp_path):

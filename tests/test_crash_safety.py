@@ -90,7 +90,9 @@ def test_doctor_reports_and_repairs_what_a_killed_bulk_load_left(tmp_path):
     crash = textwrap.dedent(f"""
         import os
         from rdflib import Literal, URIRef
+        from metrokg.kg.store import embedded
         from metrokg.kg.store.embedded import EmbeddedStore
+        embedded.BULK_BATCH_QUADS = 1  # each graph loaded as it is added, so the crash leaves it half-written
         t = (URIRef("http://example.org/a"), URIRef("http://example.org/p"), Literal("1"))
         store = EmbeddedStore({str(store)!r})
         store.replace_graphs({{URIRef("https://w3id.org/metrokg/graph/kept"): [t]}})
@@ -123,8 +125,10 @@ def test_readers_skip_a_document_a_killed_bulk_load_left_pending(store_copy):
     crash = textwrap.dedent(f"""
         import os
         from metrokg.kg.graph.ingest import graph_for, prepare
+        from metrokg.kg.store import embedded
         from metrokg.kg.store.embedded import EmbeddedStore
         from metrokg.ontology.namespace import graph_iri
+        embedded.BULK_BATCH_QUADS = 1  # loaded as it is added, so the crash leaves it written but pending
         store = EmbeddedStore({str(store_copy)!r})
         doc = prepare({str(source)!r})
         triples, _ = graph_for(store, doc)

@@ -4,38 +4,17 @@ from __future__ import annotations
 
 import json
 
-import docx
 import pytest
 
+from _samples import LAW, PLAN, write_docx
 from conftest import cli_json, run_cli
-
-PLAN = """四川省人民政府关于加快建设计量强省的实施意见
-川府发〔2024〕9号
-各市（州）人民政府，省政府各部门：
-为提升计量能力，结合实际，提出如下实施意见。
-一、总体要求
-到2027年，建成社会公用计量标准500项以上。
-二、重点任务
-（一）加强计量基础研究。开展量子计量研究。
-"""
-
-LAW = """某某省计量监督管理条例
-2001年3月2日 某某省第九届人民代表大会常务委员会第二十次会议通过
-2015年7月30日 某某省第十二届人民代表大会常务委员会第十八次会议《关于修改〈某某省计量监督管理条例〉的决定》修正
-第一章 总则
-第一条 为了加强计量监督管理，制定本条例。
-第二条 本条例自2001年6月1日起施行。
-"""
 
 
 @pytest.mark.slow
 def test_txt_gbk_and_docx_of_one_plan_are_one_document(tmp_path):
     (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")
     (tmp_path / "plan-gbk.txt").write_bytes(PLAN.encode("gbk"))
-    word = docx.Document()
-    for line in PLAN.splitlines():
-        word.add_paragraph(line)
-    word.save(tmp_path / "plan-word.docx")
+    write_docx(tmp_path / "plan-word.docx", PLAN)
     store = tmp_path / "store"
     cli_json("ingest", str(tmp_path / "plan.txt"), store=store)
     proc = run_cli("ingest", str(tmp_path / "plan-gbk.txt"), str(tmp_path / "plan-word.docx"), "--json", store=store)

@@ -80,6 +80,14 @@ def test_batching_does_not_change_vectors(model_dir):
     assert np.allclose(alone, together, atol=1e-5)
 
 
+def test_threads_and_spinning_do_not_change_vectors(model_dir):
+    """One thread or two, sleeping or spinning between operators (METROKG_EMBED_SPIN): the same vectors."""
+    one = OnnxEmbedder(model_dir, "o", threads=1).embed_passages(SENTENCES[:6])
+    for spin in (False, True):
+        two = OnnxEmbedder(model_dir, "o", threads=2, spin=spin).embed_passages(SENTENCES[:6])
+        assert np.allclose(one, two, atol=1e-5)
+
+
 @pytest.mark.slow
 def test_onnx_path_loads_without_torch(model_dir):
     """The ONNX path needs neither torch nor sentence-transformers (their imports were most of the load
@@ -123,7 +131,8 @@ def test_reingest_from_cache_does_not_load_the_model(tmp_path, model_dir):
 
 
 @pytest.mark.parametrize("name, value", [("METROKG_EMBED_BACKEND", "tensorflow"),
-                                         ("METROKG_EMBED_BATCH_TOKENS", "0"), ("METROKG_EMBED_THREADS", "two")])
+                                         ("METROKG_EMBED_BATCH_TOKENS", "0"), ("METROKG_EMBED_THREADS", "two"),
+                                         ("METROKG_EMBED_SPIN", "yes")])
 def test_bad_backend_settings_are_coded(name, value, monkeypatch):
     from metrokg import settings
 

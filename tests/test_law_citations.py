@@ -177,3 +177,63 @@ def test_citations_in_text_are_links_that_open_the_cited_provision():
     assert "<a class='mk-cite' href='#' data-doc='law' data-num='1.3' title='第三条'>本条例第三条</a>" in html
     assert "《计量法》" in html.replace("&lt;", "<") and html.count("<a ") == 1  # unresolved: plain text
     assert html.startswith("违反") and html.endswith("处理。")
+
+
+AMENDED = """某某计量条例
+第一条 为了加强计量管理，制定本条例。
+第二条 计量器具应当检定。
+第二条之一 使用强制检定的计量器具，应当登记。
+使用者应当保存检定记录。
+第三条 违反本条例第二条之一第二款规定的，责令改正；依照《中华人民共和国计量法》第九条办理，违反该法第十五条的，依法处理。
+"""
+
+
+def test_inserted_articles_are_provisions_with_their_own_citation_and_iri():
+    doc = parse_document(AMENDED, "rule")
+    assert [(p.citation, p.path) for p in doc.provisions] == [
+        ("第一条", "article/1"), ("第二条", "article/2"), ("第二条之一", "article/2-1"), ("第三条", "article/3")]
+    assert [part.citation for part in doc.provisions[2].parts] == ["第二条之一第一款", "第二条之一第二款"]
+    assert not any("numbering jumps" in w or "duplicate" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("text,title,cited", [
+    ("违反本法第十七条之一规定的", None, ["第十七条之一"]),
+    ("依照计量法第二十二条之二第（一）项", "计量法", ["第二十二条之二第（一）项"]),
+    ("《中华人民共和国计量法》第九条和该法第十五条", "中华人民共和国计量法", ["第九条", "第十五条"]),
+    ("依照《中华人民共和国计量法》的规定，违反该法第十五条第二款", "中华人民共和国计量法",
+     ["第十五条第二款"]),
+])
+def test_inserted_articles_and_the_law_named_before(text, title, cited):
+    found = [c for c in find_citations(text) if c.targets]
+    assert {c.title for c in found} == {title} and [u for c in found for u in c.citations] == cited
+
+
+def test_that_law_with_no_law_named_before_is_not_the_citing_document():
+    assert find_citations("违反该法第三条规定的") == []
+
+
+def test_this_law_that_law_and_inserted_articles_resolve_across_the_store():
+    from metrokg.kg.graph.citations import Resolver
+    from metrokg.nlp.structure.citations import provision_citations
+
+    law = parse_document("中华人民共和国计量法\n第九条 计量器具应当检定。\n第十五条 不得使用。\n第十五条之一 应当登记。\n",
+                         "law")
+    rule = parse_document(AMENDED.replace("第九条办理", "第九条和第十五条之一办理"), "rule")
+    units = {d.doc_id: {str(provision_iri(d.doc_id, p.number, p.path)) for p in d.provisions}
+             | {str(provision_iri(d.doc_id, "", f"{p.path}/{part.path}")) for p in d.provisions for part in p.parts}
+             for d in (law, rule)}
+    res = Resolver([("law", law.title, None), ("rule", rule.title, None)], units)
+    found = {}
+    for c in provision_citations(rule.text, rule.provisions[-1]):
+        doc_id, iris = res.resolve(c.title, [parse_target(u) for u in c.citations], "rule")
+        found[c.text] = iris
+    assert found["本条例第二条之一第二款"] == [str(provision_iri("rule", "", "article/2-1/paragraph/2"))]
+    assert found["第十五条之一"] == [str(provision_iri("law", "", "article/15-1"))]
+    assert found["该法第十五条"] == [str(provision_iri("law", "", "article/15"))]
+
+
+def test_inserted_articles_sort_between_their_neighbours():
+    from metrokg.kg.records.factview import number_key
+
+    numbers = ["7.3", "7.2-1", "7.10", "7.2", "10.1", "7.2-2"]
+    assert sorted(numbers, key=number_key) == ["7.2", "7.2-1", "7.2-2", "7.3", "7.10", "10.1"]

@@ -129,3 +129,51 @@ def test_every_document_list_refreshes_on_load_tab_timer_and_after_writes(store_
         api = next(f for f in fns if f.api_name == name)
         assert api.concurrency_limit > 1 and api.concurrency_id != "writes"  # reads run side by side
 
+
+
+YICHANG_NOTICE = ("宜昌市人民政府关于加强计量工作的实施意见\n一、总体要求\n加强计量监督管理，提升计量服务能力。\n"
+                  "二、重点任务\n开展加油机计量专项检查，严厉打击计量作弊行为。\n宜昌市人民政府\n2024年3月1日\n")
+
+
+@pytest.mark.slow
+def test_the_search_tabs_document_facets_count_and_follow_an_upload(app_state):
+    """The kind, jurisdiction and year dropdowns list the store's values with their document counts, in
+    both languages, and an upload adds its own (the live refresh hands them to every page)."""
+    from metrokg.ui.web.live import facet_updates
+    from metrokg.ui.web.tabs._shared import UI
+    from metrokg.ui.web.tabs.search import document_facet_choices, facet_choices
+
+    before = document_facet_choices(app_state.document_facets(), "zh")
+    assert before["kind"][0] == ("全部", "") and "宜昌市" not in {v for _, v in before["jurisdiction"]}
+    hubei = dict((v, label) for label, v in before["jurisdiction"])["湖北省"]
+    path = received_file(app_state, "yichang_notice.txt", YICHANG_NOTICE.encode("utf-8"))
+    doc_id = app_state.add_upload(app_state.keep_upload(path)).id
+    after = document_facet_choices(app_state.document_facets(), "zh")
+    places = [v for _, v in after["jurisdiction"]]
+    assert places.index("宜昌市") == places.index("湖北省") + 1  # under its province
+    assert ("\u3000宜昌市（1 份）", "宜昌市") in after["jurisdiction"]
+    assert dict((v, label) for label, v in after["jurisdiction"])["湖北省"] != hubei  # one more
+    assert ("2024（1 份）", "2024") in after["issued"]
+    english = document_facet_choices(app_state.document_facets(), "en")
+    assert ("\u3000Yichang (1)", "宜昌市") in english["jurisdiction"] and english["kind"][0] == ("All", "")
+    assert {h["document"] for h in app_state.search("计量", k=20, jurisdiction="宜昌市", issued="2024")} == {doc_id}
+    # a page's refresh keeps a chosen value still there, and falls back to "all" for one that is gone
+    ui = UI(labels=None, lang=None, facet_filters=[(None, facet_choices(app_state, "jurisdiction"))] * 2)
+    kept, gone = facet_updates(ui, "zh", ["宜昌市", "某某县"])
+    assert "value" not in kept and gone["value"] == "" and ("\u3000宜昌市（1 份）", "宜昌市") in kept["choices"]
+
+
+def test_a_refresh_that_finishes_late_does_not_undo_a_pick():
+    """A refresh carries the values the lists had when it began: an empty one (the page just loaded) must
+    not clear the document the user picked meanwhile; a removed document's is cleared."""
+    from types import SimpleNamespace
+
+    from metrokg.ui.web.live import list_updates
+    from metrokg.ui.web.tabs._shared import UI
+
+    docs = [{"id": "a", "title": "甲", "issuer": None, "date": None, "provisions": 1, "parents": []}]
+    state = SimpleNamespace(documents=lambda: docs)
+    ui = UI(labels=None, lang=None, doc_filter=object(), doc_pickers=[object(), object()])
+    _table, filter_, empty, removed = list_updates(state, ui, "zh", [None, "", None, "gone"])
+    assert "value" not in filter_ and "value" not in empty  # left as the page has them now
+    assert removed["value"] is None and removed["choices"] == [("甲 (a)", "a")]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from _samples import PLAN
 from conftest import ROOT
 from metrokg.nlp.reading.readers import read_document
 from metrokg.nlp.structure.parser import parse_document
@@ -62,16 +63,6 @@ def test_real_laws_carry_their_versions_kind_and_dates():
     assert rules.legal_kind == "administrative_regulation" and rules.versions[-1].event == "修订"
 
 
-SICHUAN_STYLE = """四川省人民政府关于加快建设计量强省的实施意见
-川府发〔2024〕9号
-各市（州）人民政府，省政府各部门：
-为提升计量能力，结合实际，提出如下实施意见。
-一、总体要求
-到2027年，建成社会公用计量标准500项以上。
-二、重点任务
-（一）加强计量基础研究。
-"""
-
 CITY_SIGNED = """关于推进计量惠民工作的实施方案
 为落实计量惠民要求，制定本方案。
 一、工作目标
@@ -99,7 +90,7 @@ CITY_NUMBER = """常政办发〔2023〕12号
 
 
 def test_issuer_only_in_the_title():
-    doc = parse_document(SICHUAN_STYLE, "x")
+    doc = parse_document(PLAN, "x")
     assert (doc.issuer, doc.document_number) == ("四川省人民政府", "川府发〔2024〕9号")
     assert doc.legal_kind == "normative_document" and doc.doc_type == "ImplementationOpinion"
 
@@ -184,3 +175,20 @@ def test_every_division_lies_in_a_province_municipalities_included():
     assert by_code()["310000"].level == "province"
     jiading = next(d for d in divisions() if d.name == "嘉定区")
     assert province_of(jiading).name == "上海市"
+
+
+@pytest.mark.parametrize("joiner", ["和", "及", "、", "以及"])
+@pytest.mark.parametrize("number", ["（国发〔2021〕37号）", "(国发〔2021〕37号)", ""])
+def test_every_implemented_work_is_kept_with_or_without_its_wenhao(joiner, number):
+    text = ("关于推进计量发展的实施方案\n"
+            f"为贯彻落实《计量发展规划（2021—2035年）》{number}{joiner}"
+            "《湖北省人民政府关于贯彻落实〈计量发展规划（2021—2035年）〉的实施意见》（鄂政发〔2022〕5号），"
+            "结合实际，制定本方案。\n一、总体要求\n到2025年，建成计量标准100项。\n")
+    assert parse_document(text, "x").implements == [
+        "计量发展规划（2021—2035年）", "湖北省人民政府关于贯彻落实《计量发展规划（2021—2035年）》的实施意见"]
+
+
+def test_the_list_of_implemented_works_ends_at_other_words():
+    text = ("关于推进计量发展的实施方案\n为贯彻落实《计量发展规划（2021—2035年）》，参照《某省计量条例》有关规定，"
+            "制定本方案。\n一、总体要求\n加强计量工作。\n")
+    assert parse_document(text, "x").implements == ["计量发展规划（2021—2035年）"]

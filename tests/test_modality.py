@@ -70,3 +70,30 @@ def test_article_marker_is_not_part_of_the_clause(nlp):
 
 def test_four_character_cue_is_one_token(nlp):
     assert [(m, c) for m, c, _t in deontics(nlp, "在自贸区先行先试计量监管改革。")] == [("exploration", "先行先试")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("申请进口国务院禁止使用的其他计量器具的单位，应当提供有关材料。", [("obligation", "应当")]),
+    ("禁止生产、销售的计量器具目录由国务院公布。", []),
+    ("列入目录的应当检定的计量器具，由使用者申请检定。", []),
+    ("其计量偏差应符合国家和本省的有关规定。", [("obligation", "应")]),  # 符合… is a duty's object
+])
+def test_a_cue_inside_a_relative_clause_binds_nobody(nlp, text, expected):
+    """国务院禁止使用的其他计量器具 names a kind of instrument: no prohibition, 国务院 is no subject."""
+    assert [(m, cue) for m, cue, _ in deontics(nlp, text)] == expected
+
+
+def test_the_duty_around_a_relative_clause_keeps_its_own_subject(nlp):
+    facts = [f for f in run_text(nlp, "任何单位和个人不得使用国务院禁止使用的计量器具。") if f.kind == "deontic"]
+    assert [(f.modality, f.cue, f.subject) for f in facts] == [("prohibition", "不得", "任何单位和个人")]
+    text = "申请进口国务院禁止使用的其他计量器具的单位，应当提供有关材料。"
+    facts = [f for f in run_text(nlp, text) if f.kind == "deontic"]
+    assert [(f.modality, f.subject) for f in facts] == [("obligation", "申请进口国务院禁止使用的其他计量器具的单位")]
+
+
+def test_an_approval_by_another_body_binds_the_one_who_does_what_the_condition_says(nlp):
+    text = "因特殊需要，申请进口国务院禁止使用的其他计量器具，须经省人民政府计量行政部门批准。"
+    (f,) = [f for f in run_text(nlp, text) if f.kind == "deontic"]
+    assert (f.modality, f.subject) == ("obligation", "申请者（申请进口国务院禁止使用的其他计量器具）")
+    (f,) = [f for f in run_text(nlp, "用于贸易结算的计量器具，必须经强制检定合格后，方可使用。") if f.kind == "deontic"]
+    assert (f.modality, f.subject) == ("obligation", "用于贸易结算的计量器具")  # no 经强者

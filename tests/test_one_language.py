@@ -55,7 +55,7 @@ def test_the_sparql_consoles_syntax_message_is_in_the_pages_language():
 
 
 def test_the_english_learn_page_names_units_without_chinese():
-    from metrokg.ui.web.learn import _not_legal
+    from metrokg.kg.analyses.learn_topics import _not_legal
 
     english = _not_legal("en")
     assert "kilogram, gram (kg, g)" in english and not HAN.search(english)
@@ -99,6 +99,16 @@ def test_a_body_named_by_type_level_and_place_is_said_again_in_english():
 
 
 @pytest.mark.slow  # loads the search index
+def test_a_city_or_county_in_an_actor_label_is_said_in_pinyin_in_english():
+    from metrokg.ui.web.tabs.obligations import actor_text, place_en
+
+    bureau = "https://w3id.org/metrokg/id/actortype/market-regulation-bureau"
+    row = {"actor_label": "市场监督管理局（市级，宜昌市）", "actor_type_iri": bureau, "level": "city",
+           "actor_key": f"{bureau}@city@宜昌市"}
+    assert actor_text(row, "en", {bureau: "market regulation bureau"}) == "market regulation bureau (city level, Yichang)"
+    assert (place_en("秭归县"), place_en("湖北省"), place_en("上海市")) == ("Zigui County", "Hubei", "Shanghai")
+
+
 def test_the_english_example_questions_are_answered_as_asked(store):
     from metrokg.kg.analyses.questions import QuestionAnswerer
     from metrokg.ui.web.i18n import t

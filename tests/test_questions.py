@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from conftest import cli_json, run_cli
@@ -104,3 +107,129 @@ def test_hostile_question_text_stays_a_bound_literal(built_store):
 def test_empty_question_is_a_clear_error(built_store):
     proc = run_cli("ask", " ？", store=built_store, check=False)
     assert proc.returncode == 2 and "E287" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- both languages, roles, scopes, Learn
+# A provincial plan written for these tests: four tasks, each with its lead (牵头) and supporting (配合)
+# bodies; 省财政厅 supports three and leads one.
+TASK_DIVISION = Path(__file__).resolve().parent / "data" / "questions" / "province-task-division.txt"
+DIVISION_ID = "province-task-division"
+
+
+@pytest.fixture(scope="module")
+def division_store(built_store, tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("questions") / "store"
+    shutil.copytree(built_store, store)
+    run_cli("ingest", str(TASK_DIVISION), store=store)
+    return store
+
+
+def numbers(answer: dict, document: str = DIVISION_ID) -> list[str]:
+    return [i["provision"]["number"] for i in answer["answers"] if i["provision"]["document"] == document]
+
+
+@pytest.mark.parametrize("question", ["哪些工作由省财政厅配合？", "省财政厅配合哪些工作？",
+                                      "which tasks does the provincial finance department support?"])
+def test_supporting_questions_in_both_languages(division_store, question):
+    a = ask(division_store, question)
+    assert a["kind"] == "by_role" and numbers(a) == ["1.1", "1.2", "1.3"]
+    assert {i["role"] for i in a["answers"]} == {"supporting"}
+    assert a["lang"] == ("en" if question.isascii() else "zh")
+    label = {i["actor_label"] for i in a["answers"]}
+    assert label == ({"provincial department of finance"} if question.isascii() else {"省财政厅"})
+
+
+def test_an_actors_tasks_are_every_row_lead_first(division_store):
+    text = TASK_DIVISION.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if "省财政厅" in line]
+    a = ask(division_store, "省财政厅有哪些任务？")
+    assert a["kind"] == "obligations" and len(a["answers"]) == len(rows) == 4
+    assert [(i["provision"]["number"], i["role"]) for i in a["answers"]] == [
+        ("1.4", "lead"), ("1.1", "supporting"), ("1.2", "supporting"), ("1.3", "supporting")]
+    en = ask(division_store, "what are the tasks of the provincial finance department?")
+    assert [i["span"] for i in en["answers"]] == [i["span"] for i in a["answers"]]
+    assert numbers(ask(division_store, "what does the provincial finance department lead?")) == ["1.4"]
+
+
+def test_who_is_responsible_names_the_lead_body_first_with_each_role(division_store):
+    a = ask(division_store, "谁负责建设省级计量数据中心？")
+    assert a["kind"] == "responsible"
+    assert [(i["actor"], i["role"]) for i in a["answers"]][0] == ("省市场监管局", "lead")
+    assert {(i["actor"], i["role"]) for i in a["answers"][1:]} == {("省财政厅", "supporting"), ("省大数据局", "supporting")}
+
+
+def test_lead_questions_span_documents_grouped_with_their_titles(division_store):
+    a = ask(division_store, "省市场监管局牵头哪些工作？")
+    assert a["kind"] == "by_role" and {i["role"] for i in a["answers"]} == {"lead"}
+    groups = {g["document"]: g for g in a["groups"]}
+    assert set(groups) == {SEED_ID, DIVISION_ID}
+    assert groups[DIVISION_ID]["title"] == "浙江省计量能力提升重点任务分工方案"
+    assert groups[DIVISION_ID]["jurisdiction"] == "浙江省" and groups[SEED_ID]["jurisdiction"] == "湖北省"
+    assert sum(g["count"] for g in a["groups"]) == len(a["answers"])
+    assert numbers(a) == ["1.1", "1.2"] and numbers(a, SEED_ID) == ["6.4"]
+
+
+@pytest.mark.parametrize("question", ["哪些省份禁止破坏计量器具准确度",
+                                      "which provinces prohibit impairing the accuracy of measuring instruments?"])
+def test_which_provinces_questions_answer_per_document(division_store, question):
+    a = ask(division_store, question)
+    assert a["kind"] == "which_documents"
+    assert [(g["document"], g["jurisdiction"]) for g in a["groups"]] == [(DIVISION_ID, "浙江省")]
+    item = a["answers"][0]
+    assert item["modality"] == "prohibition" and "不得破坏计量器具准确度" in item["span"]["text"]
+
+
+def test_what_is_metrology_is_answered_from_the_learn_topic(built_store):
+    from metrokg.kg.analyses.learn_topics import TOPICS
+
+    topic = next(t for t in TOPICS if t.id == "what-is-metrology")
+    zh = ask(built_store, "计量是什么？为什么重要？")
+    assert zh["kind"] == "what_is" and zh["answers"][0]["topic"] == topic.id
+    assert zh["answers"][0]["text"] == topic.text("zh") and zh["groups"][0]["document"] is None
+    for question in ("why does metrology matter?", "What is metrology?"):
+        en = ask(built_store, question)
+        assert en["kind"] == "what_is" and en["lang"] == "en"
+        assert en["answers"][0]["topic"] == topic.id and en["answers"][0]["text"] == topic.text("en")
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in en["answers"][0]["text"])
+
+
+def test_the_learn_tab_shows_the_moved_topics():
+    from metrokg.kg.analyses.learn_topics import TOPICS
+    from metrokg.ui.web.render import learn_html
+
+    for lang, title in (("zh", "计量是什么？为什么重要？"), ("en", "What is metrology, and why does it matter?")):
+        page = learn_html(TOPICS, {}, lang)
+        assert "learn-what-is-metrology" in page and title in page and "learn-petrol-station" in page
+
+
+def test_the_ask_tab_groups_answers_in_the_pages_language(division_store):
+    from metrokg.kg.analyses.questions import QuestionAnswerer
+    from metrokg.kg.store.registry import open_store
+    from metrokg.ui.web.tabs.ask import answer_groups_html
+
+    store = open_store(str(division_store))
+    try:
+        qa = QuestionAnswerer(store, "lexical")
+        pages = {lang: answer_groups_html(qa.ask("哪些工作由省财政厅配合？", 10, lang).public(), lang)
+                 for lang in ("zh", "en")}
+    finally:
+        store.close()
+    assert "浙江省计量能力提升重点任务分工方案" in pages["zh"] and pages["zh"].count("mk-doc") == 1
+    assert "浙江省" in pages["zh"] and "配合" in pages["zh"] and "规范性文件" in pages["zh"]
+    assert "Zhejiang" in pages["en"] and "provincial department of finance" in pages["en"]
+    assert "supporting" in pages["en"] and "policy document" in pages["en"]
+
+
+def test_english_words_no_concept_names_are_said_to_be_searched(built_store):
+    proc = run_cli("ask", "who is responsible for the weather forecast?", "--mode", "lexical", store=built_store)
+    assert "[W250]" in proc.stderr and "'weather forecast'" in proc.stderr
+
+
+@pytest.mark.parametrize("key", ["by_role", "what_is", "tasks"])  # lexical: concepts carry English
+def test_the_example_questions_get_the_same_answer_in_both_languages(built_store, key):
+    from metrokg.ui.web.i18n import t
+
+    zh, en = (ask(built_store, t(f"ask.example.{key}", lang)) for lang in ("zh", "en"))
+    assert zh["kind"] == en["kind"] and zh["answers"] and (zh["lang"], en["lang"]) == ("zh", "en")
+    assert [i.get("span") for i in zh["answers"] if "provision" in i] == \
+        [i.get("span") for i in en["answers"] if "provision" in i]

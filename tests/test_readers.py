@@ -497,3 +497,51 @@ def test_long_single_line_and_large_text(tmp_path):
     path.write_text(line, encoding="gb18030")
     doc = read_document(path)
     assert doc.text == line and doc.encoding == "gb18030"
+
+
+def _merged_table_docx() -> bytes:
+    """A 任务分解表 whose 牵头单位 is merged down two rows and whose last row merges two columns."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("重点任务分工表")
+    table = document.add_table(rows=4, cols=4)
+    for cell, value in zip(table.rows[0].cells, ("序号", "重点任务", "牵头单位", "完成时限")):
+        cell.text = value
+    for r, (number, task, deadline) in enumerate((("1", "建设计量标准", "2025年"), ("2", "开展计量比对", "2026年"),
+                                                   ("3", "完善计量法规", ""))):
+        cells = table.rows[r + 1].cells
+        cells[0].text, cells[1].text, cells[3].text = number, task, deadline
+    table.cell(1, 2).merge(table.cell(2, 2)).text = "市市场监管局"
+    table.cell(3, 2).merge(table.cell(3, 3)).text = "市科技局"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_merged_cells_keep_their_text_and_the_columns():
+    from metrokg.nlp.structure.tables import find_tables
+
+    doc = read_bytes(_merged_table_docx(), "tasks.docx")
+    assert doc.text.splitlines()[1:] == ["序号\t重点任务\t牵头单位\t完成时限",
+                                         "1\t建设计量标准\t市市场监管局\t2025年",
+                                         "2\t开展计量比对\t市市场监管局\t2026年",  # merged down: each row's
+                                         "3\t完善计量法规\t市科技局\t—"]  # merged across: written once
+    (table,) = find_tables(doc.text)
+    assert [(r.get("task").value, r.get("lead").value, r.get("deadline") and r.get("deadline").value)
+            for r in table.rows] == [("建设计量标准", "市市场监管局", "2025年"), ("开展计量比对", "市市场监管局", "2026年"),
+                                     ("完善计量法规", "市科技局", None)]
+
+
+def test_docx_hostile_grid_spans_are_bounded():
+    source = zipfile.ZipFile(io.BytesIO(_merged_table_docx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert b'w:gridSpan w:val="2"' in body
+                body = body.replace(b'w:gridSpan w:val="2"', b'w:gridSpan w:val="999999999"')
+            target.writestr(item, body)
+    last = read_bytes(out.getvalue(), "tasks.docx").text.splitlines()[-1]
+    assert last.startswith("3\t完善计量法规\t市科技局") and last.count("\t") <= 63 + 2

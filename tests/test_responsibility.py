@@ -185,3 +185,11 @@ def test_named_body_level():
 
     assert (named_level("国家市场监督管理总局"), named_level("中国测试技术研究院"), named_level("浙江省计量院"),
             named_level("某某协会")) == ("national", "national", "province", None)
+
+
+def test_no_subject_from_a_cue_inside_a_relative_clause(nlp):
+    """国务院禁止使用的其他计量器具: 国务院 forbids nothing in this provision, the applicant must apply."""
+    text = "第十四条 申请进口国务院禁止使用的其他计量器具的单位，应当向省人民政府计量行政部门提供材料。"
+    found = [(r.actor_name, r.role, r.modality) for r in run_text(nlp, text) if r.kind == "responsibility"]
+    assert not any(m == "prohibition" or name.endswith("国务院") for name, _, m in found)
+    assert ("申请进口国务院禁止使用的其他计量器具的单位", "subject", "obligation") in found

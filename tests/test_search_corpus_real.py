@@ -30,10 +30,18 @@ def test_real_corpus_queries_beat_plain_bm25(real_store):
     out = cli_json("eval-search", "--queries", str(QUERIES), store=real_store)
     kinds = {r["kind"]: r for r in out["by_kind"] if r["config"] == "search"}
     bm25 = {r["kind"]: r for r in out["by_kind"] if r["config"] == "bm25 (jieba, baseline)"}
-    assert out["queries"] >= 40
+    assert out["queries"] >= 80 and {"paraphrase", "keyword", "cross-document", "citation", "english", "target",
+                                     "question", "out-of-domain"} <= set(kinds)
     assert kinds["citation"]["recall@5"] == 1.0 and kinds["citation"]["mrr@10"] == 1.0
-    assert kinds["all"]["recall@5"] >= bm25["all"]["recall@5"] + 0.15, (kinds["all"], bm25["all"])
-    assert kinds["out-of-domain"]["recall@5"] >= 0.75 and kinds["keyword"]["recall@5"] >= 0.9
+    assert kinds["all"]["recall@5"] >= bm25["all"]["recall@5"] + 0.25, (kinds["all"], bm25["all"])
+    assert kinds["out-of-domain"]["recall@5"] == 1.0  # "nothing relevant" for each, in zh and en
+    for kind in ("keyword", "question", "target"):
+        assert kinds[kind]["recall@5"] >= 0.9, (kind, kinds[kind])
+    assert kinds["english"]["recall@5"] >= 0.6 and kinds["cross-document"]["coverage@10"] >= 0.9
+    # the second stage (intent over the graph) does not lose to the fusion it reorders
+    reranked = {r["kind"]: r for r in out["by_kind"] if r["config"] == "reranked"}
+    assert reranked["all"]["recall@5"] >= {r["kind"]: r for r in out["by_kind"]
+                                           if r["config"] == "fused"}["all"]["recall@5"]
 
 
 @pytest.mark.slow

@@ -1,9 +1,12 @@
 """The parts of corpus-scale search on their own: intent cues, the conduct vocabulary, relevance of
-English queries, jurisdictions, duplicate folding and grouping, plain BM25 and the metrics."""
+English queries, the second stage, signal agreement, bare headings, jurisdictions, duplicate folding
+and grouping, plain BM25 and the metrics."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
+
+import numpy as np
 
 from metrokg.kg.records.provisions import ProvisionRecord
 from metrokg.kg.search.baseline import PlainBM25
@@ -11,7 +14,9 @@ from metrokg.kg.search.documents import jurisdiction, matches
 from metrokg.kg.search.evaluate import metrics
 from metrokg.kg.search.expansion import ConceptMatcher
 from metrokg.kg.search.grouping import facet_counts, fold_duplicates, group_by_document
+from metrokg.kg.search.index import agreement, heading_only
 from metrokg.kg.search.intent import intent_mask, intents
+from metrokg.kg.search.rerank import rerank
 from metrokg.ontology.vocab import packaged
 
 
@@ -44,6 +49,58 @@ def test_english_share_tells_metrology_from_cooking():
     assert m.english_share("best pizza recipe with mozzarella") == 0.0
     assert m.english_share("EV charging") == 1.0 and m.english_share("taxi meters") >= 0.5
     assert m.english_share("加油站") == 0.0
+
+
+def test_second_stage_lifts_the_asked_fact_kind_by_how_rare_it_is_among_candidates():
+    fused = np.array([3.0, 2.0, 1.5, 0.0], dtype=np.float32)
+    kinds = [["Task"], ["Task"], ["Penalty"], ["Penalty"]]
+    out = rerank(fused, intents("会受到什么处理"), kinds, boost=1.0)
+    assert int(np.argmax(out)) == 2  # the penalty article first: one candidate in three holds it
+    assert out[3] == 0.0  # a provision no signal found is not added
+    duty = rerank(fused, intents("谁负责"), [["Task"], ["Task"], ["Task"], []], boost=1.0)
+    assert duty.tolist() == fused.tolist()  # every candidate holds a duty: it orders nothing
+    assert rerank(fused, [], kinds, boost=1.0) is fused and rerank(fused, intents("怎么罚"), kinds, boost=0.0) is fused
+
+
+def test_agreement_is_the_provision_two_signals_rank_first():
+    scores = {"lexical": np.array([0.0, 5.0, 1.0]), "dense": np.array([0.80, 0.85, 0.82]),
+              "expansion": np.zeros(3)}
+    assert agreement(scores, np.ones(3, dtype=bool)) == {1}
+    scores["lexical"] = np.array([0.0, 1.0, 5.0])  # words and meaning disagree: no evidence either way
+    assert agreement(scores, np.ones(3, dtype=bool)) == set()
+    assert agreement({"lexical": scores["lexical"]}, np.ones(3, dtype=bool)) == set()  # no dense signal
+
+
+def test_a_word_most_provisions_hold_names_the_corpus_subject():
+    from metrokg.kg.search.index import SearchIndex
+    from metrokg.kg.search.lexical import LexicalIndex
+
+    lexical = LexicalIndex.from_tokens([["计量", f"词{i}"] for i in range(30)] + [["申请"]] * 5)
+    index = SimpleNamespace(lexical=lexical)
+    assert SearchIndex.names_subject(index, {"计量": 0.1, "保障": 0.0})
+    assert not SearchIndex.names_subject(index, {"申请": 1.9, "公租": 0.0})
+    small = SimpleNamespace(lexical=LexicalIndex.from_tokens([["计量"], ["计量"]]))
+    assert not SearchIndex.names_subject(small, {"计量": 0.1})  # two provisions say nothing of a subject
+
+
+def test_a_one_sentence_article_is_content_and_a_short_heading_is_not():
+    def record(text: str, heading: str) -> ProvisionRecord:
+        return ProvisionRecord(iri="x", document="d", number="1", heading=heading, text=text, start=0, end=len(text))
+
+    article = "经过修理的计量计费的工作计量器具应当经计量器具强制检定合格后，方可交付使用"
+    assert not heading_only(record(f"第十五条{article}。", article))
+    assert heading_only(record("三、保障措施", "保障措施")) and heading_only(record("第一章总则", "总则"))
+    assert heading_only(record("(一)加强计量基础研究。", "加强计量基础研究"))
+
+
+def test_procedures_reach_chinese_articles_from_english_and_everyday_words():
+    m = ConceptMatcher.from_vocabulary()
+    found = {x.iri.rsplit("/", 1)[-1] for x in m.match("appeal against an administrative penalty decision")}
+    assert {"appeal", "administrative-penalty"} <= found
+    assert "dispute" in {x.iri.rsplit("/", 1)[-1] for x in m.match("arbitration verification of metrology disputes")}
+    assert "certification" in {x.iri.rsplit("/", 1)[-1] for x in m.match("对计量认证有什么要求")}
+    assert m.english_share("appeal against an administrative penalty decision") > 0.5
+    assert m.english_share("how to train a puppy to sit") == 0.0
 
 
 def test_jurisdiction_from_title_and_issuer():

@@ -283,7 +283,7 @@ def test_unknown_format_is_refused():
 # ----------------------------------------------------------------------------- Learn
 
 def test_learn_states_the_defining_constants_and_units_exactly():
-    from metrokg.ui.web import learn
+    from metrokg.kg.analyses import learn_topics as learn
 
     text = " ".join(topic.body(lang) for topic in learn.TOPICS for lang in ("zh", "en"))
     for value in ("9 192 631 770 Hz", "299 792 458 m/s", "6.626 070 15 × 10<sup>−34</sup> J·s",

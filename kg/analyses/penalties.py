@@ -3,14 +3,20 @@ violates, the authority and its typed sanctions, fines with their bounds.
 
 The records are read from the store (``mkg:Penalty`` and its ``mkg:Sanction`` nodes, written by
 :mod:`metrokg.kg.graph.facts_rdf`), kept per store generation, and filtered here: by document and by
-conduct (a substring of the conduct or of the article's text, width and spaces ignored).
+conduct. A conduct matches as words (a substring of the conduct or of the article's text, width and
+spaces ignored) and as a concept: words that are a label of the conduct vocabulary, the laws' or
+everyday ones (动手脚 names 计量作弊), or that hold one (加油机被动了手脚), match every penalty the entity
+linker found that concept or a narrower one in (破坏计量器具准确度 is a kind of 计量作弊): in its own
+text, else in the items it introduces (有下列行为之一的：（一）伪造检定数据的…) or in the provisions of its
+document it says are violated (违反本条例第二十六条规定 takes the conduct of 第二十六条).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from metrokg.kg.records.factview import as_number, cached, number_key
+from metrokg.kg.records.factview import as_number, cached, load_concepts, load_provision_infos, number_key
 from metrokg.kg.records.listing import check_document
 from metrokg.kg.store.base import Store
 from metrokg.ontology.namespace import MKG_PREFIX
@@ -24,6 +30,9 @@ FLAT_COLUMNS = ["document", "article", "item", "conduct", "refers_to", "authorit
 HEADERS_ZH = {"document": "文件", "article": "条", "item": "项", "conduct": "违法行为", "refers_to": "违反条款",
               "authority": "处罚机关", "sanction_kinds": "处罚种类", "fine": "罚款", "text": "原文",
               "start": "起", "end": "止"}
+
+#: the items a list lead introduces (…有下列行为之一的，给予行政处分：\n（一）…；\n（二）…。)
+_ITEMS_AFTER = re.compile(r"[：:]\s*(?:[（(][一二三四五六七八九十]+[）)][^\n]*(?:\n|$))+")
 
 PENALTIES_QUERY = MKG_PREFIX + """
 SELECT ?p ?doc ?article ?item ?conduct ?authority ?text ?start ?end ?number ?prov ?heading WHERE {
@@ -57,6 +66,7 @@ def _all_penalties(store: Store) -> list[dict]:
                 "kind": str(kind), "min": as_number(lo), "max": as_number(hi), "unit": _s(unit), "basis": _s(basis),
                 "text": str(text), "condition": _s(condition), "authority": _s(authority)}))
         out = []
+        provisions = load_provision_infos(store)
         for p, doc, article, item, conduct, authority, text, start, end, number, prov, heading in \
                 store.rows(PENALTIES_QUERY):
             out.append({"document": str(doc), "article": str(article) or None, "item": _s(item),
@@ -65,9 +75,44 @@ def _all_penalties(store: Store) -> list[dict]:
                                                                                         key=lambda x: x[0])],
                         "text": str(text), "start": int(start), "end": int(end), "number": _s(number), "iri": p,
                         "provision": _s(prov), "heading": _s(heading) or ""})
+            out[-1]["concepts"] = _conduct_of(provisions, out[-1])
         out.sort(key=lambda r: (r["document"], r["start"], number_key(r["number"] or "")))
         return out
     return cached(store, ("penalties",), build)
+
+
+def _conduct_of(provisions: dict, r: dict) -> list[str]:
+    """The conduct concepts mentioned in a penalty's text; when it names none and is no item of a
+    list (有下列行为之一的…： or 有禁止行为之一的: the conduct is written elsewhere), those of the items
+    its text introduces, else of the provisions of its own document that it violates (第十三条第一款
+    read as its article when no record of the paragraph exists). An item's own words are its
+    conduct: its list's violated article covers every item."""
+    own = provisions.get(r["provision"])
+    found = own.concepts_in(r["start"], r["end"], "conduct") if own is not None else []
+    if not found and r["item"] is None and own is not None and "下列" in r["text"]:
+        items = _ITEMS_AFTER.match(own.text, r["end"] - own.start)
+        if items:
+            found = own.concepts_in(r["end"], own.start + items.end(), "conduct")
+    refs = [c for c in r["refers_to"] if "》" not in c]  # 《计量法》第九条 is another document's
+    if refs and not found and r["item"] is None:
+        cited = {p.citation: p for p in provisions.values() if p.document == r["document"] and p.citation}
+        for ref in refs:
+            target = cited.get(ref) or next((p for c, p in cited.items() if ref.startswith(c)), None)
+            if target is not None:
+                found += target.concepts_in(target.start, target.end, "conduct")
+    return list(dict.fromkeys(found))
+
+
+def conduct_concepts(store: Store, words: str) -> set[str]:
+    """The conduct concepts ``words`` name, with every concept below them: the words as a whole (a
+    label, Chinese or English, or a slug), else the conduct the entity linker finds in them (加油机被
+    动了手脚 holds 动了手脚); empty when they name none."""
+    from metrokg.nlp.extraction.linking import shared_linker
+
+    table = load_concepts(store)
+    named = table.find(words, "conduct") or [m.iri for m in shared_linker().mentions(words)
+                                             if m.scheme == "conduct" and m.iri in table.by_iri]
+    return {c for iri in named for c in table.narrower_closure(iri)}
 
 
 def _s(value) -> str | None:
@@ -80,14 +125,16 @@ def _folded(text: str) -> str:
 
 def list_penalties(store: Store, document: str | None = None, conduct: str | None = None) -> list[dict]:
     """The penalties, optionally of one document (E010 when it is not in the store) and whose conduct
-    or text contains ``conduct``."""
+    or text contains ``conduct``, or that mention the conduct concept ``conduct`` names (see the module)."""
     check_document(store, document)
     wanted = _folded(conduct) if conduct else None
+    concepts = conduct_concepts(store, conduct) if conduct else set()
     out = []
     for r in _all_penalties(store):
         if document is not None and r["document"] != document:
             continue
-        if wanted and wanted not in _folded(r["conduct"]) and wanted not in _folded(r["text"]):
+        if wanted and wanted not in _folded(r["conduct"]) and wanted not in _folded(r["text"]) \
+                and not concepts.intersection(r["concepts"]):
             continue
         out.append({k: (list(v) if isinstance(v, list) else v) for k, v in r.items() if k in COLUMNS})
     return out
@@ -120,16 +167,18 @@ def flat_rows(rows: list[dict]) -> list[dict]:
 def penalties_for_question(store: Store, topic: str) -> list[dict]:
     """The penalties a question about ``topic`` asks for (违反…会怎样处罚), as answer items citing their
     provision: a cited provision (计量法第九条, 本条例第十七条第四款) matches the penalties that say they
-    violate it; other words match the conduct or the article's text."""
+    violate it; other words match the conduct or the article's text, or name a conduct concept (少给油)."""
     from metrokg.nlp.structure.citations import parse_query
 
     cited = parse_query(topic)
     wanted = {t.citation for t in cited.targets} if cited else set()
     folded = _folded(topic)
+    concepts = set() if wanted else conduct_concepts(store, topic)
     out = []
     for r in _all_penalties(store):
         refs = {c.rsplit("》", 1)[-1] for c in r["refers_to"]}
-        if (wanted and wanted & refs) or (not wanted and (folded in _folded(r["conduct"]) or folded in _folded(r["text"]))):
+        if (wanted and wanted & refs) or (not wanted and (folded in _folded(r["conduct"]) or folded in _folded(r["text"])
+                                                          or concepts.intersection(r["concepts"]))):
             out.append({"article": r["article"], "item": r["item"], "conduct": r["conduct"], "refers_to": r["refers_to"],
                         "authority": r["authority"], "sanctions": r["sanctions"],
                         "provision": {"iri": r["provision"], "document": r["document"], "number": r["number"],

@@ -1,12 +1,17 @@
 """Questions answered from the graph by transparent SPARQL, with search as the fallback.
 
-A question is matched against patterns for the frequent asks — who is responsible for X,
-which targets fall due by year Y, which tasks concern an industry or quantity Z, what a
-document D says about X, which obligations actor A has. Each pattern runs a fixed SPARQL
-query whose user values are *bound* (never pasted into the text); the answer carries the
-query and its bindings, so anyone can rerun it with ``metrokg sparql``. When no pattern fits,
-or a pattern's query finds nothing, the answer comes from search. Every answer item cites
-its provision and the source span (offsets into the document's normalised text).
+A question is matched against the one table of patterns (:mod:`question_patterns`: Chinese and
+English side by side) for the frequent asks — who is responsible for X, what body B leads or
+supports, which targets fall due by year Y or concern X, deadlines, penalties, who must do X, which
+tasks concern Z, what a document D says about X, what X is, which provinces (or local regulations)
+require X. Each pattern runs a fixed SPARQL query (:mod:`question_queries`) whose user values are
+*bound* (never pasted into the text); an English topic or body is bound as the Chinese labels of the
+concepts it names (:mod:`question_terms`). The answer carries the query and its bindings, so anyone
+can rerun it with ``metrokg sparql``, and its items grouped by document (title, kind, jurisdiction),
+bodies that lead before those that support, labels in the question's language. When no pattern
+fits, or a pattern's query finds nothing, the answer comes from search. Every answer item cites its
+provision and the source span (offsets into the document's normalised text); "what is X" also
+quotes the Learn topic about X (:mod:`learn_topics`).
 
 A question is cut to ``METROKG_MAX_QUERY_CHARS`` before any pattern runs (the patterns' lazy
 groups, and embedding, take time that grows with its length); ``notices`` in the answer say so.
@@ -22,108 +27,16 @@ from typing import Any, Callable
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from metrokg.errors import MetrokgError
+from metrokg.errors import MetrokgError, warning_text
+from metrokg.kg.analyses.question_queries import (
+    DEADLINES_IN_PROVISION_SPARQL, DEADLINES_SPARQL, DEFINES_SPARQL, DOCUMENTS_SPARQL, OBLIGATIONS_BY_TYPE_SPARQL,
+    OBLIGATIONS_SPARQL, RESPONSIBILITIES_OF_SPARQL, RESPONSIBLE_IN_PROVISION_SPARQL, RESPONSIBLE_SPARQL, ROLE_SPARQL,
+    STATEMENTS_SPARQL, TARGETS_ABOUT_SPARQL, TARGETS_SPARQL, TASKS_BY_CONCEPT_SPARQL, TASKS_BY_TEXT_SPARQL)
+from metrokg.kg.search.documents import NATIONAL
 from metrokg.kg.store.base import Store
-from metrokg.ontology.namespace import MKG_PREFIX
 
-PREFIXES = MKG_PREFIX + """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-_PROVISION = """  ?p mkg:number ?number ; mkg:heading ?heading ; mkg:inDocument ?d .
-  ?d mkg:documentId ?docId ."""
-
-# a responsibility with its optional role, modality and action; the queries add their filters
-_RESPONSIBILITY = """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
-WHERE {
-  ?r a mkg:Responsibility ; mkg:actorName ?actorName ; mkg:text ?text ;
-     mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  OPTIONAL { ?r mkg:role ?role }
-  OPTIONAL { ?r mkg:modality ?modality }
-  OPTIONAL { ?r mkg:action ?action }
-"""
-
-RESPONSIBLE_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
-  FILTER(CONTAINS(?text, ?topic))
-} ORDER BY ?docId ?start ?actorName"""
-
-RESPONSIBLE_IN_PROVISION_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
-} ORDER BY ?start ?actorName"""
-
-TARGETS_SPARQL = PREFIXES + """SELECT ?t ?indicator ?value ?unitText ?comparator ?scope ?year ?isTotal ?text ?start ?end
-       ?p ?number ?heading ?docId
-WHERE {
-  ?t a mkg:QuantitativeTarget ; mkg:deadlineYear ?year ; mkg:text ?text ;
-     mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  OPTIONAL { ?t mkg:indicator ?indicator }
-  OPTIONAL { ?t mkg:value ?value }
-  OPTIONAL { ?t mkg:unitText ?unitText }
-  OPTIONAL { ?t mkg:comparator ?comparator }
-  OPTIONAL { ?t mkg:scope ?scope }
-  OPTIONAL { ?t mkg:isTotal ?isTotal }
-""" + _PROVISION + """
-  FILTER(?year <= ?by)
-} ORDER BY ?year ?docId ?start"""
-
-TASKS_BY_CONCEPT_SPARQL = PREFIXES + """SELECT ?t ?action ?object ?text ?start ?end ?concept ?p ?number ?heading ?docId
-WHERE {
-  ?concept (skos:broader|mkg:discipline)* ?root .
-  ?t a mkg:Task ; mkg:concerns ?concept ; mkg:text ?text ;
-     mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  OPTIONAL { ?t mkg:action ?action }
-  OPTIONAL { ?t mkg:object ?object }
-""" + _PROVISION + """
-} ORDER BY ?docId ?start"""
-
-TASKS_BY_TEXT_SPARQL = PREFIXES + """SELECT ?t ?action ?object ?text ?start ?end ?p ?number ?heading ?docId
-WHERE {
-  ?t a mkg:Task ; mkg:text ?text ; mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  OPTIONAL { ?t mkg:action ?action }
-  OPTIONAL { ?t mkg:object ?object }
-""" + _PROVISION + """
-  FILTER(CONTAINS(?text, ?topic))
-} ORDER BY ?docId ?start"""
-
-OBLIGATIONS_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
-  FILTER(CONTAINS(?actorName, ?name))
-  FILTER(!BOUND(?modality) || ?modality = "obligation")
-} ORDER BY ?docId ?start"""
-
-ROLE_SPARQL = PREFIXES + _RESPONSIBILITY + _PROVISION + """
-  FILTER(CONTAINS(?actorName, ?name))
-  FILTER(BOUND(?role) && ?role = ?wanted)
-} ORDER BY ?docId ?start"""
 #: the order answers list bodies in: who leads (牵头) first, then who is responsible, then who supports (配合)
 ROLE_ORDER = {"lead": 0, "responsible": 1, "subject": 2, "supporting": 3}
-_ROLE_WORDS = {"牵头": "lead", "主办": "lead", "负责": "responsible", "配合": "supporting", "协助": "supporting",
-               "参与": "supporting", "lead": "lead", "leads": "lead", "support": "supporting",
-               "supports": "supporting", "assist": "supporting", "assists": "supporting"}
-
-OBLIGATIONS_BY_TYPE_SPARQL = PREFIXES + """SELECT ?r ?actorName ?role ?modality ?action ?text ?start ?end ?p ?number ?heading ?docId
-WHERE {
-  ?r a mkg:Responsibility ; mkg:actor ?actor ; mkg:actorName ?actorName ; mkg:text ?text ;
-     mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
-  { ?actor mkg:actorType/(skos:broader*) ?type } UNION { ?actor (skos:broader*) ?type }
-  OPTIONAL { ?r mkg:role ?role }
-  OPTIONAL { ?r mkg:modality ?modality }
-  OPTIONAL { ?r mkg:action ?action }
-""" + _PROVISION + """
-  FILTER(!BOUND(?modality) || ?modality = "obligation")
-} ORDER BY ?docId ?start"""
-
-#: provisions that define a term as the texts do (计量是实现单位统一、保证量值准确可靠的活动): the term
-#: followed by 是 / 是指 at the start of a sentence or of the provision
-DEFINES_SPARQL = PREFIXES + """SELECT ?p ?number ?heading ?docId ?text ?start WHERE {
-  ?p a mkg:Provision ; mkg:text ?text ; mkg:start ?start .
-""" + _PROVISION + """
-  FILTER(STRSTARTS(?text, ?defines) || CONTAINS(?text, CONCAT("。", ?defines)) || CONTAINS(?text, CONCAT("\\n", ?defines)))
-} ORDER BY ?docId ?start"""
-
-DOCUMENTS_SPARQL = PREFIXES + """SELECT ?d ?docId ?title ?issuer WHERE {
-  ?d a mkg:Document ; mkg:documentId ?docId ; mkg:title ?title .
-  OPTIONAL { ?d mkg:issuerName ?issuer }
-} ORDER BY ?docId"""
-
 _END = "？?。.!！ \t\n"
 _STRIP_TOPIC = re.compile(r"^(?:的|关于|有关|对|了)+|(?:的|工作|事项|这件事|这项工作|相关工作|方面|问题)+$")
 
@@ -142,11 +55,17 @@ class Answer:
     notices: list[str] = field(default_factory=list)  # what was cut from the question (W155, W156)
     note_key: str = ""  # the note's key among the web app's texts (ask.note.*), with its fields
     note_fields: dict[str, str] = field(default_factory=dict)
+    lang: str = "zh"  # the question's language: the labels and notes are given in it
+    #: the documents the answers come from, in the answers' order: id, title, kind, jurisdiction,
+    #: province, year and how many of the (consecutive) answers are from it; id None for the Learn
+    #: topics and the vocabulary
+    groups: list[dict] = field(default_factory=list)
 
     def public(self) -> dict:
-        return {"question": self.question, "kind": self.kind, "sparql": self.sparql,
-                "bindings": self.bindings, "answers": self.answers, "provisions": self.provisions,
-                "note": self.note, "notices": self.notices, "note_key": self.note_key, "note_fields": self.note_fields}
+        return {"question": self.question, "kind": self.kind, "lang": self.lang, "sparql": self.sparql,
+                "bindings": self.bindings, "answers": self.answers, "groups": self.groups,
+                "provisions": self.provisions, "note": self.note, "notices": self.notices,
+                "note_key": self.note_key, "note_fields": self.note_fields}
 
 
 def _clean(text: str) -> str:
@@ -154,50 +73,14 @@ def _clean(text: str) -> str:
 
 
 def _topic(text: str) -> str:
-    return _STRIP_TOPIC.sub("", text.strip(" ，,、：:")).strip()
+    return _ARTICLE.sub("", _STRIP_TOPIC.sub("", text.strip(" ，,、：:?"))).strip()
 
 
-PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("penalties", re.compile(r"^(?:如果|若|要是)?(?:违反)?(?P<topic>.+?)(?:的话)?(?:会|将|要|应)?(?:受到|承担|被|有)?"
-                             r"(?:怎样|怎么|如何|什么|哪些|何种|啥)(?:样)?的?(?:处罚|罚|法律责任)(?:吗|呢)?$")),
-    ("penalties", re.compile(r"^what (?:is|are) the penalt(?:y|ies) for (?P<topic>.+)$", re.I)),
-    ("who_must", re.compile(r"^(?:谁|哪些单位|哪些人|什么人|哪些主体|哪些机构)(?P<modal>必须|应当|应该|需要|不得|不能|禁止)"
-                            r"(?P<topic>.+)$")),
-    ("citation", re.compile(r"^(?P<cite>.+?[条款项目章节])(?:的)?(?:规定了?|说了?|讲了?|写了?|是)?"
-                            r"(?:什么|哪些内容|啥|内容|怎么规定的?)?$")),
-    ("targets_by_year", re.compile(r"(?:到|至|截至|截止)?(?P<year>(?:19|20)\d{2})\s*年(?:底|前|末|以前)?.*"
-                                   r"(?:目标|指标|完成|达到|实现|任务)")),
-    ("targets_by_year", re.compile(r"(?:target|goal|indicator)s?\b.*\b(?:by|due|in|for|until|before)\s+"
-                                   r"(?P<year>(?:19|20)\d{2})", re.I)),
-    ("targets_by_year", re.compile(r"\b(?:by|until|before)\s+(?P<year>(?:19|20)\d{2})\b.*"
-                                   r"(?:target|goal|achiev|complet|reach)", re.I)),
-    ("document_says", re.compile(r"^(?P<doc>.+?)(?:中|里|里面)?(?:关于|对|就|对于)(?P<topic>.+?)(?:是)?"
-                                 r"(?:怎么说|有什么规定|有哪些规定|说了什么|怎样规定|如何规定|有何规定|提了什么|"
-                                 r"有什么要求|有哪些要求|的规定|讲了什么)")),
-    ("document_says", re.compile(r"^what does (?P<doc>.+?) say (?:about|on) (?P<topic>.+)$", re.I)),
-    ("responsible", re.compile(r"^(?:请问)?(?:是)?(?:由)?(?:谁|哪个部门|哪些部门|哪个单位|哪家单位|什么部门)(?:来)?"
-                               r"(?:负责|牵头|主管|承担|组织|开展)(?P<topic>.+)$")),
-    ("responsible", re.compile(r"^(?P<topic>.+?)(?:由|归|是)?(?:谁|哪个部门|哪些部门|哪个单位|什么部门)(?:来)?"
-                               r"(?:负责|牵头|主管|承担|组织|开展|管)")),
-    ("responsible", re.compile(r"^(?:who|which (?:department|agency|body|office|authority)s?)\s+"
-                               r"(?:is |are )?(?:responsible for|in charge of|leads?|handles?|carr(?:y|ies) out)\s+"
-                               r"(?P<topic>.+)$", re.I)),
-    ("by_role", re.compile(r"^(?P<actor>.+?)(?P<role>牵头|主办|配合|协助|参与)(?:了|的)?(?:哪些|什么)(?:工作|任务|事项|事情|事)")),
-    ("by_role", re.compile(r"^(?:what|which (?:tasks|work)) does (?P<actor>.+?) (?P<role>lead|support|assist)\b", re.I)),
-    ("obligations", re.compile(r"^(?P<actor>.+?)(?:有|承担|负有|要履行|应履行)?(?:哪些|什么)(?:义务|职责|责任|任务)")),
-    ("obligations", re.compile(r"^(?P<actor>.+?)(?:要|需要|应该|应当|必须)(?:做|干|完成)(?:什么|哪些)")),
-    ("obligations", re.compile(r"^what (?:obligations|duties|responsibilities) (?:does|do) (?P<actor>.+?) have$", re.I)),
-    ("obligations", re.compile(r"^what (?:must|should|shall) (?P<actor>.+?) do$", re.I)),
-    ("tasks", re.compile(r"^(?:有)?(?:哪些|什么)(?:任务|工作|措施|举措)(?:涉及|关于|针对|与|和|围绕)(?P<topic>.+?)(?:有关|相关)?$")),
-    ("tasks", re.compile(r"^(?:关于|涉及|针对|围绕)?(?P<topic>.+?)(?:方面|领域|行业|产业)?(?:有|的)(?:哪些|什么)"
-                         r"(?:任务|工作|措施|举措)")),
-    ("tasks", re.compile(r"^(?:what|which) (?:tasks|measures|actions|work) (?:concern|involve|relate to|target|"
-                         r"are there for|address) (?P<topic>.+)$", re.I)),
-    ("tasks", re.compile(r"^tasks (?:for|about|concerning|on|in) (?P<topic>.+)$", re.I)),
-    ("what_is", re.compile(r"^(?:什么是|何为|何谓)(?P<topic>[^，,？?。]+)")),
-    ("what_is", re.compile(r"^(?P<topic>[^，,？?。]+?)(?:是什么|是指什么|指的是什么|是啥|有什么用|为什么重要)")),
-    ("what_is", re.compile(r"^(?:what (?:is|are)|define|why does) (?P<topic>[^?,]+?)(?: matter)?(?:\?|,|$)", re.I)),
-]
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_HANDLERS = {"targets_by_year": "_targets", "targets_for": "_targets_for", "document_says": "_document_says",
+             "responsible": "_responsible", "obligations": "_obligations", "tasks": "_tasks",
+             "citation": "_citation", "penalties": "_penalties", "who_must": "_who_must", "by_role": "_by_role",
+             "what_is": "_what_is", "deadlines": "_deadlines", "which_documents": "_which_documents"}
 
 
 class QuestionAnswerer:
@@ -208,7 +91,10 @@ class QuestionAnswerer:
         self.mode = mode
         self._index = None
         self._records: dict[str, Any] | None = None
+        self._facets: dict[str, dict] | None = None
         self._notices: list[str] = []
+        self.lang = "zh"
+        self._lang: str | None = None
 
     @property
     def index(self):
@@ -218,19 +104,37 @@ class QuestionAnswerer:
             self._index = SearchIndex.open(self.store)
         return self._index
 
+    @property
+    def matcher(self):
+        return self.index.matcher
+
     def record(self, iri: str):
         if self._records is None:
             self._records = {r.iri: r for r in self.index.records}
         return self._records.get(iri)
 
+    def facets(self) -> dict[str, dict]:
+        """Each document's title, kind, jurisdiction and year (what the answers are grouped under)."""
+        if self._facets is None:
+            from metrokg.kg.search.documents import document_facets
+
+            self._facets = document_facets(self.store)
+        return self._facets
+
     # ---- entry point
 
-    def ask(self, question: str, k: int = 10) -> Answer:
+    def ask(self, question: str, k: int = 10, lang: str | None = None) -> Answer:
+        """The answer to ``question``; its labels in ``lang`` (the web page's), else in the question's
+        language."""
+        self._lang = lang
         answer = self._answer(question, k)
         answer.notices = list(dict.fromkeys(self._notices))
+        answer.lang = self.lang
+        self._group(answer)
         return answer
 
     def _answer(self, question: str, k: int) -> Answer:
+        from metrokg.kg.analyses.question_patterns import language, matches
         from metrokg.kg.search.index import bounded_query
 
         bounded, self._notices = bounded_query(question)
@@ -239,24 +143,43 @@ class QuestionAnswerer:
         q = _clean(bounded)
         if not q:
             raise MetrokgError("E287")
+        self.lang = self._lang or language(q)
         handlers: dict[str, Callable[[str, re.Match, int], Answer | None]] = {
-            "targets_by_year": self._targets, "document_says": self._document_says,
-            "responsible": self._responsible, "obligations": self._obligations, "tasks": self._tasks,
-            "citation": self._citation, "penalties": self._penalties, "who_must": self._who_must,
-            "by_role": self._by_role, "what_is": self._what_is}
-        for kind, pattern in PATTERNS:
-            m = pattern.search(q)
-            if m:
-                answer = handlers[kind](q, m, k)
-                if answer is not None and answer.answers:
-                    answer.question = bounded
-                    return answer
+            kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+        for kind, m in matches(q):
+            answer = handlers[kind](q, m, k)
+            if answer is not None and answer.answers:
+                answer.question = bounded
+                return answer
         return self._search(bounded, q, k)
 
     # ---- running SPARQL
 
     def _run(self, sparql: str, bindings: dict[str, Any]) -> list:
         return list(self.store.query(sparql, bindings))
+
+    def _run_terms(self, sparql: str, terms: list[str], name: str = "topic", **fixed: Any) -> tuple[list, list[dict]]:
+        """The rows of ``sparql`` for each term bound to ``?name`` (the first row of a fact kept), and
+        the bindings shown."""
+        rows, bindings, seen = [], [], set()
+        for term in terms:
+            b = {name: Literal(term), **fixed}
+            bindings.append(self._shown(b))
+            for r in self._run(sparql, b):
+                key = tuple(str(x) for x in r)
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(r)
+        return rows, bindings
+
+    def _terms(self, topic: str) -> list[list[str]]:
+        """The term lists to look for ``topic`` by; W250 when English words name no concept."""
+        from metrokg.kg.analyses.question_terms import topic_terms
+
+        terms = list(topic_terms(self.matcher, topic))
+        if not terms:
+            self._notices.append(warning_text("W250", topic=topic))
+        return terms
 
     def _item(self, row, **extra) -> dict:
         """An answer item citing its provision and the span it came from."""
@@ -272,6 +195,8 @@ class QuestionAnswerer:
     def _provisions(self, items: list[dict]) -> list[dict]:
         seen, out = set(), []
         for it in items:
+            if "provision" not in it:
+                continue
             iri = it["provision"]["iri"]
             if iri in seen:
                 continue
@@ -285,6 +210,11 @@ class QuestionAnswerer:
     def _shown(bindings: dict[str, Any]) -> dict[str, str]:
         return {k: str(v) for k, v in bindings.items()}
 
+    def _actor_label(self, name: str) -> str:
+        from metrokg.kg.analyses.question_terms import actor_label
+
+        return actor_label(self.matcher, name, self.lang)
+
     def _responsibility_items(self, rows) -> list[dict]:
         out, seen = [], set()
         for r in rows:
@@ -292,12 +222,39 @@ class QuestionAnswerer:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(self._item(r, actor=str(r.actorName), role=str(r.role) if r.role else None,
+            out.append(self._item(r, actor=str(r.actorName), actor_label=self._actor_label(str(r.actorName)),
+                                  role=str(r.role) if r.role else None,
                                   modality=str(r.modality) if r.modality else None,
                                   action=str(r.action) if r.action else None))
-        # lead bodies before supporting ones, each with its role; document order within a role
-        out.sort(key=lambda it: ROLE_ORDER.get(it.get("role") or "", len(ROLE_ORDER)))
         return out
+
+    def _group(self, answer: Answer) -> None:
+        """Answers grouped by document (in the order their documents first answer), the document's
+        title and jurisdiction with each group; within a document, lead bodies before supporting
+        ones, then the text's order."""
+        facets = self.facets()
+        order: dict[str | None, int] = {}
+        for item in answer.answers:
+            order.setdefault((item.get("provision") or {}).get("document"), len(order))
+
+        def key(pair: tuple[int, dict]) -> tuple:
+            i, item = pair
+            doc = (item.get("provision") or {}).get("document")
+            role = ROLE_ORDER.get(item.get("role") or "", len(ROLE_ORDER)) if "actor" in item else 0
+            return order[doc], role, i
+
+        answer.answers = [item for _, item in sorted(enumerate(answer.answers), key=key)]
+        groups: list[dict] = []
+        for item in answer.answers:
+            doc = (item.get("provision") or {}).get("document")
+            if groups and groups[-1]["document"] == doc:
+                groups[-1]["count"] += 1
+                continue
+            meta = facets.get(doc, {}) if doc else {}
+            groups.append({"document": doc, "title": meta.get("title"), "kind": meta.get("kind"),
+                           "jurisdiction": meta.get("jurisdiction"), "province": meta.get("province"),
+                           "year": meta.get("year"), "count": 1})
+        answer.groups = groups
 
     # ---- patterns
 
@@ -305,41 +262,77 @@ class QuestionAnswerer:
         topic = _topic(m.group("topic"))
         if not topic:
             return None
-        b = {"topic": Literal(topic)}
-        items = self._responsibility_items(self._run(RESPONSIBLE_SPARQL, b))
-        if items:
-            return Answer(q, "responsible", RESPONSIBLE_SPARQL, [self._shown(b)], items, self._provisions(items))
-        # the topic is not in any statement as written: find the provisions about it, then who acts there
-        hits = self._hits(topic, 3)
-        bindings, items = [], []
-        for h in hits:
-            b = {"p": URIRef(h.provision.iri)}
-            bindings.append(self._shown(b))
-            items += self._responsibility_items(self._run(RESPONSIBLE_IN_PROVISION_SPARQL, b))
+        for terms in self._terms(topic):
+            rows, bindings = self._run_terms(RESPONSIBLE_SPARQL, terms)
+            items = self._responsibility_items(rows)
             if items:
-                break
-        return Answer(q, "responsible", RESPONSIBLE_IN_PROVISION_SPARQL, bindings, items, self._provisions(items),
+                return Answer(q, "responsible", RESPONSIBLE_SPARQL, bindings, items, self._provisions(items))
+        # the topic is not in any statement as written: who acts in the provision search ranks first
+        hits = list(self._hits(topic, 1))
+        if not hits:
+            return None
+        b = {"p": URIRef(hits[0].provision.iri)}
+        items = self._responsibility_items(self._run(RESPONSIBLE_IN_PROVISION_SPARQL, b))
+        if not items:  # the provision names no body: say so, showing it
+            items = [self._hit_item(hits[0])]
+            return Answer(q, "responsible", RESPONSIBLE_IN_PROVISION_SPARQL, [self._shown(b)], items,
+                          self._provisions(items),
+                          note=f"no body is named as responsible for '{topic}'; the provision search ranks first "
+                               "is shown", note_key="responsible_none", note_fields={"topic": topic})
+        return Answer(q, "responsible", RESPONSIBLE_IN_PROVISION_SPARQL, [self._shown(b)], items,
+                      self._provisions(items),
                       note=f"'{topic}' is not named in a responsibility statement; "
                            "responsibilities of the provision search ranks first are shown",
                       note_key="responsible", note_fields={"topic": topic})
 
+    def _target_item(self, r) -> dict:
+        return self._item(r, indicator=str(r.indicator) if r.indicator else None,
+                          value=_number(r.value), unit=str(r.unitText) if r.unitText else None,
+                          comparator=str(r.comparator) if r.comparator else None,
+                          scope=str(r.scope) if r.scope else None, year=int(r.year) if r.year is not None else None,
+                          is_total=bool(r.isTotal.toPython()) if r.isTotal is not None else None)
+
     def _targets(self, q: str, m: re.Match, k: int) -> Answer | None:
         year = int(m.group("year"))
         b = {"by": Literal(year, datatype=XSD.integer)}
-        items = []
-        for r in self._run(TARGETS_SPARQL, b):
-            items.append(self._item(r, indicator=str(r.indicator) if r.indicator else None,
-                                    value=_number(r.value), unit=str(r.unitText) if r.unitText else None,
-                                    comparator=str(r.comparator) if r.comparator else None,
-                                    scope=str(r.scope) if r.scope else None, year=int(r.year),
-                                    is_total=bool(r.isTotal.toPython()) if r.isTotal is not None else None))
+        items = [self._target_item(r) for r in self._run(TARGETS_SPARQL, b)]
         return Answer(q, "targets_by_year", TARGETS_SPARQL, [self._shown(b)], items, self._provisions(items))
+
+    def _targets_for(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """碳计量的目标是什么 / what are the targets for energy metrology: the targets whose statement
+        or indicator names the topic, in every document."""
+        topic = _topic(m.group("topic"))
+        for terms in self._terms(topic) if topic else []:
+            rows, bindings = self._run_terms(TARGETS_ABOUT_SPARQL, terms)
+            items = [self._target_item(r) for r in rows]
+            if items:
+                return Answer(q, "targets_for", TARGETS_ABOUT_SPARQL, bindings, items, self._provisions(items))
+        return None
+
+    def _deadlines(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """仲裁检定要在多少天内 / what is the deadline for ...: the time limits and due years of the
+        statements that name the topic, else of the provisions that do."""
+        topic = _topic(m.group("topic"))
+        for terms in self._terms(topic) if topic else []:
+            for sparql in (DEADLINES_SPARQL, DEADLINES_IN_PROVISION_SPARQL):
+                rows, bindings = self._run_terms(sparql, terms)
+                items = _distinct_spans(
+                    self._item(r, value=_number(r.value), unit=str(r.unit) if r.unit else None,
+                               trigger=str(r.trigger) if r.trigger else None, duty=str(r.duty) if r.duty else None,
+                               year=int(r.year) if r.year is not None else None) for r in rows)
+                if items:
+                    return Answer(q, "deadlines", sparql, bindings, items, self._provisions(items))
+        return None
 
     def _tasks(self, q: str, m: re.Match, k: int) -> Answer | None:
         topic = _topic(m.group("topic"))
         if not topic:
             return None
-        roots = [c.iri for c in self.index.matcher.match(topic) if c.via == "label"]
+        roots = [c.iri for c in self.matcher.match(topic) if c.via == "label"]
+        if not roots and self.lang == "en":
+            from metrokg.kg.analyses.question_terms import english_concepts
+
+            roots = english_concepts(self.matcher, topic)
         items, bindings, seen = [], [], set()
         for root in roots:
             b = {"root": URIRef(root)}
@@ -348,29 +341,40 @@ class QuestionAnswerer:
                 if str(r.t) in seen:
                     continue
                 seen.add(str(r.t))
-                entry = self.index.matcher.entries.get(str(r.concept))
                 items.append(self._item(r, action=str(r.action) if r.action else None,
                                         object=str(r.object) if r.object else None,
                                         concept={"iri": str(r.concept),
-                                                 "label": entry.pref_zh if entry else str(r.concept)}))
+                                                 "label": self._concept_label(str(r.concept))}))
         if items:
             items.sort(key=lambda it: (it["provision"]["document"], it["span"]["start"]))
             return Answer(q, "tasks", TASKS_BY_CONCEPT_SPARQL, bindings, items, self._provisions(items))
-        b = {"topic": Literal(topic)}
-        for r in self._run(TASKS_BY_TEXT_SPARQL, b):
-            items.append(self._item(r, action=str(r.action) if r.action else None,
-                                    object=str(r.object) if r.object else None))
-        return Answer(q, "tasks", TASKS_BY_TEXT_SPARQL, [self._shown(b)], items, self._provisions(items))
+        for terms in self._terms(topic):
+            rows, bindings = self._run_terms(TASKS_BY_TEXT_SPARQL, terms)
+            items = [self._item(r, action=str(r.action) if r.action else None,
+                                object=str(r.object) if r.object else None) for r in rows]
+            if items:
+                return Answer(q, "tasks", TASKS_BY_TEXT_SPARQL, bindings, items, self._provisions(items))
+        return None
+
+    def _concept_label(self, iri: str) -> str:
+        from metrokg.kg.analyses.question_terms import concept_label
+
+        return concept_label(self.matcher, iri, self.lang)
+
+    def _actor_names(self, actor: str) -> list[str]:
+        from metrokg.kg.analyses.question_terms import actor_terms
+
+        return actor_terms(self.matcher, actor)
 
     def _obligations(self, q: str, m: re.Match, k: int) -> Answer | None:
         actor = _topic(m.group("actor"))
         if not actor:
             return None
-        b = {"name": Literal(actor)}
-        items = self._responsibility_items(self._run(OBLIGATIONS_SPARQL, b))
+        rows, bindings = self._run_terms(OBLIGATIONS_SPARQL, self._actor_names(actor), "name")
+        items = self._responsibility_items(rows)
         if items:
-            return Answer(q, "obligations", OBLIGATIONS_SPARQL, [self._shown(b)], items, self._provisions(items))
-        named = self.index.matcher.concepts.resolve(actor, "actor", missing_ok=True)
+            return Answer(q, "obligations", OBLIGATIONS_SPARQL, bindings, items, self._provisions(items))
+        named = self.matcher.concepts.resolve(actor, "actor", missing_ok=True)
         types = [named] if named else []
         bindings = []
         for t in types:
@@ -382,34 +386,52 @@ class QuestionAnswerer:
         return Answer(q, "obligations", OBLIGATIONS_BY_TYPE_SPARQL, bindings, items, self._provisions(items))
 
     def _by_role(self, q: str, m: re.Match, k: int) -> Answer | None:
-        """牵头/配合 questions (市市场监管局牵头哪些工作？, what does X lead): the statements naming
-        the body in that role, in every document."""
+        """牵头/配合 questions (市市场监管局牵头哪些工作？, 哪些工作由省财政厅配合？, which tasks does the
+        provincial finance department support?): the statements naming the body in that role, in
+        every document."""
+        from metrokg.kg.analyses.question_patterns import ROLE_WORDS
+
         actor = _topic(m.group("actor"))
-        role = _ROLE_WORDS.get(m.group("role").lower())
+        role = ROLE_WORDS.get(m.group("role").lower())
         if not actor or role is None:
             return None
-        b = {"name": Literal(actor), "wanted": Literal(role)}
-        items = self._responsibility_items(self._run(ROLE_SPARQL, b))
+        names = self._actor_names(actor)
+        rows, bindings = self._run_terms(ROLE_SPARQL, names, "name", wanted=Literal(role))
+        items = self._responsibility_items(rows)
+        if items:
+            return Answer(q, "by_role", ROLE_SPARQL, bindings, items, self._provisions(items))
+        # never named in that role: the statements naming it in any role, each with its role
+        rows, bindings = self._run_terms(RESPONSIBILITIES_OF_SPARQL, names, "name")
+        items = self._responsibility_items(rows)
         if not items:
             return None
-        return Answer(q, "by_role", ROLE_SPARQL, [self._shown(b)], items, self._provisions(items))
+        return Answer(q, "by_role", RESPONSIBILITIES_OF_SPARQL, bindings, items, self._provisions(items),
+                      note=f"'{actor}' is not named in the role asked about ({role}); its statements in other "
+                           "roles are shown", note_key="by_role_other", note_fields={"actor": actor})
 
     def _what_is(self, q: str, m: re.Match, k: int) -> Answer | None:
-        """计量是什么？为什么重要？/ what is metrology: the vocabulary's definition of the concept the
-        topic names, and the provisions that define it in their own words, in every document."""
+        """计量是什么？为什么重要？/ why does metrology matter: the Learn topic about it, the vocabulary's
+        definition of the concept the topic names, and the provisions that define it in their own
+        words, in every document."""
+        from metrokg.kg.analyses.learn_topics import topics_about
+
         topic = _topic(m.group("topic"))
         if not topic:
             return None
-        items: list[dict] = []
-        concept = self.index.matcher.concepts.named(topic)
+        items: list[dict] = [{"topic": t.id, "title": t.title(self.lang), "text": t.text(self.lang)}
+                             for t in topics_about(topic, exact=True)]
+        concept = self.matcher.concepts.named(topic)
         entry = concept[0] if concept else None
         if entry is not None:
-            label = entry.pref_en if topic.isascii() else entry.pref_zh
-            definition = entry.definition_en if topic.isascii() else entry.definition_zh
+            en = self.lang == "en"
+            label = entry.pref_en if en else entry.pref_zh
+            definition = entry.definition_en if en else entry.definition_zh
             if definition or entry.definition_zh:
                 items.append({"concept": entry.iri, "label": label or entry.label,
                               "text": definition or entry.definition_zh})
             topic = entry.pref_zh or topic  # the texts define it in Chinese
+        elif items and self.lang == "en":
+            topic = next((a for t in topics_about(topic, exact=True) for a in t.about if _HAN.search(a)), topic)
         b = {"defines": Literal(topic + "是")}
         for r in self._run(DEFINES_SPARQL, b)[:k]:
             text = str(r.text)
@@ -420,6 +442,9 @@ class QuestionAnswerer:
                           "provision": {"iri": str(r.p), "document": str(r.docId), "number": str(r.number),
                                         "heading": str(r.heading)},
                           "span": {"start": start, "end": int(r.start) + end, "text": text[at:end]}})
+        if not items:
+            items = [{"topic": t.id, "title": t.title(self.lang), "text": t.text(self.lang)}
+                     for t in topics_about(topic)]
         if not items:
             return None
         return Answer(q, "what_is", DEFINES_SPARQL, [self._shown(b)], items,
@@ -439,22 +464,104 @@ class QuestionAnswerer:
                       note="the provision the question cites", note_key="citation")
 
     def _penalties(self, q: str, m: re.Match, k: int) -> Answer | None:
-        """违反计量法第九条会怎样处罚 / 伪造检定数据怎么处罚: the penalty articles, with their sanctions."""
+        """违反计量法第九条会怎样处罚 / 伪造检定数据怎么处罚 / what is the penalty for forging verification
+        data: the penalty articles, with their sanctions."""
         from metrokg.kg.analyses.penalties import penalties_for_question
 
         topic = _topic(m.group("topic"))
-        items = penalties_for_question(self.store, topic) if topic else []
-        return Answer(q, "penalties", None, [{"topic": topic}], items[:k], self._provisions(items[:k]),
-                      note="the penalty articles whose conduct or violated provisions match", note_key="penalties")
+        for terms in self._terms(topic) if topic else []:
+            items, seen = [], set()
+            for term in terms:
+                for item in penalties_for_question(self.store, term):
+                    key = (item["provision"]["iri"], item["span"]["start"])
+                    if key not in seen:
+                        seen.add(key)
+                        items.append(item)
+            if items:
+                return Answer(q, "penalties", None, [{"topic": t} for t in terms], items[:k],
+                              self._provisions(items[:k]),
+                              note="the penalty articles whose conduct or violated provisions match",
+                              note_key="penalties")
+        return None
 
     def _who_must(self, q: str, m: re.Match, k: int) -> Answer | None:
-        """谁必须…, 谁不得…: the subjects of the duties (laws and plans) whose text holds the rest."""
+        """谁必须…, 谁不得…, who must …: the subjects of the duties (laws and plans) whose text holds the rest."""
         from metrokg.kg.analyses.duties import DUTIES_QUERY, who_must
 
         topic = _topic(m.group("topic"))
-        modal = ("prohibition",) if m.group("modal") in ("不得", "不能", "禁止") else ("obligation",)
-        items = who_must(self.store, topic, modal) if topic else []
-        return Answer(q, "who_must", DUTIES_QUERY, [{"topic": topic}], items[:k], self._provisions(items[:k]))
+        modal = ("prohibition",) if m.group("modal").lower() in ("不得", "不能", "禁止", "must not", "may not",
+                                                                 "shall not", "cannot") else ("obligation",)
+        for terms in self._terms(topic) if topic else []:
+            items = [it for term in terms for it in who_must(self.store, term, modal)]
+            for it in items:
+                it["actor_label"] = self._actor_label(it["actor"])
+            if items:
+                return Answer(q, "who_must", DUTIES_QUERY, [{"topic": t} for t in terms], items[:k],
+                              self._provisions(items[:k]))
+        return None
+
+    def _which_documents(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """哪些省份要求… / 哪些地方条例禁止破坏计量器具准确度 / which provinces require …: the statements of
+        that modality (a plan's tasks count as required) whose text, or whose provision's, has every
+        word of the topic, in the documents of that scope (a province's, a local regulation, ...);
+        one per provision, each document with its title and jurisdiction."""
+        from metrokg.kg.analyses.question_patterns import MODAL_WORDS, SCOPE_WORDS
+
+        topic = _topic(m.group("topic"))
+        level, kinds = SCOPE_WORDS[m.group("scope").lower()]
+        wanted = MODAL_WORDS[m.group("modal").lower()]
+        in_scope = {doc for doc, meta in self.facets().items() if _in_scope(meta, level, kinds)}
+        for terms in self._terms(topic) if topic and in_scope else []:
+            words = [self._words(term) for term in terms]
+            # the query finds the statements having each term's longest word; all its words are checked here
+            rows, bindings = self._run_terms(STATEMENTS_SPARQL, [max(w, key=len) for w in words], "word",
+                                             wanted=Literal(wanted))
+            rows = [r for r in rows if str(r.docId) in in_scope]
+            own, in_provision = [], {}
+            for r in rows:
+                if any(_names(str(r.text), w, self._tokens) for w in words):
+                    own.append(r)
+                elif str(r.kind) == "statement" and any(_names(str(r.ptext), w, self._tokens) for w in words):
+                    in_provision.setdefault(str(r.p), r)  # an item of a 不得有下列行为 article, say
+            cited = {str(r.p) for r in own}
+            items = [self._statement_item(r) for r in own]
+            items += [self._clause_item(r, words) for p, r in in_provision.items() if p not in cited]
+            items.sort(key=lambda it: (it["provision"]["document"], it["span"]["start"]))
+            items = _distinct_spans(items)
+            if items:
+                return Answer(q, "which_documents", STATEMENTS_SPARQL, bindings, items, self._provisions(items),
+                              note=f"statements of the documents in scope ({m.group('scope')}) about '{topic}'",
+                              note_key="which_documents", note_fields={"scope": m.group("scope"), "topic": topic})
+        return None
+
+    def _statement_item(self, r) -> dict:
+        return self._item(r, modality=str(r.modality), actor=str(r.subject) if r.subject else None,
+                          actor_label=self._actor_label(str(r.subject)) if r.subject else None)
+
+    def _clause_item(self, r, words: list[list[str]]) -> dict:
+        """A statement whose provision, not its own text, names the topic: the provision's clause that
+        does is cited (its span in the document), with the statement's modality."""
+        item = self._statement_item(r)
+        text = str(r.ptext)
+        rec = self.record(str(r.p))
+        for clause in re.finditer(r"[^。；;\n]+[。；;]?", text):
+            if rec is not None and any(_names(clause.group(), w, self._tokens) for w in words):
+                start = rec.start + clause.start()
+                item["span"] = {"start": start, "end": start + len(clause.group()), "text": clause.group()}
+                item["statement"] = str(r.text)
+                break
+        return item
+
+    def _tokens(self, text: str) -> list[str]:
+        from metrokg.nlp.tokens import search_tokens
+
+        return search_tokens(text, self.index.segmenter)
+
+    def _words(self, term: str) -> list[str]:
+        """The words a text must all have to name ``term``: its search tokens that are not part of a
+        longer one (建设产业计量测试中心 -> 建设, 产业计量测试中心)."""
+        tokens = list(dict.fromkeys(self._tokens(term))) or [term]
+        return [t for t in tokens if not any(t != o and t in o for o in tokens)]
 
     def _document_says(self, q: str, m: re.Match, k: int) -> Answer | None:
         name, topic = _topic(m.group("doc")), _topic(m.group("topic"))
@@ -508,6 +615,47 @@ class QuestionAnswerer:
         return Answer(question, "search", None, [], items, self._provisions(items),
                       note="no question pattern fitted (or its query found nothing): search results",
                       note_key="search")
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _names(text: str, words: list[str], tokens: Callable[[str], list[str]]) -> bool:
+    """Whether ``text`` has every one of ``words``: a word of two characters or fewer as one of its
+    tokens (强检 is not in 加强检查), a longer one anywhere."""
+    low = text.lower()
+    if not all(w in low for w in words):
+        return False
+    short = [w for w in words if len(w) <= 2]
+    return not short or set(short) <= set(tokens(low))
+
+
+def _in_scope(meta: dict, level: str | None, kinds: tuple[str, ...]) -> bool:
+    """Whether a document is of the kinds and at the level a scoped question names (哪些省份: a
+    province's or a provincial-level city's own texts; 哪些地方: any below the nation)."""
+    if kinds and meta.get("kind") not in kinds:
+        return False
+    place, province = meta.get("jurisdiction"), meta.get("province")
+    if level is None:
+        return True
+    if not place or place == NATIONAL:
+        return False
+    if level == "province":
+        return place == province
+    if level == "city":
+        return place != province and place.endswith("市")
+    return True
+
+
+def _distinct_spans(items) -> list[dict]:
+    """The items, one per cited span (a task and a responsibility of one table row say the same)."""
+    out, seen = [], set()
+    for item in items:
+        key = (item["provision"]["iri"], item["span"]["start"], item["span"]["end"], item.get("value"), item.get("year"))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _number(value) -> int | float | None:

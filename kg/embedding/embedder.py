@@ -97,7 +97,8 @@ def _load_folder(folder: Path) -> Embedder:
         onnx_export.export(folder)
     return OnnxEmbedder(folder, _model_id_for_folder(folder), quantised=backend == "onnx-int8",
                         threads=settings.get("METROKG_EMBED_THREADS"),
-                        batch_tokens=int(settings.get("METROKG_EMBED_BATCH_TOKENS")))
+                        batch_tokens=int(settings.get("METROKG_EMBED_BATCH_TOKENS")),
+                        spin=bool(settings.get("METROKG_EMBED_SPIN")))
 
 
 def _load_sentence_transformer(spec: str, local: bool) -> "SentenceTransformer":

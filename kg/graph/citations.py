@@ -132,8 +132,8 @@ class Resolver:
         if exact in have:
             return exact
         if target.item is not None and target.paragraph is None and target.article is not None:
-            head = str(provision_iri(doc_id, "", f"article/{target.article}")) + "/paragraph/"
-            tail = path[len(f"article/{target.article}"):]
+            head = str(provision_iri(doc_id, "", f"article/{target.article_key}")) + "/paragraph/"
+            tail = path[len(f"article/{target.article_key}"):]
             found = sorted(u for u in have if u.startswith(head) and u.endswith(tail)
                            and u[len(head):-len(tail)].isdigit())
             if found:
@@ -197,8 +197,8 @@ def citation_links(store: Store, document: str | None = None) -> list[CitationLi
 
 def _unit_order(citation: str) -> tuple:
     t = parse_target(citation)
-    return tuple(getattr(t, f) or 0 for f in ("part", "chapter", "section", "article", "paragraph", "item",
-                                               "subitem")) if t else ()
+    return tuple(getattr(t, f) or 0 for f in ("part", "chapter", "section", "article", "insert", "paragraph",
+                                               "item", "subitem")) if t else ()
 
 
 def links_into(store: Store, target_document: str) -> list[CitationLink]:

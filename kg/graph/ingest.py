@@ -62,13 +62,26 @@ class IngestResult:
 
 
 def doc_id_for(name: str) -> str:
-    """A stable id from a file name: ASCII slug of the stem, or a short hash for other scripts."""
+    """A stable, readable id from a file name: the ASCII slug of the stem as it is; a Chinese name in
+    pinyin (湖北省计量发展规划.docx → hubeisheng-jiliang-fazhan-guihua-2ce0), cut at a word to 60
+    characters, with 4 hex digits of the name's hash, since pinyin drops tones and characters (计量 and
+    机梁 read the same); a name with no letters at all keeps ``doc-`` and its hash."""
+    from metrokg.nlp.romanize import has_han, pinyin_words
+
+    def _slug(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", text).lower()).strip("-")
+
     stem = Path(name).stem
-    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", stem).lower()).strip("-")
+    slug = _slug(stem)
     if slug and stem.isascii():
         return slug[:80]
-    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10]
-    return f"{slug[:40]}-{digest}" if slug else f"doc-{digest}"
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()
+    if not has_han(stem):  # another script (Café, emoji): its ASCII letters and a hash, as before
+        return f"{slug[:40]}-{digest[:10]}" if slug else f"doc-{digest[:10]}"
+    readable = _slug(" ".join(pinyin_words(stem)))
+    if len(readable) > 60:
+        readable = readable[:61].rsplit("-", 1)[0] if "-" in readable[:61] else readable[:60]
+    return f"{readable}-{digest[:4]}" if readable else f"doc-{digest[:10]}"
 
 
 def extract_facts(doc: ParsedDocument) -> tuple[list[Triple], int]:
@@ -157,11 +170,11 @@ def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int 
     # fork: no re-import of the caller's main module (scripts without a __main__ guard work), and the
     # children only run extraction: they never touch the store this process holds open
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    from metrokg.kg.store.sparql_worker import die_with_parent
+    from metrokg.processes import die_with_parent
 
     # forked children hold both ends of the pool's pipes, so a killed parent leaves them waiting forever
     with ProcessPoolExecutor(max_workers=min(workers, len(docs)), mp_context=context,
-                             initializer=die_with_parent) as pool:
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.map(_graph_in_worker, docs, itertools.repeat(works), flags)
 
 

@@ -313,7 +313,8 @@ def _decode_document(name: str, value):
 
 
 def number_key(number: str) -> tuple:
-    return tuple(int(x) if x.isdigit() else 0 for x in number.split("."))
+    """Provision numbers in reading order: 7.2 < 7.2-1 (第二条之一, inserted by an amendment) < 7.3."""
+    return tuple(tuple(int(x) if x.isdigit() else 0 for x in part.split("-")) for part in number.split("."))
 
 
 @dataclass

@@ -39,10 +39,21 @@ def core_title(title: str) -> str:
     return folded[at:] if 0 < at <= 20 else folded
 
 
-def _names(store: Store) -> dict[str, list[tuple[str, str]]]:
-    """Folded name → [(document id, how it matched)] for every ingested document."""
+_ISSUING = re.compile(r"关于(?:印发|发布|转发)《?(?P<work>.+?)》?的通知$")
+
+
+def issued_work(title: str) -> str | None:
+    """The work a cover notice issues: 国务院关于印发计量发展规划(2021—2035年)的通知 → 计量发展规划(2021-2035年)
+    (folded); None for another title."""
+    m = _ISSUING.search(fold(title))
+    return fold(m["work"]) if m else None
+
+
+def _names(store: Store, docs: list[dict] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Folded name → [(document id, how it matched)] for every ingested document (``docs``: the
+    store's :func:`list_documents` rows, when the caller has them)."""
     out: dict[str, list[tuple[str, str]]] = {}
-    docs = list_documents(store)
+    docs = list_documents(store) if docs is None else docs
     for d in docs:
         out.setdefault(fold(d["title"]), []).append((d["id"], "title"))
         core = core_title(d["title"])
@@ -58,7 +69,9 @@ def _names(store: Store) -> dict[str, list[tuple[str, str]]]:
 
 def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str | None = None) -> dict:
     """``{"title", "document", "matched_by"}`` for one cited title (document None when not held)."""
-    for key in (fold(title), core_title(title)):
+    for key in (fold(title), core_title(title), issued_work(title)):
+        if key is None:
+            continue
         found = [(d, how) for d, how in names.get(key, []) if d != own]
         if found:
             found.sort(key=lambda x: (x[1] != "title", x[0]))
@@ -68,7 +81,8 @@ def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str 
 
 
 def parent_documents(store: Store, doc_id: str) -> list[dict]:
-    """What ``doc_id`` implements: one entry per cited title, resolved to a document when held."""
+    """What ``doc_id`` implements: one ``{"title", "document", "matched_by", "document_title"}`` per cited
+    title, resolved to a document (and its title) when held."""
     titles: list[str] = []
     nodes = {str(r[0]) for r in store.rows(DOCUMENT_NODE_QUERY, {"id": Literal(doc_id)})}
     for d, impl in store.rows(DOCUMENT_IMPLEMENTS_QUERY):
@@ -76,5 +90,19 @@ def parent_documents(store: Store, doc_id: str) -> list[dict]:
             titles += [t for t in str(impl).split("\u001f") if t and t not in titles]
     if not titles:
         return []
-    names = _names(store)
-    return [resolve_title(names, t, doc_id) for t in sorted(titles)]
+    return _resolver(store, list_documents(store))(sorted(titles), doc_id)
+
+
+def with_parents(store: Store, docs: list[dict]) -> list[dict]:
+    """The :func:`list_documents` rows, each with ``parents``: its ``implements`` titles resolved, one
+    ``{"title", "document", "document_title", "matched_by"}`` per cited title (document and its title
+    None when the store does not hold it), so a stub title points to the parent the store holds."""
+    resolve = _resolver(store, docs)
+    return [{**d, "parents": resolve(d.get("implements") or [], d["id"])} for d in docs]
+
+
+def _resolver(store: Store, docs: list[dict]):
+    """A function (titles, own id) → the resolved entries with the held document's title."""
+    names, held = _names(store, docs), {d["id"]: d["title"] for d in docs}
+    return lambda titles, own: [{**p, "document_title": held.get(p["document"])}
+                                for p in (resolve_title(names, title, own) for title in titles)]

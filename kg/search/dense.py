@@ -120,18 +120,24 @@ def embedding_warnings(provisions: Sequence[Any], limits: EmbedLimits | None = N
 EMBED_CHUNK = 4096  # texts per embedder call: the cache's lookups and the batches stay this size
 
 
-def embed_once(embedder: "Embedder", texts: list[str]) -> np.ndarray:
+def embed_once(embedder: "Embedder", texts: Sequence[str], out: np.ndarray | None = None,
+               rows: Sequence[int] | None = None) -> np.ndarray:
     """Vectors of ``texts``, each distinct text embedded once (a one-sentence provision is its own
-    sentence), in chunks written into one array: what is held besides the index's own vectors
-    stays one chunk's worth however large the corpus. Within a chunk the embedder batches by length."""
-    unique = list(dict.fromkeys(texts))
-    vecs = np.zeros((len(unique), embedder.dim), np.float32)
+    sentence), written as each chunk comes back into ``out`` (row ``rows[i]`` for ``texts[i]``;
+    a new array with one row per text by default): besides ``out``, what is held is one chunk's
+    vectors however large the corpus, and no second, gathered copy. Within a chunk the embedder
+    batches by length."""
+    targets: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        targets.setdefault(text, []).append(i if rows is None else rows[i])
+    if out is None:
+        out = np.zeros((len(texts), embedder.dim), np.float32)
+    unique = list(targets)
     for start in range(0, len(unique), EMBED_CHUNK):
-        vecs[start:start + EMBED_CHUNK] = embedder.embed_passages(unique[start:start + EMBED_CHUNK])
-    if len(unique) == len(texts):
-        return vecs
-    row = {text: i for i, text in enumerate(unique)}
-    return vecs[[row[t] for t in texts]]
+        part = unique[start:start + EMBED_CHUNK]
+        for text, vec in zip(part, embedder.embed_passages(part)):
+            out[targets[text]] = vec
+    return out
 
 
 @dataclass
@@ -151,23 +157,22 @@ class DenseIndex:
         """Embed the records (grouped by document, in order) within ``limits`` (the settings by
         default); a provision past its document's budget gets a zero vector."""
         limits = limits or EmbedLimits.configured()
-        owners, spans, texts, rows, passages = [], [], [], [], []
-        positions = enumerate(records)
-        for _doc, group in itertools.groupby(positions, key=lambda item: item[1].document):
+        owners, spans, texts, rows = [], [], [], []
+        for _doc, group in itertools.groupby(enumerate(records), key=lambda item: item[1].document):
             group = list(group)
             for (i, _r), plan in zip(group, plan_document([r for _, r in group], limits)):
                 if plan.passage is not None:
                     rows.append(i)
-                    passages.append(plan.passage)
+                    texts.append(plan.passage)
                 for start, end, text in plan.sentences:
+                    rows.append(len(records) + len(owners))
                     owners.append(i)
                     spans.append((start, end))
                     texts.append(text)
-        vectors = embed_once(embedder, passages + texts)
-        prov = np.zeros((len(records), embedder.dim), np.float32)
-        if passages:
-            prov[rows] = vectors[:len(passages)]
-        return cls(embedder.model_id, prov, vectors[len(passages):],
+        # provisions' rows first, then the sentences', in one array the index keeps (two views of it);
+        # a provision past its document's budget keeps its zero row
+        vectors = embed_once(embedder, texts, np.zeros((len(records) + len(owners), embedder.dim), np.float32), rows)
+        return cls(embedder.model_id, vectors[:len(records)], vectors[len(records):],
                    np.asarray(owners, np.int32), np.asarray(spans, np.int64).reshape(-1, 2))
 
     def save(self, folder: Path) -> None:

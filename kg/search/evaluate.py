@@ -165,7 +165,8 @@ class Evaluation:
 
     def rows_by_config(self) -> dict[str, list[dict]]:
         """Per-query rows of the configurations compared per kind: the baseline, each signal,
-        the default fusion and search as it answers."""
+        the default fusion, the fusion reordered by the second stage (:mod:`rerank`, no cutoff)
+        and search as it answers."""
         mode = self.mode
         out = {"bm25 (jieba, baseline)": self.baseline_rows(),
                "lexical": self.score(lambda i, s: s.scores["lexical"])[1],
@@ -174,6 +175,8 @@ class Evaluation:
             out["dense"] = self.score(lambda i, s: s.scores["dense"])[1]
         out["fused"] = self.score(lambda i, s: fusion.fuse(s.scores, "weighted", mode, fusion.WEIGHTS[mode]),
                                   cite=True)[1]
+        out["reranked"] = self.score(lambda i, s: self.index.second_stage(
+            self.queries[i].query, fusion.fuse(s.scores, "weighted", mode, fusion.WEIGHTS[mode])), cite=True)[1]
         out["search"] = self.search_rows()
         return out
 

@@ -36,8 +36,9 @@ from metrokg.kg.search.documents import DOCUMENT_FACETS, document_facets, matche
 from metrokg.kg.search.expansion import ConceptMatch, ConceptMatcher, ExpansionIndex
 from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.grouping import fold_duplicates
-from metrokg.kg.search.intent import intent_mask, intents, provision_kinds
+from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
+from metrokg.kg.search.rerank import rerank
 from metrokg.kg.store.base import Store
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
@@ -45,6 +46,16 @@ from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as
 
 #: a concept label this long (characters) says what a query is about; a shorter one (交通) may not
 SPECIFIC_LABEL = 3
+#: the best hits by meaning (dense rank) that a query about the corpus always shows
+DENSE_KEPT = 5
+#: a query word this share of the provisions hold names the corpus's subject (计量: 0.82-0.89 of the
+#: provisions of the three labelled stores; the next word holds at most 0.61)
+SUBJECT_SHARE = 0.75
+#: fewest provisions in which a word held by most of them says what the corpus is about
+SUBJECT_PROVISIONS = 20
+#: characters of a heading past which a provision that is only its heading and ends as a sentence
+#: is content, not a bare heading
+LONG_HEADING = 15
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
 INDEX_VERSION = 6  # 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
@@ -149,6 +160,43 @@ def cite_first(fused: np.ndarray, citation: np.ndarray | None) -> np.ndarray:
     return np.where(citation > 0, float(fused.max(initial=0.0)) + 1.0 + citation, fused)
 
 
+def best_of(scores: np.ndarray | None, among: np.ndarray, n: int) -> list[int]:
+    """Positions of the ``n`` best ``scores`` among the provisions ``among`` allows."""
+    if scores is None or not among.any():
+        return []
+    masked = np.where(among, scores, -np.inf)
+    n = min(n, int(among.sum()))
+    return [int(i) for i in np.argpartition(-masked, n - 1)[:n]]
+
+
+def agreement(scores: dict[str, np.ndarray], among: np.ndarray) -> set[int]:
+    """The provisions that two independent signals both rank first: lexical and dense, or
+    expansion and dense. Words alone match common terms (申请, 是谁) and meaning alone is near any
+    text, but an out-of-domain query seldom gets the same best provision from both
+    (none of the 20 out-of-domain queries of the three labelled sets does; 卖房子必须写明实际面积
+    and 农村老百姓的计量保障 do, with few of their words in the text)."""
+    dense = scores.get("dense")
+    if dense is None:
+        return set()
+    first = best_of(dense, among, 1)
+    out: set[int] = set()
+    for name in ("lexical", "expansion"):
+        other = scores.get(name)
+        if other is not None and first and float(other[first[0]]) > 0 and best_of(other, among, 1) == first:
+            out.add(first[0])
+    return out
+
+
+def heading_only(record: ProvisionRecord) -> bool:
+    """Whether a provision is a bare heading (三、保障措施; 第一章总则): its text is its heading
+    and a number. A law's one-sentence article (第十五条经过修理的…方可交付使用。) is not, though its
+    heading is that sentence: a heading that long, ended as a sentence, is content."""
+    text = record.text.strip()
+    if len(text) > len(record.heading) + 6:
+        return False
+    return len(record.heading) < LONG_HEADING or not text.rstrip().endswith(("。", "；", "！", "？"))
+
+
 def chapter_of(number: str) -> str:
     """The top-level number of a provision ("3.2" -> "3")."""
     return number.split(".", 1)[0]
@@ -182,7 +230,7 @@ class SearchIndex:
         self._encoder = None
         self._documents = np.array([r.document for r in records], dtype=object)
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
-        self._heading_only = np.array([len(r.text.strip()) <= len(r.heading) + 6 for r in records], dtype=bool)
+        self._heading_only = np.array([heading_only(r) for r in records], dtype=bool)
         self._kinds = [f.get("kinds", []) for f in facts]
         self.segmenter = search_segmenter(matcher.zh_terms())
 
@@ -419,7 +467,7 @@ class SearchIndex:
         fused = fuse(sig.scores, method, mode)
         if mask is not None:
             fused = np.where(mask, fused, 0.0)
-        fused = self.steer(query, fused)
+        fused = self.second_stage(query, fused)
         citation = self.citation_scores(query, document)
         if citation is not None and mask is not None:
             citation = np.where(mask, citation, 0.0)
@@ -443,35 +491,45 @@ class SearchIndex:
 
     def relevant(self, query: str, order: list[int], fused: np.ndarray, citation: np.ndarray | None,
                  terms: dict[str, float], sig: Signals) -> list[int]:
-        """The ranked positions worth showing. None when nothing is about the query: no hit's
+        """The ranked positions worth showing. None when nothing is about the query: no provision
+        is cited, no two signals put the same provision first (:func:`agreement`), no query word
+        names the corpus's subject (:meth:`names_subject`), and no hit's
         :meth:`relevance`, no specific concept the query names and no English vocabulary share
         (:meth:`ConceptMatcher.english_share`) reaches ``METROKG_SEARCH_MIN_RELEVANCE``
-        (calibrated on the out-of-domain queries of corpus/queries/corpus). Else
-        the cited provisions, the hits that reach it, and those whose fused score is at least
+        (calibrated on the out-of-domain queries of the three labelled sets). Else the cited
+        provisions, the hits that reach it, the provision two signals put first, the
+        ``DENSE_KEPT`` best by meaning, and those whose fused score is at least
         ``METROKG_SEARCH_TAIL_RATIO`` of the best one; the rest is a tail of noise."""
         floor = float(settings.get("METROKG_SEARCH_MIN_RELEVANCE"))
         if floor <= 0 or not order:
             return order
         cited = {i for i in order if citation is not None and citation[i] > 0}
         rel = {i: self.relevance(i, terms, sig) for i in order}
+        agreed = agreement(sig.scores, fused > 0)
         named = 1.0 if self.specific(sig.matches) else 0.0  # 坑顾客: about metrology, though no provision says it
-        if not cited and max(max(rel.values()), named, self.matcher.english_share(query)) < floor:
+        if not cited and not agreed and not self.names_subject(terms) \
+                and max(max(rel.values()), named, self.matcher.english_share(query)) < floor:
             return []
         ratio = float(settings.get("METROKG_SEARCH_TAIL_RATIO"))
         top = float(fused[order[0]])
-        return [i for i in order if i in cited or rel[i] >= floor or fused[i] >= ratio * top]
+        meaning = set(best_of(sig.scores.get("dense"), fused > 0, DENSE_KEPT))
+        return [i for i in order if i in cited or i in agreed or i in meaning or rel[i] >= floor
+                or fused[i] >= ratio * top]
 
-    def steer(self, query: str, fused: np.ndarray) -> np.ndarray:
-        """``fused`` with the provisions holding a fact of the kind the query asks for (a penalty
-        for 会受到什么处理, a time limit for 多少天...; :mod:`metrokg.kg.search.intent`) lifted by
-        ``METROKG_SEARCH_INTENT_BOOST`` times the best fused score; only provisions a signal
-        already scores move."""
-        asked = intents(query)
-        boost = float(settings.get("METROKG_SEARCH_INTENT_BOOST"))
-        if not asked or boost <= 0 or not fused.size:
-            return fused
-        lifted = intent_mask(asked, self._kinds) & (fused > 0)
-        return np.where(lifted, fused + boost * float(fused.max()), fused).astype(np.float32)
+    def names_subject(self, terms: dict[str, float]) -> bool:
+        """Whether the query has a word that :data:`SUBJECT_SHARE` of the provisions hold: the
+        corpus's own subject (计量 in a store of metrology texts), so 农村老百姓的计量保障 is about it
+        even when no provision has its other words."""
+        if self.lexical.size < SUBJECT_PROVISIONS:  # in a handful of provisions every shared word is common
+            return False
+        least = SUBJECT_SHARE * self.lexical.size
+        return any(self.lexical.df.get(t, 0) >= least for t in terms)
+
+    def second_stage(self, query: str, fused: np.ndarray) -> np.ndarray:
+        """``fused`` with its best candidates reordered by what the graph knows of them: the fact
+        kind the query asks for (a penalty for 会受到什么处理, a time limit for 多少天...;
+        :mod:`metrokg.kg.search.rerank`; ``METROKG_SEARCH_RERANK=0`` turns it off)."""
+        return rerank(fused, intents(query), self._kinds)
 
     @staticmethod
     def specific(matches: list[ConceptMatch]) -> list[ConceptMatch]:
@@ -491,7 +549,8 @@ class SearchIndex:
         rec = self.records[position]
         text = f"{rec.heading}\n{rec.text}".lower()
         unknown = math.log(1 + (self.lexical.size + 0.5) / 0.5)
-        weights = {t: w or unknown for t, w in terms.items()}
+        # a single character (公 of 公租房, 查) is inside almost any text: it says nothing either way
+        weights = {t: w or unknown for t, w in terms.items() if len(t) > 1 or t.isascii()}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
 

@@ -23,10 +23,11 @@ import ctypes
 import json
 import os
 import resource
-import signal
 import sys
 
 import pyoxigraph as ox
+
+from metrokg.processes import die_with_parent
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -35,14 +36,6 @@ MEMORY_FAILED = "memory"  # the ``error`` of an answer whose query ran out of th
 
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (no orphaned queries or extraction workers)."""
-    try:
-        _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _write(path: str, text: str) -> None:

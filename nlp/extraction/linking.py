@@ -2,10 +2,12 @@
 
 Patterns are generated from ``metrokg.ontology.vocab.concepts()`` (every Chinese
 prefLabel and altLabel of industries, quantity kinds, units, instruments, actor types and
-named bodies, facilities, works) and matched over the characters of the text with a trie,
-so a term is found however jieba cut it. Document references are found by shape:
-``《…》`` titles (nested ``〈〉`` kept), JJF/JJG/GB numbers (``JJF 1059.1-2012``,
-``JJF(鄂) 123-2020``) and 发文字号 (``国发〔2021〕37号``).
+named bodies, facilities, works, and of ``conduct.ttl``: the regulated conduct laws sanction,
+under the laws' words and everyday ones, the places and the support measures) and matched over
+the characters of the text with a trie, so a term is found however jieba cut it. A mention of a
+conduct (破坏计量器具准确度, 伪造检定数据, 动手脚) is what lets penalties be found by conduct.
+Document references are found by shape: ``《…》`` titles (nested ``〈〉`` kept), JJF/JJG/GB
+numbers (``JJF 1059.1-2012``, ``JJF(鄂) 123-2020``) and 发文字号 (``国发〔2021〕37号``).
 
 Overlaps are resolved deterministically: longer match first, then earlier start, then
 scheme priority, then IRI. Actor types are widened leftwards over their level prefix
@@ -16,11 +18,11 @@ pipeline's own segmenter (:mod:`metrokg.nlp.segment`) so domain terms stay whole
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
+from metrokg.errors import MetrokgError
 from metrokg.nlp.extraction.lexicon.actors import FALLBACK_ACTOR_TYPES, level_of, split_level
 from metrokg.nlp.extraction.facts import Mention
 from metrokg.nlp.segment import Segmenter, search_segmenter, vocabulary_words
@@ -29,25 +31,27 @@ from metrokg.ontology.namespace import concept_iri, work_iri, work_key
 if TYPE_CHECKING:
     from metrokg.ontology.vocab import Concept
 
-log = logging.getLogger(__name__)
 
 NAME = "metrokg_entity_linker"
 VERSION = "v1"
 
 # Lower number wins a tie between two concepts with the same label and span.
 SCHEME_PRIORITY = {"actor": 0, "work": 1, "instrument": 2, "facility": 3, "quantity": 4, "industry": 5,
-                   "discipline": 6, "actortype": 7, "unit": 8, "prefix": 9}
+                   "discipline": 6, "actortype": 7, "conduct": 8, "venue": 9, "support": 10, "unit": 11,
+                   "prefix": 12}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Labels whose everyday sense dominates in policy text (质量 = quality far more often than mass):
 # linked only when the context says they are a quantity (see ``_quantity_context``).
-AMBIGUOUS_LABELS = frozenset({"质量"})
+AMBIGUOUS_LABELS = frozenset({"质量", "时间"})  # 时间 = a schedule's time (安装维护时间) far more often
 # after an ambiguous quantity label, words that make it the quantity: 质量计量, 质量基准
 _QUANTITY_AFTER = re.compile(r"(?:计量|基准|量值|测量|比对|校准|溯源|参数)")
 _LIST_SEP = "、和与及"
 # Compounds holding a quantity's label that are not that quantity and that jieba's main dictionary
-# does not know as words (it cuts 全寿命周期 as 全/寿命/周期); the compounds it knows (周期性,
-# 生命周期, 力度, 时间表) are found through it (see ``Linker._inside_compound``).
-STOP_COMPOUNDS = ("全寿命周期", "全生命周期", "寿命周期")
+# does not know as words (it cuts 全寿命周期 as 全/寿命/周期, 周期检定 as 周期/检定); the compounds it
+# knows (周期性, 生命周期, 力度, 时间表) are found through it (see ``Linker._inside_compound``).
+# 周期检定 is periodic verification (as 周期性检定), not the quantity period; 检定周期, the interval
+# between verifications, stays a period (a duration of time).
+STOP_COMPOUNDS = ("全寿命周期", "全生命周期", "寿命周期", "周期检定")
 _COMPOUND_WINDOW = 4  # characters either side of a quantity label segmented to find its word
 _INSTRUMENT_ENDINGS = ("计", "表", "仪")  # 压力计, 电压表: a word naming an instrument of the quantity
 
@@ -121,14 +125,21 @@ def fallback_patterns() -> list[Pattern]:
 
 def load_vocabulary_patterns() -> list[Pattern]:
     """Patterns from the shipped vocabularies (the one concept model, read from the Turtle: the
-    pipeline has no store), or the fallback actor types if unavailable."""
-    try:
-        from metrokg.ontology.vocab import concepts
+    pipeline has no store), with the built-in actor types when they hold none.
 
-        pats = patterns_from_concepts(concepts())
-    except Exception as exc:  # the vocabulary module is optional at this layer
-        log.warning("ontology vocabulary unavailable (%s); using built-in actor types only", exc)
-        return fallback_patterns()
+    Only the one expected failure is caught: a shipped Turtle file that cannot be read or parsed
+    (a damaged install, a broken edit) is E200, since facts extracted without the vocabulary would
+    silently lack every link. Anything else is a bug and goes on as it is."""
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    from metrokg.ontology.vocab import concepts
+
+    try:
+        vocabulary = concepts()
+    except (OSError, BadSyntax) as exc:
+        reason = " ".join(" ".join([str(exc), *getattr(exc, "__notes__", ())]).split())
+        raise MetrokgError("E200", reason=f"{type(exc).__name__}: {reason}") from exc
+    pats = patterns_from_concepts(vocabulary)
     if not any(p.scheme == "actortype" for p in pats):
         pats += fallback_patterns()
     return pats + actor_type_variants(pats)

@@ -25,7 +25,9 @@ What each reader keeps:
   the nesting.
 * ``.docx`` — body paragraphs and tables in document order (one table row per line, cells
   tab-separated, an empty cell written ``—``, paragraphs inside a cell joined by a space; nested
-  tables flattened), text
+  tables flattened; a cell merged across columns written once, the columns it covers empty, so
+  every row keeps the header's columns; a cell merged down several rows written in each of them,
+  as a 牵头单位 shared by several tasks is every one's), text
   boxes, then footnotes and endnotes after the body, one per line starting ``[n]``, with
   ``[n]`` also at the reference in the body. Page headers/footers, comments and deleted revisions are not
   kept. Word's automatic list numbering is not text in the file: a warning says so. The zip
@@ -482,6 +484,7 @@ def _html_to_text(source: str, display: str = "input") -> str:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MAX_GRID_SPAN = 63  # Word's most columns: a larger gridSpan is hostile, not a table
 
 
 class _DocxText:
@@ -547,18 +550,53 @@ class _DocxText:
     @staticmethod
     def _table_work(table, sink: list[str]) -> list:  # noqa: ANN001
         """The work a table is, in order: each cell's children into the cell's lines, then the
-        cell joined into its row, then the row (cells tab-separated) appended to ``sink``."""
+        cell joined into its row, then the row (cells tab-separated) appended to ``sink``.
+
+        Cells are placed on the table's grid: one merged across columns (``gridSpan``, or
+        ``hMerge`` continuing the one before) leaves the columns it covers empty, one merged down
+        (``vMerge`` continuing) repeats the text of the cell above it in its column."""
         work: list = []
+        above: dict[int, str] = {}  # grid column -> the text of the cell last started there
         for row in table.iterchildren(_W + "tr"):
             cells: list[str] = []
+            col = _grid_number(row.find(f"{_W}trPr/{_W}gridBefore"), 0)
+            cells.extend([""] * col)
             for cell in row.iterchildren(_W + "tc"):
+                span = _grid_number(cell.find(f"{_W}tcPr/{_W}gridSpan"), 1)
+                down = _continues(cell.find(f"{_W}tcPr/{_W}vMerge"))
+                across = _continues(cell.find(f"{_W}tcPr/{_W}hMerge"))
                 inner: list[str] = []
-                work.extend((child, inner) for child in cell.iterchildren())
-                work.append((lambda inner=inner, cells=cells: cells.append(
-                    " ".join(s.replace("\n", " ").strip() for s in inner if s.strip())), None))
+                if not (down or across):
+                    work.extend((child, inner) for child in cell.iterchildren())
+
+                def place(inner=inner, cells=cells, col=col, span=span, down=down, across=across) -> None:
+                    text = "" if across else above.get(col, "") if down else \
+                        " ".join(s.replace("\n", " ").strip() for s in inner if s.strip())
+                    above[col] = text
+                    for covered in range(col + 1, col + span):
+                        above.pop(covered, None)
+                    cells.extend([text] + [""] * (span - 1))
+                work.append((place, None))
+                col += span
             work.append((lambda cells=cells: sink.append("\t".join(c or _EMPTY_CELL for c in cells))
                          if any(cells) else None, None))
         return work
+
+
+def _grid_number(element, default: int) -> int:  # noqa: ANN001 - lxml element or None
+    """A ``w:gridSpan``/``w:gridBefore`` value, within 0..MAX_GRID_SPAN; ``default`` when absent or unreadable."""
+    if element is None:
+        return default
+    try:
+        value = int(element.get(_W + "val", default))
+    except ValueError:
+        return default
+    return max(default, min(value, MAX_GRID_SPAN))
+
+
+def _continues(element) -> bool:  # noqa: ANN001 - lxml element or None
+    """Whether a ``w:vMerge``/``w:hMerge`` continues the merged cell before it (no value means continue)."""
+    return element is not None and element.get(_W + "val", "continue") != "restart"
 
 
 def _strip_fallbacks(root) -> None:  # noqa: ANN001

@@ -33,9 +33,11 @@ COUNTRY = "中华人民共和国"
 _N = rf"(?:[{CHINESE_NUMERAL_CHARS}]+|[0-9]+)"
 CHAIN_RE = re.compile(
     rf"(?:第(?P<part>{_N})编)?(?:第(?P<chapter>{_N})章)?(?:第(?P<section>{_N})节)?"
-    rf"(?:第(?P<article>{_N})条(?!例))?(?:第(?P<paragraph>{_N})款)?"
+    rf"(?:第(?P<article>{_N})条(?!例)(?:之(?P<insert>[{CHINESE_NUMERAL_CHARS}]+))?)?(?:第(?P<paragraph>{_N})款)?"
     rf"(?:第[（(](?P<item>{_N})[）)]项|第(?P<item2>{_N})项)?(?:第(?P<subitem>{_N})目)?")
 SELF_RE = re.compile(r"本(?:实施)?(?:法|条例|办法|细则|规定|规则|决定|通告|通知|意见|方案)(?!律|规)")
+# 该法第十五条: the law named last before it in the same text
+THAT_RE = re.compile(r"该(?:法|条例|办法|细则|规定|规则|决定)(?!律|规)(?=第)")
 RELATIVE_RE = re.compile(r"前(?P<count>[两二三四])款|前款|本款|本条(?!例)|前条")
 JOINERS = ("、", "和", "及", "以及", "或者", "或", "与")
 RANGE_JOINERS = ("至", "到")
@@ -52,6 +54,7 @@ class Target:
     chapter: int | None = None
     section: int | None = None
     article: int | None = None
+    insert: int | None = None  # 第十七条之一: an article inserted after the 17th by an amendment
     paragraph: int | None = None
     item: int | None = None
     subitem: int | None = None
@@ -64,6 +67,8 @@ class Target:
             n = getattr(self, level)
             if n is not None:
                 out.append(_unit_text(level, n))
+                if level == "article" and self.insert:
+                    out.append(f"之{int_to_chinese(self.insert)}")
         return "".join(out)
 
     @property
@@ -72,7 +77,13 @@ class Target:
         levels = [lv for lv in LEVELS if getattr(self, lv) is not None]
         if "article" in levels:  # articles are numbered through the law: chapters drop out
             levels = levels[levels.index("article"):]
-        return "/".join(f"{_segment(lv)}/{getattr(self, lv)}" for lv in levels)
+        return "/".join(f"{_segment(lv)}/{self.article_key if lv == 'article' else getattr(self, lv)}"
+                        for lv in levels)
+
+    @property
+    def article_key(self) -> str:
+        """The article's number in IRI paths: ``17``, ``17-1`` for 第十七条之一."""
+        return f"{self.article}-{self.insert}" if self.insert else str(self.article)
 
     def inherit(self, before: "Target") -> "Target":
         """A listed target that omits its outer levels keeps those of the one before it
@@ -81,7 +92,10 @@ class Target:
         if not given:
             return self
         first = LEVELS.index(given[0])
-        return replace(self, **{lv: getattr(before, lv) for lv in LEVELS[:first]})
+        inherited = {lv: getattr(before, lv) for lv in LEVELS[:first]}
+        if "article" in inherited:
+            inherited["insert"] = before.insert
+        return replace(self, **inherited)
 
 
 @dataclass(frozen=True)
@@ -198,7 +212,7 @@ def _target_fields(chain: str | re.Match) -> dict[str, int]:
     if m is None:
         return {}
     out = {}
-    for level in LEVELS:
+    for level in (*LEVELS, "insert"):
         raw = m.group(level) or (m.group("item2") if level == "item" else None)
         if raw is not None:
             value = to_int(raw)
@@ -251,7 +265,9 @@ def _range(a: Target, b: Target) -> tuple[Target, ...]:
     """第二十五条至第二十八条 -> 25, 26, 27, 28 (the deepest level that differs is counted)."""
     level = next((lv for lv in LEVELS if getattr(a, lv) != getattr(b, lv)), None)
     if level is None:
-        return (a,)
+        return (a,) if a.insert == b.insert else (a, b)
+    if a.insert or b.insert:  # 第十七条之一至第十八条: the ends, the inserted ones are not counted
+        return (a, b)
     lo, hi = getattr(a, level), getattr(b, level)
     if lo is None or hi is None or hi <= lo:
         return (a, b)
@@ -284,27 +300,30 @@ def _paragraph_at(provision: Provision | None, offset: int) -> int | None:
     return 1 if provision.citation and provision.path and provision.path.startswith("article/") else None
 
 
-def _article_of(provision: Provision | None) -> int | None:
+def _article_of(provision: Provision | None) -> Target | None:
+    """The article a provision is (``article/17-1`` -> 第十七条之一), None outside articles."""
     if provision is None or not provision.path or not provision.path.startswith("article/"):
         return None
-    return to_int(provision.path.split("/")[1].split("~")[0])
+    number, _, insert = provision.path.split("/")[1].split("~")[0].partition("-")
+    article = to_int(number)
+    return Target(article=article, insert=to_int(insert) if insert else None) if article else None
 
 
 def _relative(m: re.Match, provision: Provision | None, offset: int) -> tuple[Target, ...]:
-    article = _article_of(provision)
-    if article is None:
+    own = _article_of(provision)
+    if own is None:
         return ()
-    word = m.group()
+    word, article = m.group(), own.article or 0
     if word == "本条":
-        return (Target(article=article),)
-    if word == "前条":
-        return (Target(article=article - 1),) if article > 1 else ()
+        return (own,)
+    if word == "前条":  # before 第十七条之一 stands 第十七条
+        return (Target(article=article),) if own.insert else (Target(article=article - 1),) if article > 1 else ()
     paragraph = _paragraph_at(provision, offset) or 1
     if word == "本款":
-        return (Target(article=article, paragraph=paragraph),)
+        return (replace(own, paragraph=paragraph),)
     count = to_int(m.group("count")) if m.group("count") else 1
     first = max(1, paragraph - count)
-    return tuple(Target(article=article, paragraph=n) for n in range(first, paragraph))
+    return tuple(replace(own, paragraph=n) for n in range(first, paragraph))
 
 
 def find_citations(text: str, offset: int = 0, provision: Provision | None = None,
@@ -317,7 +336,9 @@ def find_citations(text: str, offset: int = 0, provision: Provision | None = Non
     out: list[Citation] = []
     pos = 0
     titles = {r.start: r for r in find_references(text)}
+    last_title: str | None = None  # what 该法 stands for
     anchors = sorted([*titles, *(m.start() for m in SELF_RE.finditer(text)),
+                      *(m.start() for m in THAT_RE.finditer(text)),
                       *(m.start() for m in RELATIVE_RE.finditer(text)),
                       *(m.start() for m in re.finditer("第", text))])
     for at in anchors:
@@ -332,6 +353,11 @@ def find_citations(text: str, offset: int = 0, provision: Provision | None = Non
             title, head = unbracket(ref.text), ref.end
         elif (m := SELF_RE.match(text, at)) is not None:
             head = m.end()
+        elif (m := THAT_RE.match(text, at)) is not None:
+            if last_title is None:  # 该法 with no law named before it: nothing to resolve to
+                pos = (CHAIN_RE.match(text, m.end()) or m).end()
+                continue
+            title, head = last_title, m.end()
         elif (m := RELATIVE_RE.match(text, at)) is not None:
             targets = _relative(m, provision, offset + at)
             if not targets:
@@ -357,12 +383,12 @@ def find_citations(text: str, offset: int = 0, provision: Provision | None = Non
                 head, title = at, short[1]
                 at = short[0]
             else:
-                article = _article_of(provision)
-                seed = Target(article=article) if article else None
+                seed = _article_of(provision)
         chains, end = _chains(text, head, seed)
         if not chains:
             if title is not None and at in titles:  # 《title》 alone: the whole document
                 out.append(Citation(offset + at, offset + head, text[at:head], title))
+                last_title = title
             pos = head
             continue
         if seed is not None and chains[0][2][0].article is None and provision is not None:
@@ -373,6 +399,7 @@ def find_citations(text: str, offset: int = 0, provision: Provision | None = Non
         for k, (s, e, targets) in enumerate(chains):
             s = at if k == 0 else s
             out.append(Citation(offset + s, offset + e, text[s:e], title, targets, relative))
+        last_title = title if title is not None else last_title
         pos = end
     return out
 

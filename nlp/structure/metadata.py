@@ -54,6 +54,10 @@ _SESSION = re.compile(rf"第{_ORDINAL}次(?:全体)?会议")
 _TAIL_EXTRA = re.compile(r"^(?:附件|附表|抄送|抄报|[（(]此件|主题词|[\u4e00-\u9fff]*办公(?:厅|室)\s*[0-9]{4}年)")
 LEGISLATURE = "人民代表大会"
 ANNEX_RE = re.compile(r"附件\s*[0-9一二三四五六七八九十]*[:：]?")
+IMPLEMENTS_RE = re.compile(r"(?:贯彻落实|贯彻|落实|实施|推进)(?:国务院|国家)?《")
+# what may stand between two implemented works: the first one's 文号, bracketed or not, then a joiner
+_WORK_JOIN_RE = re.compile(
+    rf"\s*(?:[（(][^（）()《》。，,；;]{{1,40}}[）)]|{DOC_NUMBER_RE.pattern})?\s*(?:以及|和|及|与|、)?\s*")
 
 
 class LineLike(Protocol):
@@ -83,6 +87,24 @@ def looks_like_title(line: str, is_heading: Callable[[str], bool]) -> bool:
         return False
     core = _TRAILING_PAREN.sub("", to_simplified(line))  # 实施方案（2023—2025年）, 条例（草案）
     return core.endswith(TITLE_SUFFIXES) or core.startswith("关于")
+
+
+def implemented_works(title: str, text: str) -> list[str]:
+    """Titles of the works this document says it implements (贯彻落实《…》（国发〔2021〕37号）和《…》):
+    every work of the list, each with or without its 文号 after it, joined by 和, 及, 以及, 与 or 、."""
+    found: list[str] = []
+    for source in (title, text[:2000]):
+        for m in IMPLEMENTS_RE.finditer(source):
+            rest = source[m.end() - 1:]
+            pos = 0
+            for ref in find_references(rest):
+                if not _WORK_JOIN_RE.fullmatch(rest, pos, ref.start):
+                    break  # the list of implemented works has ended
+                name = unbracket(ref.text)
+                if name not in found and name != title:
+                    found.append(name)
+                pos = ref.end
+    return found
 
 
 def looks_like_org(line: str) -> bool:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrokg.nlp.structure.citations import LAW_UNITS, cite, find_references, law_parts, unbracket
+from metrokg.nlp.structure.citations import LAW_UNITS, cite, find_references, law_parts
 from metrokg.nlp.structure.document import ParsedDocument, Provision, Span
-from metrokg.nlp.structure.metadata import complete_metadata, scan_front
+from metrokg.nlp.structure.metadata import complete_metadata, implemented_works, scan_front
 from metrokg.nlp.structure.numerals import CHINESE_NUMERAL_CHARS, to_int
 
 _CN = f"[{CHINESE_NUMERAL_CHARS}]+"
@@ -24,7 +24,7 @@ MARKER_STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"第(?P<n>{_CN}|[0-9]+)编\s*")),
     ("chapter", re.compile(rf"第(?P<n>{_CN}|[0-9]+)章\s*")),
     ("section", re.compile(rf"第(?P<n>{_CN}|[0-9]+)节\s*")),
-    ("article", re.compile(rf"第(?P<n>{_CN}|[0-9]+)条\s*")),
+    ("article", re.compile(rf"第(?P<n>{_CN}|[0-9]+)条(?:之{_CN})?\s*")),  # 第十七条之一: inserted by an amendment
     ("cn", re.compile(rf"(?P<n>{_CN})\s*[、,，．.]\s*")),
     ("cn_paren", re.compile(rf"[（(]\s*(?P<n>{_CN})\s*[）)]\s*[、,，．.]?\s*")),
     ("arabic", re.compile(r"(?P<n>[0-9]+)\s*(?:[、，,]|[.．](?![0-9]))\s*")),
@@ -37,11 +37,11 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 FREE_VALUE = {"arabic": 999, "arabic_paren": 999, "cn": 30}
 
 SENTENCE_END = "。！？!?"
-IMPLEMENTS_RE = re.compile(r"(?:贯彻落实|贯彻|落实|实施|推进)(?:国务院|国家)?《")
 MAX_HEADING = 40
 LAW_STYLES = tuple(LAW_UNITS)  # 编 章 节 条: the structure of a law; other markers inside an article are its items
 BARE_HEADING_MAX = 20  # an unmarked chapter heading between two articles (河南 prints some so) is this short
 _NOT_IN_HEADING = re.compile(r"[。，,；;：:！？!?]|的$")
+_INSERTED = re.compile(rf"条之(?P<k>{_CN})")  # in an article's marker
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 
 
@@ -58,6 +58,7 @@ class _Heading:
     style: str
     value: int
     marker_end: int  # offset where the heading text starts
+    insert: int | None = None  # 第十七条之一 -> 1: an article inserted after the 17th
 
 
 def _lines(text: str) -> list[_Line]:
@@ -132,23 +133,6 @@ def _append_span(spans: list[Span], text: str, start: int, end: int, offset: int
         spans.append(Span(offset + start, offset + end, text[start:end]))
 
 
-def _implements(title: str, text: str) -> list[str]:
-    """Titles of the works this document says it implements (贯彻落实《…》)."""
-    found: list[str] = []
-    for source in (title, text[:2000]):
-        for m in IMPLEMENTS_RE.finditer(source):
-            rest = source[m.end() - 1:]
-            pos = 0
-            for ref in find_references(rest):
-                if rest[pos:ref.start].strip() not in ("", "和", "、", "及", "以及", "与"):
-                    break  # the list of implemented works has ended
-                name = unbracket(ref.text)
-                if name not in found and name != title:
-                    found.append(name)
-                pos = ref.end
-    return found
-
-
 def parse_document(text: str, doc_id: str, title: str | None = None,
                    source_file: str | None = None, source_format: str | None = None) -> ParsedDocument:
     """Parse normalised ``text`` into a :class:`ParsedDocument`.
@@ -166,7 +150,7 @@ def parse_document(text: str, doc_id: str, title: str | None = None,
     if not doc.title and lines:
         doc.title = lines[0].text[:MAX_HEADING]
         doc.warnings.append("no title recognised; the first line is used")
-    doc.implements = _implements(doc.title, text)
+    doc.implements = implemented_works(doc.title, text)
     doc.references = find_references(text)
     body = lines[front.body_from:front.body_until]
     doc.provisions = _provisions(text, body, doc)
@@ -212,7 +196,9 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
     for ln in body:
         m = _marker(ln, last)
         if m:
-            headings.append(_Heading(ln, m[0], m[1], ln.start + m[2]))
+            inserted = _INSERTED.search(ln.text, 0, m[2]) if m[0] == "article" else None
+            headings.append(_Heading(ln, m[0], m[1], ln.start + m[2],
+                                     to_int(inserted.group("k")) if inserted else None))
             last[m[0]] = m[1]
     if not body:
         return []
@@ -239,13 +225,15 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
             while stack and stack[-1][0] in LAW_STYLES[LAW_STYLES.index(h.style):]:
                 stack.pop()
         parent = stack[-1][1] if stack else None
-        number = f"{parent}.{h.value}" if parent else str(h.value)
+        value = f"{h.value}-{h.insert}" if h.insert else str(h.value)
+        number = f"{parent}.{value}" if parent else value
         key = h.style if h.style == "article" else (parent or "") + "/" + h.style  # articles count globally
         expected = last_value.get(key, 0) + 1
-        if h.value != expected:
+        if h.insert is None and h.value != expected:
             doc.warnings.append(f"numbering jumps from {expected - 1} to {h.value} at "
                                 f"'{h.line.text[:12]}' (offset {h.line.start})")
-        last_value[key] = h.value
+        if h.insert is None:
+            last_value[key] = h.value
         if number in used:
             n = 2
             while f"{number}~{n}" in used:
@@ -271,10 +259,12 @@ def _cite_law(p: Provision, stack: list[tuple[str, str]], h: _Heading, text: str
     and an article's paragraphs, items and sub-items."""
     if h.style not in LAW_STYLES:
         return
-    values = [(style, int(number.rsplit(".", 1)[-1].split("~", 1)[0])) for style, number in stack
-              if style in LAW_STYLES]
+    values = [(style, int(number.rsplit(".", 1)[-1].split("~", 1)[0].split("-", 1)[0]))
+              for style, number in stack if style in LAW_STYLES]
     if h.style == "article":
         values = values[-1:]  # articles are numbered through the whole law
+        if h.insert:
+            values.append(("insert", h.insert))
     elif h.style == "chapter":
         values = [v for v in values if v[0] in ("part", "chapter")]
     p.citation, p.path = cite(values)

@@ -27,7 +27,7 @@ DRAWING_CSS = """
 .mk-heat {border-collapse: collapse; font-size: 85%; border: none !important;}
 .mk-heat th, .mk-heat td {border: 1px solid #fff !important;}
 .mk-heat th {font-weight: normal; padding: 2px 4px; white-space: nowrap;}
-.mk-heat th.mk-col {writing-mode: vertical-rl; text-orientation: mixed; vertical-align: bottom; height: 7em;}
+.mk-heat th.mk-col {writing-mode: vertical-rl; text-orientation: mixed; vertical-align: bottom; height: auto;}
 .mk-heat td {width: 30px; height: 26px; text-align: center; border: 1px solid #fff; cursor: pointer;}
 .mk-heat td.mk-empty {cursor: default; background: #f7f7f7;}
 .mk-heat td:hover {outline: 2px solid #333;}

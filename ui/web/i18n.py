@@ -7,7 +7,10 @@ label can be forgotten by a hand-written list of outputs.
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -73,6 +76,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "search.count": ("共 {n} 条结果", "{n} results"),
     "search.also_in": ("相同条文另见", "Same text also in"),
     "search.facets": ("按文件类别、地区、年份", "By document kind, jurisdiction, year"),
+    "search.facet.kind": ("文件类别", "Document kind"),
+    "search.facet.jurisdiction": ("地区", "Jurisdiction"),
+    "search.facet.issued": ("发布年份", "Year issued"),
+    "search.facet_count": ("{label}（{n} 份）", "{label} ({n})"),
+    "search.national": ("全国", "National"),
+    "kind.law": ("法律", "law"),
+    "kind.administrative_regulation": ("行政法规", "administrative regulation"),
+    "kind.local_regulation": ("地方性法规", "local regulation"),
+    "kind.departmental_rule": ("部门规章", "departmental rule"),
+    "kind.local_government_rule": ("地方政府规章", "local government rule"),
+    "kind.normative_document": ("规范性文件", "policy document"),
     "all": ("全部", "All"),
     # documents
     "docs.list": ("文件列表", "Documents"),
@@ -99,6 +113,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs.col.title": ("标题", "Title"),
     "docs.col.issuer": ("发文机关", "Issuer"),
     "docs.col.date": ("日期", "Date"),
+    "docs.col.implements": ("贯彻落实", "Implements"),
     "docs.col.provisions": ("条款数", "Provisions"),
     "status.added": ("新增", "added"),
     "status.replaced": ("已替换", "replaced"),
@@ -140,6 +155,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ask.example.targets": ("到2025年要完成哪些目标？", "Which targets are due by 2025?"),
     "ask.example.tasks": ("哪些任务涉及汽车？", "Which tasks concern the automotive industry?"),
     "ask.example.search": ("加油站少给油怎么管", "How are fuel dispensers that give short measure dealt with?"),
+    "ask.example.by_role": ("省市场监管局牵头哪些工作？", "What does the provincial market regulation bureau lead?"),
+    "ask.example.what_is": ("计量是什么？为什么重要？", "Why does metrology matter?"),
     # what an answer rests on (Answer.note_key of kg/analyses/questions.py)
     "ask.note.search": ("没有匹配的问题类型（或其查询没有找到结果）：以下为检索结果",
                         "no question pattern fitted (or its query found nothing): search results"),
@@ -152,6 +169,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "ask.note.document_says": ("从查询列出的文件中选定了文件“{document}”；条款按在其中检索“{topic}”的结果排序",
                                "document '{document}' chosen among the documents the query lists; provisions "
                                "ranked by search for '{topic}' within it"),
+    "ask.note.which_documents": ("范围（{scope}）内文件中关于“{topic}”的规定", "statements of the documents in scope "
+                                 "({scope}) about '{topic}'"),
+    "ask.note.by_role_other": ("“{actor}”没有以所问的角色出现；以下为它以其他角色出现的陈述",
+                               "'{actor}' is not named in the role asked about; its statements in other roles "
+                               "are shown"),
+    "ask.note.responsible_none": ("没有陈述写明由谁负责“{topic}”；以下为检索排名第一的条款",
+                                  "no body is named as responsible for '{topic}'; the provision search ranks "
+                                  "first is shown"),
+    "ask.group.learn": ("科普", "Learn"),
+    "ask.group.vocabulary": ("词表中的定义", "Definition in the vocabulary"),
     # obligations
     "obl.actor": ("责任主体", "Actor"),
     "obl.actor_placeholder": ("例如：省市场监管局", "a body's name, in Chinese as the documents write it"),
@@ -351,6 +378,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare.dir.looser": ("更宽", "looser"),
     "compare.dir.same": ("相同", "same"),
     "compare.task": ("任务", "task"),
+    "compare.chapter": ("【{heading}】共 {n} 项", "[{heading}] {n} in all"),
+    "compare.more": ("…… 另有 {n} 项（完整列表见 XLSX）", "… {n} more (the XLSX lists them all)"),
     "compare.kind.target": ("目标", "target"),
     "compare.kind.provision": ("条款", "provision"),
     "compare.kind.task": ("任务", "task"),
@@ -380,6 +409,84 @@ def t(key: str, lang: str = "zh", **fields: Any) -> str:
     zh, en = TEXT[key]
     text = en if lang == "en" else zh
     return text.format(**fields) if fields else text
+
+
+# A document's warnings are stored as English text: coded ones (``[W229] ...``, metrokg/errors.py) are
+# read back through their English template and said again with the Chinese one; the reader's and the
+# parser's uncoded notes are matched by these patterns. Field values that are English phrases
+# (W229's reason and outcome) are translated by _PHRASES. Anything else stays as stored.
+_UNCODED: tuple[tuple[str, str], ...] = (
+    (r"no title recognised; the first line is used", "未识别出标题，以第一行为标题"),
+    (r"unnumbered heading '(?P<h>.*)' at offset (?P<o>\d+) read as a chapter",
+     "偏移 {o} 处无编号的标题“{h}”被当作一章"),
+    (r"articles before the first chapter heading \(offset (?P<o>\d+)\) read as chapter 1",
+     "第一个章标题之前的条文（偏移 {o}）被当作第一章"),
+    (r"no numbered headings recognised; the body is kept as one provision", "未识别出带编号的标题，正文作为一个条款保留"),
+    (r"numbering jumps from (?P<a>\d+) to (?P<b>\d+) at '(?P<h>.*)' \(offset (?P<o>\d+)\)",
+     "编号从 {a} 跳到 {b}：“{h}”（偏移 {o}）"),
+    (r"duplicate number (?P<n>\S+) at offset (?P<o>\d+); kept as (?P<k>\S+)", "偏移 {o} 处编号 {n} 重复，保留为 {k}"),
+    (r"The file name ends in '(?P<s>.*)' but the content is (?P<f>\w+); read as \w+\.",
+     "文件名以“{s}”结尾，但内容是 {f}：按 {f} 读取。"),
+    (r"The (?P<k>\w+)s could not be read and were left out\.", "无法读取 {k}，已略去。"),
+    (r"(?P<n>\d+) footnote\(s\)/endnote\(s\) were appended after the body as \[n\] lines\.",
+     "{n} 条脚注/尾注以 [n] 行附在正文之后。"),
+    (r"(?P<n>\d+) paragraph\(s\) use Word's automatic numbering; those numbers are not in the text\.",
+     "{n} 个段落使用 Word 自动编号，这些编号不在正文中。"),
+    (r"(?P<e>\d+) of (?P<n>\d+) PDF page\(s\) have no text layer and were skipped \(OCR is not supported\)\.",
+     "PDF 共 {n} 页，其中 {e} 页没有文本层，已跳过（不支持 OCR）。"),
+    (r"Lines wrapped by the PDF page width were joined into paragraphs\.", "按 PDF 页宽折行的文字已合并为段落。"),
+)
+_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"the same text", "正文相同"),
+    (r"the same 文号 (?P<n>.+)", "文号 {n} 相同"),
+    (r"it replaced that document", "已替换该文档"),
+    (r"it was not added again \(ingest --replace replaces it\)", "未再次加入（ingest --replace 可替换它）"),
+)
+_CODED = re.compile(r"\[(?P<code>W\d{3})\] (?P<text>.*)", re.S)
+
+
+def _said_again(text: str, patterns: tuple[tuple[str, str], ...]) -> str | None:
+    for pattern, zh in patterns:
+        m = re.fullmatch(pattern, text, re.S)
+        if m:
+            return zh.format(**m.groupdict())
+    return None
+
+
+@lru_cache(maxsize=None)
+def _template_pattern(code: str) -> tuple[re.Pattern, tuple[tuple[str, str | None], ...]] | None:
+    """The English template of ``code`` as a pattern with one group per field, and the Chinese template
+    as (literal, field) parts; None when the code has no Chinese text."""
+    from metrokg import errors
+
+    english, chinese = getattr(errors.Warnings, code, None), getattr(errors.WarningsZh, code, None)
+    if not english or not chinese:
+        return None
+    seen: set[str] = set()
+    regex = ""
+    for literal, name, _spec, _conv in string.Formatter().parse(english):
+        regex += re.escape(literal)
+        if name is not None:
+            regex += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+            seen.add(name)
+    parts = tuple((literal, name) for literal, name, _spec, _conv in string.Formatter().parse(chinese))
+    return re.compile(regex, re.S), parts
+
+
+def warning_in(text: str, lang: str) -> str:
+    """A stored warning in ``lang``: English as stored, or Chinese where its code or pattern is known
+    (the code stays in front, as errors show it)."""
+    if lang != "zh":
+        return text
+    coded = _CODED.fullmatch(text)
+    if not coded:
+        return _said_again(text, _UNCODED) or text
+    found = _template_pattern(coded["code"])
+    m = found[0].fullmatch(coded["text"]) if found else None
+    if not m:
+        return text
+    values = {k: _said_again(v, _PHRASES) or v for k, v in m.groupdict().items()}
+    return f"[{coded['code']}] " + "".join(lit + (values[name] if name else "") for lit, name in found[1])
 
 
 @dataclass

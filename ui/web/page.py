@@ -151,7 +151,8 @@ def build_page(state: AppState) -> gr.Blocks:
             tab_objects[tab_id].select(fn, inputs, outputs, api_visibility="private")
 
         def switch(lang_value):
-            return labels.updates(lang_value)
+            with state.page_lock:  # after a refresh of the lists begun before the switch (ui/web/live.py)
+                return labels.updates(lang_value)
 
         def learn_page(lang_value):
             return learn.learn_page(state, lang_value)
@@ -164,11 +165,13 @@ def build_page(state: AppState) -> gr.Blocks:
 
         @as_api_errors
         def api_search(query: str, k: int = 10, document: str = "", industry: str = "", quantity: str = "",
-                       actor: str = "", modality: str = "", deadline_year: str = "") -> list[dict]:
+                       actor: str = "", modality: str = "", deadline_year: str = "", kind: str = "",
+                       jurisdiction: str = "", issued: str = "") -> list[dict]:
             """Search provisions; returns hits with number, heading, text, offsets, score, sentence and the
-            concepts that matched. Empty filters are ignored."""
+            concepts that matched. Empty filters are ignored; kind, jurisdiction and issued filter by
+            document as `metrokg search --kind --jurisdiction --issued` does."""
             given = {"industry": industry, "quantity": quantity, "actor": actor, "modality": modality,
-                     "deadline_year": deadline_year}
+                     "deadline_year": deadline_year, "kind": kind, "jurisdiction": jurisdiction, "issued": issued}
             extra = {name: whole_number(value, name, 1900, 2200) if name == "deadline_year" else value
                      for name, value in given.items() if value not in (None, "")}
             k_val = whole_number(k, "parameter 'k' of /search", 1, MAX_K)

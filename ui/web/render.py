@@ -7,9 +7,11 @@ a click on them into an event (see :data:`OPEN_JS`).
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Iterable, Sequence
 
-from metrokg.ui.web.i18n import t
+from metrokg.terms import PROVINCES_EN
+from metrokg.ui.web.i18n import TEXT, t, warning_in
 
 # A click on any [data-num] element inside the component sends {doc, num} to the server.
 OPEN_JS = """
@@ -59,6 +61,7 @@ CSS = """
 .mk-table {border-collapse: collapse; margin: 8px 0 12px; font-size: 95%;}
 .mk-table th, .mk-table td {border: 1px solid #d9dce1; padding: 4px 10px; text-align: left; vertical-align: top;}
 .mk-table th {background: #f2f4f7;}
+.mk-table td:first-child, .mk-table th:first-child {white-space: nowrap;}
 .mk-learn h3 {margin-top: 18px; color: #1f4e79;}
 .mk-related {margin: 6px 0 16px; padding-left: 1.2em;}
 .mk-related li {margin: 3px 0;}
@@ -112,15 +115,25 @@ def hits_html(hits: Sequence[dict], lang: str = "zh") -> str:
         return note_html(t("search.none", lang))
     parts = [f"<p class='mk-meta'>{esc(t('search.count', lang, n=len(hits)))}</p>"]
     counts = facet_counts(list(hits))
-    facets = " · ".join(", ".join(f"{k} ({v})" for k, v in sorted(c.items())) for c in counts.values() if c)
+    facets = " · ".join(", ".join(f"{_facet_value(name, k, lang)} ({v})" for k, v in sorted(c.items()))
+                        for name, c in counts.items() if c)
     if facets:
-        parts.append(f"<p class='mk-meta'>{esc(t('search.facets', lang))}: {esc(facets)}</p>")
+        parts.append(f"<p class='mk-meta'>{esc(t('search.facets', lang))}{'：' if lang == 'zh' else ': '}"
+                     f"{esc(facets)}</p>")
     for group in group_by_document(list(hits)):
-        where = " · ".join(str(x) for x in (group["kind"], group["jurisdiction"], group["year"]) if x)
+        where = " · ".join(_facet_value(name, group[key], lang) for name, key in
+                           (("kind", "kind"), ("jurisdiction", "jurisdiction"), ("year", "year")) if group[key])
         parts.append(f"<h4 class='mk-doc'>{esc(group['title'] or group['document'])} "
                      f"<span class='mk-meta'>{esc(group['document'])}{' · ' + esc(where) if where else ''}</span></h4>")
         parts += [_hit_html(h, lang) for h in group["hits"]]
     return "\n".join(parts)
+
+
+def _facet_value(facet: str, value, lang: str) -> str:
+    """A document facet's value (kind code, jurisdiction, year) as the page says it in ``lang``."""
+    if facet == "kind":
+        return kind_label(str(value), lang)
+    return place_label(str(value), lang) if facet == "jurisdiction" else str(value)
 
 
 def _hit_html(h: dict, lang: str) -> str:
@@ -202,7 +215,7 @@ def preview_html(preview, lang: str = "zh") -> str:
         out.append(note_html(t("preview.replaces", lang)))
     if preview.warnings:
         out.append(f"<p><b>{esc(t('preview.warnings', lang))}</b></p><ul>"
-                   + "".join(f"<li>{esc(w)}</li>" for w in preview.warnings) + "</ul>")
+                   + "".join(f"<li>{esc(warning_in(w, lang))}</li>" for w in preview.warnings) + "</ul>")
     heads = "".join(f"<li style='margin-left:{p['number'].count('.') * 1.2}em'><b>{esc(p['number'])}</b> "
                     f"{esc(p['heading'])}</li>" for p in preview.provisions[:200])
     out.append(f"<ul class='mk-tree'>{heads}</ul>")
@@ -269,3 +282,44 @@ def answer_html(answer: dict, lang: str = "zh") -> str:
         parts.append(f"<div class='mk-hit'><b>{head}</b>{cite}"
                      f"<div class='mk-quote'>{esc(text)}</div></div>")
     return "".join(parts)
+
+
+# The English word a division's level word becomes (市 and 省 need none: Yichang, Hubei).
+_LEVEL_WORDS = (("自治州", " Prefecture"), ("自治县", " Autonomous County"), ("地区", " Prefecture"), ("盟", " League"),
+                ("旗", " Banner"), ("县", " County"), ("区", " District"), ("州", " Prefecture"))
+
+
+@lru_cache(maxsize=4096)
+def place_en(place: str) -> str:
+    """A place named in Chinese (湖北, 湖北省, 宜昌市, 秭归县) in English: the province's English name, else
+    the division's short name in pinyin with its level word (Yichang, Zigui County); a name that is no
+    division of ontology/divisions.csv is romanised whole."""
+    from metrokg.kg.search.documents import NATIONAL
+    from metrokg.nlp.romanize import has_han, romanized_name
+    from metrokg.ontology.divisions import divisions
+
+    if place == NATIONAL:
+        return "national"
+    if not has_han(place):
+        return place
+    known = {d.name: d for d in divisions()} | {d.short: d for d in divisions() if d.level == "province"}
+    division = known.get(place)
+    short = division.short if division else place
+    if short in PROVINCES_EN:
+        return PROVINCES_EN[short]
+    word = next((en for zh, en in _LEVEL_WORDS if division and division.name.endswith(zh)), "")
+    return romanized_name(short) + word
+
+
+def place_label(name: str, lang: str) -> str:
+    """A jurisdiction as the page names it: as written in Chinese, :func:`place_en` in English."""
+    from metrokg.kg.search.documents import NATIONAL
+
+    if name == NATIONAL:
+        return t("search.national", lang)
+    return place_en(name) if lang == "en" else name
+
+
+def kind_label(code: str, lang: str) -> str:
+    """A document's legal kind code (law, normative_document, ...) in ``lang``."""
+    return t(f"kind.{code}", lang) if f"kind.{code}" in TEXT else code

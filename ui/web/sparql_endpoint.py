@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -25,9 +26,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from metrokg import settings
-from metrokg.errors import MetrokgError
+from metrokg.errors import BackendError, InternalError, MetrokgError
 from metrokg.kg.store.user_sparql import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, run_user_query
 from metrokg.kg.store.base import Store, nt
+
+log = logging.getLogger("metrokg.web")
 
 # format name -> media type; the first media type of each kind is its default.
 RESULT_TYPES = {
@@ -108,8 +111,10 @@ def serialize(result, fmt: str) -> bytes:
     """A query result in one of the protocol's formats."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         rdflib_fmt = {"turtle": "turtle", "nt": "nt", "xml": "xml", "json-ld": "json-ld"}[fmt]
+        from metrokg.kg.store.export import bound
+
         try:
-            return result.graph.serialize(format=rdflib_fmt, encoding="utf-8")
+            return bound(result.graph).serialize(format=rdflib_fmt, encoding="utf-8")
         except ValueError as err:  # RDF/XML needs every predicate split into namespace + local name
             raise MetrokgError("E356", fmt=GRAPH_TYPES[fmt], reason=str(err)) from None
     if fmt in ("json", "xml"):
@@ -134,14 +139,26 @@ def media_type(kind: str, fmt: str) -> str:
 
 def answer(store: Store, query: str, accept: str | None, fmt: str | None,
            limits: EndpointLimits) -> tuple[bytes, str, bool]:
-    """Run ``query`` under the limits; returns (body, media type, truncated)."""
-    result, truncated = run_user_query(store, query, row_limit=limits.row_limit, timeout_s=limits.timeout_s)
+    """Run ``query`` under the limits; returns (body, media type, truncated). A query that does not parse
+    is E020 with the line, column and text there, and the prefixes it uses without declaring them."""
+    try:
+        result, truncated = run_user_query(store, query, row_limit=limits.row_limit, timeout_s=limits.timeout_s)
+    except MetrokgError as err:
+        if err.code != "E020":
+            raise
+        from metrokg.ui.web.tabs.sparql import readable_reason
+
+        raise MetrokgError("E020", reason=readable_reason(query, str(err.fields.get("reason", "")))) from None
     name = choose_format(result.type, accept, fmt)
     return serialize(result, name), media_type(result.type, name), truncated
 
 
 def _status_for(err: MetrokgError) -> int:
-    return {"E022": 503, "E253": 401, "E355": 503, "E356": 406, "E357": 403}.get(err.code, 400)
+    """400 for a request the user can fix; 500 for a bug of ours, 503 for a store that failed."""
+    special = {"E022": 503, "E253": 401, "E355": 503, "E356": 406, "E357": 403}
+    if err.code in special:
+        return special[err.code]
+    return 500 if isinstance(err, InternalError) else 503 if isinstance(err, BackendError) else 400
 
 
 def _same_origin(origin: str, request: Request) -> bool:
@@ -218,7 +235,12 @@ def add_sparql_endpoint(app, store: Store, limits: EndpointLimits | None = None,
             body_out, mt, truncated = await run_in_threadpool(
                 answer, store, query, request.headers.get("accept"), fmt, limits)
         except MetrokgError as err:
+            if isinstance(err, InternalError):
+                log.error("/sparql hit a bug: %s", err, exc_info=err)
             return error(err, cors)
+        except Exception as exc:  # noqa: BLE001 - our bug: logged, a 500 with a coded line, never a traceback
+            log.exception("/sparql failed")
+            return error(MetrokgError("E263", error=type(exc).__name__), cors)
         headers = dict(cors)
         if truncated:
             headers["X-Metrokg-Truncated"] = f"only the first {limits.row_limit} rows"

@@ -35,7 +35,7 @@ log = logging.getLogger("metrokg.web")
 T = TypeVar("T")
 
 # The search filters the page offers, in its order (all keyword arguments of SearchIndex.search;
-# deadline_year is its name for the year filter).
+# deadline_year is its name for the year filter); the documents' facets follow them (kg.search.documents).
 FACETS = ("industry", "quantity", "actor", "modality", "deadline_year")
 
 
@@ -78,6 +78,10 @@ class AppState:
         self.write_lock = threading.RLock()
         self._index: SearchIndex | None = None
         self._documents: tuple[int, list[dict]] | None = None
+        self._facets: tuple[int, dict[str, dict]] | None = None
+        # A page's document lists are computed one at a time (refreshes, language switches): a refresh begun
+        # in one language that finishes after a switch to the other would put the old language back.
+        self.page_lock = threading.Lock()
 
     def warm_up(self) -> threading.Thread:
         """Open the search index and load its models in the background, so the first search is quick."""
@@ -143,10 +147,10 @@ class AppState:
             return None
         return WriteServer(self.store, self.store.path, self.write).start()
 
-    def ask(self, question: str, k: int = 10) -> dict:
+    def ask(self, question: str, k: int = 10, lang: str | None = None) -> dict:
         answerer = QuestionAnswerer(self.store)
         answerer._index = self.read_index()  # its lazily opened index: the published one, as search uses
-        return answerer.ask(question, k).public()
+        return answerer.ask(question, k, lang).public()
 
     def related(self, topics) -> dict[str, list[dict]]:
         """The search's top provisions for each Learn topic, cached per store generation."""
@@ -166,14 +170,30 @@ class AppState:
 
     # ---- documents
     def documents(self) -> list[dict]:
-        """The `documents --json` rows, listed again only when the store's generation changed."""
+        """The `documents --json` rows (``parents`` resolved), listed again only when the store's generation
+        changed."""
         generation = self.store.generation()
         cached = self._documents
         if cached is not None and cached[0] == generation:
             return cached[1]
-        rows = list_documents(self.store)
+        from metrokg.kg.records.parents import with_parents
+
+        rows = with_parents(self.store, list_documents(self.store))
         self._documents = (generation, rows)
         return rows
+
+    def document_facets(self) -> dict[str, dict]:
+        """Each document's kind, jurisdiction, province and year (what search's document facets filter
+        by), read again only when the store's generation changed."""
+        from metrokg.kg.search.documents import document_facets
+
+        generation = self.store.generation()
+        cached = self._facets
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        facets = document_facets(self.store)
+        self._facets = (generation, facets)
+        return facets
 
     def generation(self) -> int:
         """The store's generation (one small query): the pages' lists refresh when it changes."""

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from metrokg.nlp.extraction.components.base import RuleComponent, rule_component
 from metrokg.nlp.extraction.components.deadlines import find_deadlines
 from metrokg.nlp.extraction.components.targets import table_targets
 from metrokg.nlp.extraction.facts import Baseline, Target
@@ -75,15 +75,11 @@ def achievement_cue(text: str, t: Target, background: bool, doc_year: int | None
     return "background" if background else None
 
 
-class BaselineSorter:
+@rule_component(NAME, VERSION, "metrokg_baselines")
+class BaselineSorter(RuleComponent):
     """spaCy component: moves achievements from ``doc._.metrokg_targets`` to ``doc._.metrokg_baselines``."""
 
-    version = VERSION
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-
-    def __call__(self, doc: Doc) -> Doc:
+    def extract(self, doc: Doc) -> list[Baseline]:
         text = doc_text(doc)
         goals: list[Target] = []
         baselines: list[Baseline] = []
@@ -108,21 +104,4 @@ class BaselineSorter:
                                       comparator=t.comparator, year=t.deadline, cue="基数",
                                       value_start=t.value_start, value_end=t.value_end))
         doc._.metrokg_targets = goals
-        doc._.metrokg_baselines = baselines
-        return doc
-
-    def to_disk(self, path, exclude=()) -> None:  # noqa: D102 - config only
-        pass
-
-    def from_disk(self, path, exclude=()) -> "BaselineSorter":  # noqa: D102
-        return self
-
-
-if not Doc.has_extension("metrokg_baselines"):
-    Doc.set_extension("metrokg_baselines", default=None)
-
-
-@Language.factory(f"{NAME}_{VERSION}")
-def make_baselines(nlp: Language, name: str) -> BaselineSorter:
-    """Factory for the baseline sorter."""
-    return BaselineSorter(nlp, name)
+        return baselines

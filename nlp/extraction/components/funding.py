@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from metrokg.nlp.extraction.components.base import RuleComponent, rule_component
 from metrokg.nlp.extraction.components.numbers import claim
 from metrokg.nlp.extraction.components.targets import POST_COMPARATORS, PRE_COMPARATORS, _plain
 from metrokg.nlp.extraction.facts import FundingRule
@@ -44,17 +44,9 @@ def _comparator(text: str, clause_start: int, n) -> str:
     return "="
 
 
-class FundingRecognizer:
+@rule_component(NAME, VERSION, "metrokg_funding")
+class FundingRecognizer(RuleComponent):
     """spaCy component: ``doc._.metrokg_funding`` (list of :class:`FundingRule`)."""
-
-    version = VERSION
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.metrokg_funding = self.extract(doc)
-        return doc
 
     def extract(self, doc: Doc) -> list[FundingRule]:
         text = doc_text(doc)
@@ -94,19 +86,3 @@ class FundingRecognizer:
                            amount_yuan=amount, share=bool(n.percent), basis=basis.group("basis") if basis else None,
                            per=per.group("per") if per else None, comparator=_comparator(text, cs, n),
                            year=int(years[-1]) if years else None, value_start=n.start, value_end=n.unit_end)
-
-    def to_disk(self, path, exclude=()) -> None:  # noqa: D102 - config only
-        pass
-
-    def from_disk(self, path, exclude=()) -> "FundingRecognizer":  # noqa: D102
-        return self
-
-
-if not Doc.has_extension("metrokg_funding"):
-    Doc.set_extension("metrokg_funding", default=None)
-
-
-@Language.factory(f"{NAME}_{VERSION}")
-def make_funding(nlp: Language, name: str) -> FundingRecognizer:
-    """Factory for the funding-rule recogniser."""
-    return FundingRecognizer(nlp, name)

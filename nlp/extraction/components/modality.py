@@ -36,6 +36,13 @@ NOMINAL_BEFORE = ("的", "予以", "给予", "提供", "政策", "技术", "资�
 NOMINAL_AFTER = ("力度", "作用", "保障", "体系", "政策", "服务", "能力", "资金", "机制", "工作", "示范", "项目", "单位",
                  "城市", "地区", "经验", "范围")
 _MAJOR = "；;。！？!?\n"
+# acts a relative clause names without their object (国务院禁止使用的其他计量器具, 应当检定的计量器具),
+# alone or joined by 、和或 (禁止生产、销售的): the clause describes a thing, it binds nobody
+BARE_ACTS = frozenset(("使用", "生产", "销售", "制造", "修理", "进口", "出口", "安装", "检定", "校准", "检测", "出具",
+                       "出租", "出借", "改装", "拆卸", "公布", "淘汰", "采用", "提供", "申请", "登记", "备案", "报告",
+                       "报送", "公示", "持有", "配备", "保存"))
+_VERB_JOINERS = ("、", "和", "或", "或者", "及")
+_APPROVED_BY = re.compile(r"(?:报|事先|依法)?经(?!营|过|费|验|济|常|历)")  # 须经…批准: someone else decides
 _ITEM_MARKER = re.compile(rf"\s*{ITEM_MARKER}\s*")
 _LEAD_OK = re.compile(rf"^\s*(?:{ITEM_MARKER}\s*)?(?:积极|大力|进一步|继续|着力|研究|"
                       r"逐步|不断|重点|充分|也|还|并|同时|要|应|将)*")
@@ -95,6 +102,8 @@ class ModalityTagger:
         if word in ("应", "需") and nxt in ("用", "急", "对", "要", "求"):
             return None
         if modality == "permission" and _SANCTION_AFTER.match(text, e):
+            return None
+        if in_relative_clause(text, starts, ends, i):
             return None
         return modality
 
@@ -167,6 +176,25 @@ class ModalityTagger:
         return self
 
 
+def in_relative_clause(text: str, starts: list[int], ends: list[int], i: int) -> bool:
+    """Whether the cue at token ``i`` describes a noun instead of binding anyone: its acts (one of
+    :data:`BARE_ACTS`, or a list of them) end in 的 before the noun (国务院禁止使用的其他计量器具,
+    应当检定的计量器具): the clause names a kind of thing, whoever stands before the cue is no subject."""
+    def word(k: int) -> str:
+        return text[starts[k]:ends[k]] if k < len(starts) else ""
+
+    j = i + 1
+    while True:
+        if word(j) not in BARE_ACTS:
+            return False
+        if word(j + 1) in _VERB_JOINERS:
+            j += 2
+            continue
+        break
+    after = word(j + 2)
+    return word(j + 1) == "的" and bool(after) and "\u4e00" <= after[0] <= "\u9fff"
+
+
 def _subject_and_object(text: str, d: Deontic, before: list[Deontic], major_start: int) -> None:
     """Who the duty binds and what it is about. The subject is the words before the cue in its clause
     (经营者应当…); else a condition just before (未按照规定申请检定或者检定不合格的，不得使用 → 使用者, read from
@@ -196,6 +224,11 @@ def _subject_and_object(text: str, d: Deontic, before: list[Deontic], major_star
         if _BODY_END.search(prev):  # 从事…活动的社会中介服务机构，不得…: the clause before names the subject
             start = text.rfind(prev, 0, head_start)
             d.subject, d.subject_start, d.subject_end = prev, start, start + len(prev)
+            return
+        if "的" in prev and d.object and _APPROVED_BY.match(d.object):
+            # an approval by another body (须经…批准): the one who does what the condition says
+            # (申请进口…，须经… → 申请者), else what the condition names (用于贸易结算的计量器具，必须经…检定)
+            d.subject = f"{prev[:2]}者（{prev}）" if prev[:2] in BARE_ACTS else prev
             return
         if "的" in prev and d.object:
             d.subject = f"{d.object[:2]}者（{prev}）"  # the one who would do it to what the condition names

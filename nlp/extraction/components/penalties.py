@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from metrokg.nlp.extraction.components.base import RuleComponent, rule_component
 from metrokg.nlp.extraction.facts import Penalty, Sanction
 from metrokg.nlp.reading.normalize import to_simplified
 from metrokg.nlp.structure.amounts import read_bounds
@@ -309,24 +309,9 @@ def _penalty(body: str, art: Article, a: int, b: int, r: _Reading, item: str | N
                    authority=moved[0].authority if moved else None, sanctions=moved)
 
 
-class PenaltyReader:
+@rule_component(NAME, VERSION, "metrokg_penalties")
+class PenaltyReader(RuleComponent):
     """spaCy component: ``doc._.metrokg_penalties`` (list of :class:`Penalty`)."""
 
-    version = VERSION
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.metrokg_penalties = read_article(doc_text(doc), doc.user_data.get(CONTEXT_KEY))
-        return doc
-
-
-if not Doc.has_extension("metrokg_penalties"):
-    Doc.set_extension("metrokg_penalties", default=None)
-
-
-@Language.factory(f"{NAME}_{VERSION}")
-def make_penalties(nlp: Language, name: str) -> PenaltyReader:
-    """Factory: the penalty reader (rules only, nothing to load)."""
-    return PenaltyReader(nlp, name)
+    def extract(self, doc: Doc) -> list[Penalty]:
+        return read_article(doc_text(doc), doc.user_data.get(CONTEXT_KEY))

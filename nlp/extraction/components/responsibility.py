@@ -333,6 +333,10 @@ class ResponsibilityExtractor:
             if mk:
                 hs = mk.end()
             head = text[hs:d.cue_start]
+            if not head and d.subject_start is not None and d.subject_end is not None \
+                    and d.subject_end <= hs and _PERSON_END.search(d.subject or ""):
+                add(d.subject_start, d.subject_end, d, 0.55)  # the clause before names it: 使用…的单位，应当…
+                continue
             if not head and d.cue in _NAMING_CUES:
                 pm = _PROHIBITED_SUBJECT.match(text, d.cue_end)
                 np_ = pm.group(0) if pm else ""

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from metrokg.nlp.extraction.components.base import RuleComponent, rule_component
 from metrokg.nlp.extraction.components.deadlines import deadline_at, find_deadlines
 from metrokg.nlp.extraction.components.targets import POST_COMPARATORS, _table_value
 from metrokg.nlp.extraction.facts import Target
@@ -65,22 +65,17 @@ def _value_of(cell: str) -> tuple[Decimal, str, str] | None:
     return value, comparator, "%" if percent else unit
 
 
-class TableRowReader:
+@rule_component(NAME, VERSION, "metrokg_table_rows")
+class TableRowReader(RuleComponent):
     """spaCy component: ``doc._.metrokg_table_rows`` and the targets of value cells."""
 
-    version = VERSION
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-
-    def __call__(self, doc: Doc) -> Doc:
+    def extract(self, doc: Doc) -> list[TableRow]:
         text = doc_text(doc)
         rows = [row for table in find_tables(text) for row in table.rows]
-        doc._.metrokg_table_rows = rows
         if rows:
             found = list(doc._.metrokg_targets or [])
             doc._.metrokg_targets = found + self._targets(doc, text, rows, found)
-        return doc
+        return rows
 
     @staticmethod
     def _targets(doc: Doc, text: str, rows: list[TableRow], found: list[Target]) -> list[Target]:
@@ -106,19 +101,3 @@ class TableRowReader:
                               deadline=row_deadline(doc, row), is_total=unit != "%",
                               value_start=value_cell.start, value_end=value_cell.end))
         return out
-
-    def to_disk(self, path, exclude=()) -> None:  # noqa: D102 - config only
-        pass
-
-    def from_disk(self, path, exclude=()) -> "TableRowReader":  # noqa: D102
-        return self
-
-
-if not Doc.has_extension("metrokg_table_rows"):
-    Doc.set_extension("metrokg_table_rows", default=None)
-
-
-@Language.factory(f"{NAME}_{VERSION}")
-def make_table_rows(nlp: Language, name: str) -> TableRowReader:
-    """Factory for the table-row reader."""
-    return TableRowReader(nlp, name)

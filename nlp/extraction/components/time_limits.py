@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from metrokg.nlp.extraction.components.base import RuleComponent, rule_component
 from metrokg.nlp.extraction.components.numbers import CN_CHARS, claim, parse_number
 from metrokg.nlp.extraction.facts import TimeLimit
 from metrokg.nlp.structure.textspans import clauses, doc_text, sentences
@@ -76,33 +76,12 @@ def find_time_limits(text: str, legal: bool = False) -> list[TimeLimit]:
     return out
 
 
-if not Doc.has_extension("metrokg_time_limits"):
-    Doc.set_extension("metrokg_time_limits", default=None)
-
-
-class TimeLimitRecognizer:
+@rule_component(NAME, VERSION, "metrokg_time_limits")
+class TimeLimitRecognizer(RuleComponent):
     """spaCy component: ``doc._.metrokg_time_limits``; their numbers are claimed."""
 
-    version = VERSION
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-
-    def __call__(self, doc: Doc) -> Doc:
+    def extract(self, doc: Doc) -> list[TimeLimit]:
         found = find_time_limits(doc_text(doc), bool(doc._.metrokg_legal_text))
         for t in found:
             claim(doc, t.start, t.end)
-        doc._.metrokg_time_limits = found
-        return doc
-
-    def to_disk(self, path, exclude=()) -> None:  # noqa: D102 - config only
-        pass
-
-    def from_disk(self, path, exclude=()) -> "TimeLimitRecognizer":  # noqa: D102
-        return self
-
-
-@Language.factory(f"{NAME}_{VERSION}")
-def make_time_limits(nlp: Language, name: str) -> TimeLimitRecognizer:
-    """Factory for the time-limit recogniser."""
-    return TimeLimitRecognizer(nlp, name)
+        return found

@@ -10,9 +10,11 @@ from metrokg.terms import LEXICAL_MODES
 
 def register(sub) -> None:
     p = sub.add_parser("ask", help="answer a question from the graph, citing provisions",
-                       description="Answer a question such as 谁负责中期评估？ or 到2025年要完成哪些目标？ "
-                                   "from the graph. The answer shows the SPARQL query it ran and its bound "
-                                   "values; questions no pattern fits are answered by search.")
+                       description="Answer a question such as 谁负责中期评估？, 市市场监管局牵头哪些工作？, "
+                                   "哪些省份要求…, who is responsible for X?, what is metrology? from the graph, in "
+                                   "the question's language; answers are grouped by document (title, kind, "
+                                   "jurisdiction). The answer shows the SPARQL query it ran and its bound values; "
+                                   "questions no pattern fits are answered by search.")
     p.add_argument("question", metavar="QUESTION")
     p.add_argument("--k", type=int, default=10, help="at most this many search results (fallback)")
     p.add_argument("--mode", choices=LEXICAL_MODES, default="hybrid",
@@ -35,15 +37,33 @@ def run(args) -> int:
     print(f"[{answer['kind']}] {answer['question']}")
     if answer["note"]:
         print(f"  ({answer['note']})")
-    for item in answer["answers"]:
-        p = item["provision"]
-        head = item.get("actor") or item.get("indicator") or item.get("action") or ""
-        if item.get("value") is not None:
-            head += f" {item.get('comparator') or ''}{item['value']}{item.get('unit') or ''} ({item.get('year')})"
-        print(f"- {head} — {p['document']} §{p['number']} [{item['span']['start']}:{item['span']['end']}] "
-              f"{item['span']['text'][:80]}")
+    at = 0
+    for group in answer["groups"]:
+        if group["document"]:
+            where = " · ".join(str(x) for x in (group["document"], group["kind"], group["jurisdiction"], group["year"])
+                               if x)
+            print(f"\n{group['title'] or group['document']} ({where})")
+        for item in answer["answers"][at:at + group["count"]]:
+            print("- " + _item_line(item))
+        at += group["count"]
     if answer["sparql"]:
         print("\nSPARQL:\n" + answer["sparql"])
         for b in answer["bindings"]:
             print("  bound: " + ", ".join(f"?{k} = {v}" for k, v in b.items()))
     return 0
+
+
+def _item_line(item: dict) -> str:
+    """One answer: who (with the role) or what, then where it is cited from."""
+    head = item.get("actor_label") or item.get("actor") or item.get("indicator") or item.get("title") \
+        or item.get("action") or ""
+    if item.get("role"):
+        head += f" [{item['role']}]"
+    if item.get("value") is not None:
+        head += f" {item.get('comparator') or ''}{item['value']}{item.get('unit') or ''}"
+    if item.get("year") is not None:
+        head += f" ({item['year']})"
+    p, span = item.get("provision"), item.get("span")
+    if p is None or span is None:
+        return f"{head} — {item.get('text', '')[:200]}"
+    return f"{head} — {p['document']} §{p['number']} [{span['start']}:{span['end']}] {span['text'][:80]}"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from metrokg.ui.cli.commands._common import listing_parser, opened_store
-from metrokg.ui.cli.output import emit
+from metrokg.ui.cli.commands._common import listing_parser, opened_store, print_listing, side_file
 
 
 def register(sub) -> None:
@@ -29,11 +26,5 @@ def run(args) -> int:
     lang = "en" if args.english else "zh"
     headers, cells = display_rows(rows, lang)
     for path, write in ((args.xlsx, write_breakdown_xlsx), (args.docx, write_breakdown_docx)):
-        if path:
-            written = write(headers, cells, path, title)
-            print(f"metrokg: wrote {len(rows)} rows to {written}", file=sys.stderr)
-    if args.fmt == "json":
-        emit(rows, "json")
-    else:
-        emit([dict(zip(headers, c)) for c in cells], args.fmt, headers)
-    return 0
+        side_file(path, lambda p, write=write: write(headers, cells, p, title), len(rows))
+    return print_listing(args, rows, lambda: [dict(zip(headers, c)) for c in cells], headers)

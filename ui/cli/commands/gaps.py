@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
 from metrokg.terms import GAP_DIMENSIONS
-from metrokg.ui.cli.commands._common import listing_parser, opened_store
-from metrokg.ui.cli.output import emit
+from metrokg.ui.cli.commands._common import listing_parser, opened_store, print_listing, side_file
 
 
 def register(sub) -> None:
@@ -29,18 +26,17 @@ def run(args) -> int:
 
     with opened_store(args) as store:
         gmap = gap_map(store, args.by, args.document, args.industry)
-    if args.heatmap:
-        heatmap_png(gmap, args.heatmap)
-        print(f"metrokg: wrote {args.heatmap}", file=sys.stderr)
-    if args.matrix:
+
+    def draw(path: str) -> None:  # said on stderr as the user wrote it
+        heatmap_png(gmap, path)
+
+    def write_matrix(path: str) -> None:
         try:
-            Path(args.matrix).write_text(matrix_csv(gmap), encoding="utf-8")
+            Path(path).write_text(matrix_csv(gmap), encoding="utf-8")
         except OSError as err:
-            raise MetrokgError("E314", path=args.matrix, reason=err.strerror or str(err)) from None
-        print(f"metrokg: wrote {args.matrix}", file=sys.stderr)
-    if args.fmt == "json":
-        emit(gmap, "json")
-    else:
-        emit(cell_rows(gmap), args.fmt, ["rank", "industry", "column", "demand", "supply", "gap", "provisions",
-                                         "specifications"])
-    return 0
+            raise MetrokgError("E314", path=path, reason=err.strerror or str(err)) from None
+
+    side_file(args.heatmap, draw)
+    side_file(args.matrix, write_matrix)
+    return print_listing(args, gmap, lambda: cell_rows(gmap), ["rank", "industry", "column", "demand", "supply",
+                                                              "gap", "provisions", "specifications"])

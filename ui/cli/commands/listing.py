@@ -16,10 +16,19 @@ def register(sub) -> None:
 
 def run_documents(args) -> int:
     from metrokg.kg.records.listing import list_documents
+    from metrokg.kg.records.parents import with_parents
 
     with opened_store(args) as store:
-        emit(list_documents(store), args.fmt, ["id", "title", "issuer", "date", "implements", "provisions"])
+        rows = with_parents(store, list_documents(store))
+    if args.fmt != "json":  # a table names each parent the store holds by its id
+        rows = [{**r, "implements": [implemented(p) for p in r["parents"]]} for r in rows]
+    emit(rows, args.fmt, ["id", "title", "issuer", "date", "implements", "provisions"])
     return 0
+
+
+def implemented(parent: dict) -> str:
+    """One parent as a table cell: the held document's id and title, else the cited title."""
+    return f"{parent['document']} {parent['document_title']}" if parent["document"] else parent["title"]
 
 
 def run_provisions(args) -> int:

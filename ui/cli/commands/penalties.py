@@ -3,10 +3,7 @@ conduct, the provisions it violates, the authority and its typed sanctions."""
 
 from __future__ import annotations
 
-import sys
-
-from metrokg.ui.cli.commands._common import listing_parser, opened_store
-from metrokg.ui.cli.output import emit
+from metrokg.ui.cli.commands._common import listing_parser, opened_store, print_listing, side_file
 
 TABLE = ["document", "article", "item", "conduct", "sanction_kinds", "fine", "authority"]
 
@@ -15,7 +12,9 @@ def register(sub) -> None:
     p = listing_parser(sub, "penalties", "penalties (法律责任): conduct, violated provisions, authority and "
                                          "sanctions of each sanctioning article or item")
     p.add_argument("--document", metavar="ID", help="only this document")
-    p.add_argument("--conduct", metavar="TEXT", help="only penalties whose conduct or text contains TEXT")
+    p.add_argument("--conduct", metavar="TEXT",
+                   help="only penalties whose conduct or text contains TEXT, or that mention the conduct "
+                        "concept TEXT names or holds (动手脚, 伪造检定数据, tampering)")
     p.add_argument("--xlsx", metavar="FILE", help="also write the rows to an Excel file (Chinese headers)")
     p.set_defaults(func=run)
 
@@ -26,11 +25,5 @@ def run(args) -> int:
 
     with opened_store(args) as store:
         rows = list_penalties(store, document=args.document, conduct=args.conduct)
-    if args.xlsx:
-        path = write_penalties_xlsx(rows, args.xlsx)
-        print(f"metrokg: wrote {len(rows)} rows to {path}", file=sys.stderr)
-    if args.fmt == "json":
-        emit(rows, "json")
-    else:
-        emit(flat_rows(rows), args.fmt, TABLE if args.fmt == "table" else FLAT_COLUMNS)
-    return 0
+    side_file(args.xlsx, lambda p: write_penalties_xlsx(rows, p), len(rows))
+    return print_listing(args, rows, lambda: flat_rows(rows), TABLE if args.fmt == "table" else FLAT_COLUMNS)

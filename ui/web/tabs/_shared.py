@@ -36,6 +36,7 @@ class UI:
     learn: gr.HTML | None = None
     openers: list = field(default_factory=list)  # HTML components whose [data-num] clicks open a provision
     doc_filters: list = field(default_factory=list)  # "all documents" + documents dropdowns
+    facet_filters: list = field(default_factory=list)  # (dropdown, lang -> choices) of the documents' facets
     doc_pickers: list = field(default_factory=list)  # dropdowns of documents only (viewer, removal, ...)
     doc_table: gr.Dataframe | None = None  # the Documents tab's list
     write_events: list = field(default_factory=list)  # events that write: every list refreshes after them
@@ -52,9 +53,17 @@ def doc_choices(state: AppState) -> list[tuple[str, str]]:
 
 def doc_table(state: AppState, lang: str) -> dict:
     """The document list as a table value (headers in ``lang``)."""
-    return {"headers": [t(f"docs.col.{c}", lang) for c in ("id", "title", "issuer", "date", "provisions")],
-            "data": [[d["id"], d["title"], d["issuer"] or "", d["date"] or "", d["provisions"]]
+    return {"headers": [t(f"docs.col.{c}", lang) for c in ("id", "title", "issuer", "date", "implements", "provisions")],
+            "data": [[d["id"], d["title"], d["issuer"] or "", d["date"] or "", implements_text(d, lang), d["provisions"]]
                      for d in state.documents()]}
+
+
+def implements_text(doc: dict, lang: str) -> str:
+    """What a document implements, as a cell: each parent the store holds by its title and id, each
+    other by the cited title and "not in the store"."""
+    open_, close, sep = ("（", "）", "；") if lang == "zh" else (" (", ")", "; ")
+    return sep.join(f"《{p['document_title']}》{open_}{p['document']}{close}" if p.get("document") else
+                    f"《{p['title']}》{open_}{t('compare.parent_missing', lang)}{close}" for p in doc.get("parents") or [])
 
 
 def blank(value):

@@ -44,16 +44,38 @@ def comparison_tables(result: dict, lang: str) -> dict[str, tuple[list[str], lis
             "diffs": (head("diff", DIFF_COLUMNS), diffs), "added": (head("added", ADDED_COLUMNS), added)}
 
 
+PER_CHAPTER = 8  # rows of the parent's untaken tasks and targets shown per chapter; the XLSX has them all
+
+
+def missing_by_chapter(rows: list[list], chapters: dict[str, str], lang: str, per_chapter: int = PER_CHAPTER) -> list[list]:
+    """A's targets and tasks not taken up, as the tab shows them: grouped by A's chapter (``chapters``:
+    chapter number → heading, in A's order) under a row with the chapter's heading and count, at most
+    ``per_chapter`` each, then a "… N more" row; the XLSX keeps the full list."""
+    groups: dict[str, list[list]] = {}
+    for row in rows:
+        groups.setdefault(str(row[0]).split(".", 1)[0], []).append(row)
+    rank = {number: i for i, number in enumerate(chapters)}
+    out: list[list] = []
+    for chapter in sorted(groups, key=lambda c: (rank.get(c, len(rank)), c)):
+        items = sorted(groups[chapter], key=lambda r: [int(x) if x.isdigit() else 0 for x in str(r[0]).split(".")])
+        out.append([chapter, t("compare.chapter", lang, heading=chapters.get(chapter, ""), n=len(items)), "", "", ""])
+        out += items[:per_chapter]
+        if len(items) > per_chapter:
+            out.append(["", t("compare.more", lang, n=len(items) - per_chapter), "", "", ""])
+    return out
+
+
 def parent_html(result: dict, lang: str) -> str:
     """What B says it implements, each title a link to the document when the store holds it."""
     items = []
     for p in result.get("parents_b", []):
         if p["document"]:
             items.append(f"《{esc(p['title'])}》 → <a href='#' data-doc='{esc(p['document'])}' data-num='0'>"
-                         f"{esc(p['document'])}</a>")
+                         f"{esc(p.get('document_title') or p['document'])} ({esc(p['document'])})</a>")
         else:
             items.append(f"《{esc(p['title'])}》 ({esc(t('compare.parent_missing', lang))})")
-    return f"<p>{esc(t('compare.implements', lang))}: " + "；".join(items) + "</p>" if items else ""
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    return f"<p>{esc(t('compare.implements', lang))}{colon}" + sep.join(items) + "</p>" if items else ""
 
 
 def method_text(method: str, lang: str) -> str:
@@ -104,7 +126,9 @@ def build(state: AppState, ui: UI) -> None:
         note = ok_html(t("compare.count", lang, pairs=len(result["pairs"]), missing=len(tabs["missing"][1]),
                          diffs=len(result["target_differences"]), added=len(tabs["added"][1]),
                          method=method_text(result["method"], lang))) + parent_html(result, lang)
-        return (note, *({"headers": h, "data": d} for h, d in (tabs[k] for k in ("pairs", "missing", "diffs", "added"))),
+        chapters = {p["number"]: p["heading"] for p in state.provisions(a_value) if "." not in p["number"]}
+        shown = dict(tabs, missing=(tabs["missing"][0], missing_by_chapter(tabs["missing"][1], chapters, lang)))
+        return (note, *({"headers": h, "data": d} for h, d in (shown[k] for k in ("pairs", "missing", "diffs", "added"))),
                 str(path))
 
     doc_b.change(suggest_parent, [doc_b, doc_a], [doc_a], api_visibility="private")

@@ -61,16 +61,16 @@ def build(state: AppState, ui: UI) -> None:
 
     current = gr.State(["", ""])  # [document, provision] last opened, kept highlighted on every re-render
 
-    @guarded(3, 0)
-    def show(doc_id, opened=None):
+    @guarded(3, 0, lang_arg=2)
+    def show(doc_id, opened=None, lang="zh"):
         if not doc_id:
-            return "", "", note_html(t("docs.choose"))
+            return "", "", note_html(t("docs.choose", lang))
         provisions = state.provisions(doc_id)
         number = opened[1] if opened and opened[0] == doc_id else None
         return "", tree_html(provisions, number), document_html(provisions, number)
 
-    select.change(show, [select, current], [status, tree, view], api_visibility="private")
-    ui.tab_loaders["documents"] = (show, [select, current], [status, tree, view])
+    select.change(show, [select, current, ui.lang], [status, tree, view], api_visibility="private")
+    ui.tab_loaders["documents"] = (show, [select, current, ui.lang], [status, tree, view])
     ui.doc_current = current
 
     @guarded(3, 0, lang_arg=1)

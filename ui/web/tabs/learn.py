@@ -1,4 +1,5 @@
-"""The Learn tab: the Learn pages with the provisions related to each topic."""
+"""The Learn tab: the Learn topics (kg/analyses/learn_topics.py, which ``ask`` answers from too) with the
+provisions related to each topic."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 import gradio as gr
 
-from metrokg.ui.web import learn
+from metrokg.kg.analyses import learn_topics as learn
 from metrokg.ui.web.render import OPEN_JS, learn_html
 from metrokg.ui.web.state import AppState
 from metrokg.ui.web.tabs._shared import UI

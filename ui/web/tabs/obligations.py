@@ -7,9 +7,8 @@ import gradio as gr
 
 from metrokg.ui.cli.output import render_csv
 from metrokg.ui.web.callbacks import guarded
-from metrokg.terms import PROVINCES_EN
 from metrokg.ui.web.i18n import TEXT, t
-from metrokg.ui.web.render import ok_html, translated
+from metrokg.ui.web.render import ok_html, place_en, translated
 from metrokg.ui.web.state import AppState
 from metrokg.ui.web.tabs._shared import UI, blank, doc_choices
 
@@ -35,7 +34,7 @@ def actor_text(row: dict, lang: str, labels: dict[str, str]) -> str:
         return label
     place = key[len(f"{type_iri}@{level}"):].removeprefix("@")
     levels = ", ".join(t(f"level.{x}", lang) if f"level.{x}" in TEXT else x for x in level.split(","))
-    return f"{labels.get(type_iri) or label} ({levels} level{', ' + PROVINCES_EN.get(place, place) if place else ''})"
+    return f"{labels.get(type_iri) or label} ({levels} level{', ' + place_en(place) if place else ''})"
 
 
 def obligation_table(rows: list[dict], lang: str, labels: dict[str, str] | None = None) -> dict:

@@ -19,6 +19,7 @@ from metrokg.ui.web.tabs._shared import UI
 _OX_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 _PREFIXED = re.compile(r"(?<![\w<\"'#?$:])([A-Za-z][\w-]*):[A-Za-z_]")
 _NEAR = 30
+_MAX_EXPECTED = 80  # a longer "expected ..." is the parser's character classes, no help to a reader
 _CHECKED = re.compile(r"^syntax error at line (\d+), column (\d+), (?:near '(.*)'|(at the end of the query)[^,]*?"
                       r"|at the end of the line)( \(write the character itself, not a \\u escape\))?$", re.S)
 
@@ -77,6 +78,8 @@ def readable_reason(query: str, reason: str, lang: str = "en") -> str:
         reason = t("sparql.syntax", lang, line=line, col=col, where=where) + (t("sparql.escape", lang) if hint else "")
     elif m:
         line, col, expected = int(m.group(1)), int(m.group(2)), m.group(3).strip()
+        if "Prefix not found" in expected or len(expected) > _MAX_EXPECTED:
+            expected = ""  # the parser's list of every character it could take: the prefix note says it
         if lang == "zh":
             expected = re.sub(r"^expected\b", "应为", expected)
         lines = query.splitlines() or [""]

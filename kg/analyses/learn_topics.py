@@ -1,14 +1,17 @@
 """科普 Learn: measurement basics for the public and students, in Chinese and English.
 
-The texts are ours; the facts follow the SI Brochure (9th edition, 2019), the Metrology
-Law of the People's Republic of China (计量法, articles 3 and 9) and the State Council's
-order on legal units of measurement (1984) with GB 3100-1993. Each topic also names a
-search query: the Learn tab runs it through the library's search to list the corpus
-provisions that speak of the topic, so no provision number is written down here.
+The Learn tab shows these topics and ``ask`` answers "what is X / why does metrology matter" from
+them, so the texts live here (below ui) once. The texts are ours; the facts follow the SI Brochure
+(9th edition, 2019), JJF 1001-2011 (通用计量术语及定义), the Metrology Law of the People's Republic
+of China (计量法, articles 1, 3 and 9) and the State Council's order on legal units of measurement
+(1984) with GB 3100-1993. Each topic names a search query (the Learn tab lists the corpus provisions
+that speak of the topic, so no provision number is written down here) and the terms, Chinese and
+English, of what it is about (how a question finds it).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -23,12 +26,19 @@ class Topic:
     body_zh: str  # HTML
     body_en: str  # HTML
     query: str  # what the corpus is searched for
+    about: tuple[str, ...] = ()  # the terms (zh and en) a question names the topic by
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
 
     def body(self, lang: str) -> str:
         return self.body_en if lang == "en" else self.body_zh
+
+    def text(self, lang: str) -> str:
+        """The body as plain text (tables left out): what ``ask`` quotes."""
+        body = re.sub(r"<table.*?</table>", " ", self.body(lang), flags=re.S)
+        body = re.sub(r"</p>\s*<p>", "\n", body)
+        return re.sub(r"\s+(?=\n)|(?<=\n)\s+", "", html.unescape(re.sub(r"<[^>]+>", "", body))).strip()
 
 
 # (quantity zh, quantity en, unit zh, unit en, symbol, defining constant)
@@ -159,6 +169,29 @@ def _not_legal(lang: str) -> str:
 
 TOPICS: list[Topic] = [
     Topic(
+        "what-is-metrology", "计量是什么？为什么重要？", "What is metrology, and why does it matter?",
+        "<p><b>计量</b>是实现单位统一、保证量值准确可靠的活动（JJF 1001-2011《通用计量术语及定义》）。"
+        "简单说，计量让同一个量无论在哪里、由谁来测，结果都一致、可信：超市的秤、家里的电能表、"
+        "医院的血压计、工厂的生产线，读数可信都靠计量。</p>"
+        "<p>为什么重要？《计量法》第一条写明了立法目的：保障国家计量单位制的统一和量值的准确可靠，"
+        "有利于生产、贸易和科学技术的发展，维护国家、人民的利益。公平交易要靠准确的秤和表，产品质量要靠"
+        "准确的测量，医疗诊断、环境监测和安全防护要靠可信的数据，科学研究和高端制造要靠越来越精密的测量。"
+        "因此计量被称为科技创新、产业发展、民生保障的重要基础。</p>",
+        "<p><b>Metrology</b> is the activity that makes units uniform and measured values accurate and reliable "
+        "(JJF 1001-2011, general metrology terms and definitions). Put simply, it makes the same quantity come "
+        "out the same, and trustworthy, wherever and by whomever it is measured: the scales in a supermarket, the "
+        "electricity meter at home, a blood-pressure monitor in hospital and a production line all rely on it.</p>"
+        "<p>Why does it matter? Article 1 of the Metrology Law states its purpose: to ensure the uniformity of the "
+        "national system of units and the accuracy and reliability of measured values, to help production, trade "
+        "and science and technology develop, and to protect the interests of the State and the people. Fair trade "
+        "needs accurate scales and meters, product quality needs accurate measurement, medical diagnosis, "
+        "environmental monitoring and safety need trustworthy data, and research and advanced manufacturing need "
+        "ever more precise measurement. That is why metrology is called a foundation of innovation, industry "
+        "and people's livelihood.</p>",
+        "计量 量值准确可靠 单位统一 计量法",
+        ("计量", "metrology", "measurement", "计量工作"),
+    ),
+    Topic(
         "si-base-units", "国际单位制的七个基本单位", "The seven SI base units",
         "<p>国际单位制（SI）是全世界通用的单位制。它有七个基本单位，其他单位都由它们组合而成。"
         "比如速度的单位“米每秒”就是长度单位除以时间单位。</p>" + _base_units("zh"),
@@ -166,6 +199,7 @@ TOPICS: list[Topic] = [
         "every other unit is built from them. The unit of speed, metre per second, is a length "
         "divided by a time.</p>" + _base_units("en"),
         "国际单位制 计量单位 基本单位 量子计量",
+        ("国际单位制", "基本单位", "SI", "International System of Units", "base units", "SI base units"),
     ),
     Topic(
         "defining-constants", "2019 年起定义单位的七个常数", "The seven defining constants (since 2019)",
@@ -183,6 +217,7 @@ TOPICS: list[Topic] = [
         + "<p>These values are <b>exact</b>, with no uncertainty: the constants define the units, "
         "the units do not measure the constants.</p>",
         "量子计量 基本物理常数 量子化 量值传递 扁平化",
+        ("定义常数", "基本物理常数", "普朗克常数", "千克", "defining constants", "Planck constant", "kilogram"),
     ),
     Topic(
         "derived-units", "具有专门名称的导出单位", "Derived units with special names",
@@ -193,6 +228,7 @@ TOPICS: list[Topic] = [
         "symbols, such as the newton (N) for force or the watt (W) for power. The kilowatt hour (kW·h) on "
         "an electricity bill is a power times a time: a unit of energy.</p>" + _derived("en"),
         "导出单位 计量单位 量值 功率 能源计量",
+        ("导出单位", "千瓦时", "derived units", "kilowatt hour"),
     ),
     Topic(
         "legal-units", "我国的法定计量单位", "China's legal units of measurement",
@@ -209,6 +245,7 @@ TOPICS: list[Topic] = [
         "labels, contracts and trade should use legal units (gongjin 公斤 is an accepted Chinese name "
         "of the kilogram):</p>" + _not_legal("en"),
         "法定计量单位 计量单位 计量法 贸易结算",
+        ("法定计量单位", "计量单位", "法定单位", "legal units", "legal units of measurement", "units of measurement"),
     ),
     Topic(
         "household-meters", "家里的水表、电能表、燃气表", "The meters in a home: water, electricity, gas",
@@ -229,6 +266,7 @@ TOPICS: list[Topic] = [
         "regulation ends. If you doubt a meter, ask the utility or the local market regulator to have it "
         "verified; in a dispute you can ask for an arbitration verification.</p>",
         "强制检定 水表 电能表 燃气表 民生计量 贸易结算",
+        ("水表", "电能表", "电表", "燃气表", "强制检定", "water meter", "electricity meter", "gas meter", "compulsory verification"),
     ),
     Topic(
         "petrol-station", "加油站的加油机", "The fuel dispenser at a petrol station",
@@ -242,5 +280,32 @@ TOPICS: list[Topic] = [
         "mark is valid, that the seals are intact and that the display starts from zero. If you doubt the "
         "measurement, complain to the market regulator on 12315.</p>",
         "加油机 加油站 强制检定 计量监督 民生计量",
+        ("加油机", "加油站", "fuel dispenser", "petrol station", "gas station"),
     ),
 ]
+
+
+def topics_about(text: str, exact: bool = False) -> list[Topic]:
+    """The topics ``text`` names by one of their terms (whole words for English), the most
+    specific first: the longest term named decides, so 家里的电能表 finds the household meters
+    before the general topic. ``exact``: only topics with a term equal to ``text`` (计量 but not 计量法)."""
+    low = _bare(text)
+    found: list[tuple[int, int, Topic]] = []
+    for i, topic in enumerate(TOPICS):
+        named = [len(term) for term in topic.about
+                 if (_bare(term) == low if exact else _names(low, term.lower()))]
+        if named:
+            found.append((-max(named), i, topic))
+    return [topic for _, _, topic in sorted(found, key=lambda f: f[:2])]
+
+
+def _bare(text: str) -> str:
+    """Lower case, without an English article or a plural s (the SI base units = SI base unit)."""
+    low = re.sub(r"^(?:the|a|an)\s+", "", text.strip().lower())
+    return low[:-1] if low.isascii() and len(low) > 3 and low.endswith("s") and not low.endswith("ss") else low
+
+
+def _names(text: str, term: str) -> bool:
+    if not term.isascii():
+        return term in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(term) + r"(?![a-z0-9])", text) is not None

@@ -1,0 +1,133 @@
+"""A question's arguments as the texts write them, and the answer's labels in the question's language.
+
+The documents are Chinese, so a topic or a body named in English (carbon metrology, the provincial
+finance department) is looked for by the Chinese labels of the vocabulary concepts it names; a
+Chinese topic is looked for as written first, then by its concepts' labels (动手脚 -> 计量作弊 and its
+synonyms). Answers to English questions show the concepts' English labels where the vocabulary has
+them: a body as its level and kind (省财政厅 -> provincial department of finance).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from metrokg.kg.search.expansion import ConceptMatcher
+from metrokg.ontology.vocab import Concept, scheme_of
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+#: an administrative level as English names it -> the prefix Chinese bodies carry
+LEVEL_PREFIX = {"provincial": "省", "province": "省", "municipal": "市", "city": "市", "county": "县",
+                "district": "区", "prefectural": "州"}
+LEVEL_EN = {"省": "provincial", "市": "municipal", "县": "county", "区": "district", "州": "prefectural"}
+_ACTOR_SCHEMES = ("actor", "actortype")
+_STOP = frozenset("a an and of the for in on to with by or at as is are its it".split())
+_LEVEL_WORD = re.compile(r"(?<![a-z])(" + "|".join(LEVEL_PREFIX) + r")(?![a-z])", re.I)
+
+
+def zh_labels(concept: Concept) -> list[str]:
+    """A concept's Chinese labels, preferred first."""
+    return list(dict.fromkeys(x for x in (concept.pref_zh, *concept.alt_labels) if x and _HAN.search(x)))
+
+
+def concept_terms(matcher: ConceptMatcher, text: str, schemes: tuple[str, ...] | None = None) -> list[str]:
+    """The Chinese labels of the concepts ``text`` names, best match first: for Chinese words the
+    vocabulary's matches; for English ones the concepts whose English label shares most of its words
+    (forging verification data -> 伪造检定数据, not 检定 alone)."""
+    if _HAN.search(text):
+        iris = [m.iri for m in sorted(matcher.match(text), key=lambda m: -m.weight) if m.via == "label"]
+    else:
+        iris = english_concepts(matcher, text)
+    out: list[str] = []
+    for iri in iris:
+        entry = matcher.entries.get(iri)
+        if entry is not None and (not schemes or scheme_of(iri) in schemes):
+            out += [x for x in zh_labels(entry) if x not in out]
+    return out
+
+
+def _words(text: str) -> set[str]:
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
+
+
+def english_concepts(matcher: ConceptMatcher, text: str) -> list[str]:
+    """The concepts whose English label shares the most words with ``text`` (at least 60% of the
+    label's words and two thirds of the text's), the closest first."""
+    asked = _words(text)
+    scored: dict[str, tuple[int, float]] = {}
+    for entry in matcher.concepts:
+        for label in entry.labels:
+            if _HAN.search(label):
+                continue
+            words = _words(label)
+            shared = len(asked & words)
+            if words and shared and shared / len(words) >= 0.6 and shared / len(asked) >= 2 / 3:
+                score = (shared, shared / len(words))
+                scored[entry.iri] = max(scored.get(entry.iri, score), score)
+    if not scored:
+        return []
+    top = max(s[0] for s in scored.values())
+    return sorted((i for i, s in scored.items() if s[0] == top), key=lambda i: (-scored[i][1], i))
+
+
+def topic_terms(matcher: ConceptMatcher, topic: str) -> Iterator[list[str]]:
+    """The term lists to look for a topic by, in order: the topic as written (Chinese), then the
+    Chinese labels of the concepts it names as a whole (动手脚 -> 计量作弊 and its synonyms; a word
+    inside the topic does not stand for it); an English topic has only the second."""
+    if _HAN.search(topic):
+        yield [topic]
+        terms: list[str] = []
+        for entry in matcher.concepts.named(topic):
+            terms += [x for x in zh_labels(entry) if x not in terms]
+    else:
+        terms = concept_terms(matcher, topic)
+    if terms and terms != [topic]:
+        yield terms
+
+
+def actor_terms(matcher: ConceptMatcher, actor: str) -> list[str]:
+    """The names a body is written with: as asked for a Chinese name; for an English one, the
+    Chinese labels of the body or kind of body it names, with the level's prefix (provincial -> 省)."""
+    actor = _ARTICLE.sub("", actor.strip())
+    if _HAN.search(actor):
+        return [actor]
+    level = _LEVEL_WORD.search(actor)
+    rest = _LEVEL_WORD.sub(" ", actor).strip() if level else actor
+    named = concept_terms(matcher, rest, _ACTOR_SCHEMES)
+    if not level:
+        return named
+    prefix = LEVEL_PREFIX[level.group(1).lower()]
+    return [prefix + name for name in named]
+
+
+def actor_label(matcher: ConceptMatcher, name: str, lang: str) -> str:
+    """A body's name in ``lang``: as written for Chinese; in English, the vocabulary's label of the
+    body, or its level and kind (省财政厅 -> provincial department of finance), else as written (a
+    body of a named place, 温州市市场监管局, keeps the text's name)."""
+    if lang != "en":
+        return name
+    for entry in matcher.concepts.named(name, _ACTOR_SCHEMES):
+        if entry.pref_en:
+            return entry.pref_en
+    best: tuple[int, Concept, str] | None = None
+    for entry in (*matcher.concepts.in_scheme("actortype"), *matcher.concepts.in_scheme("actor")):
+        for label in zh_labels(entry):
+            if name.endswith(label) and entry.pref_en and (best is None or len(label) > best[0]):
+                best = (len(label), entry, name[:-len(label)])
+    if best is None:
+        return name
+    _, entry, prefix = best
+    if not prefix:
+        return entry.pref_en
+    level = LEVEL_EN.get(prefix)
+    return f"{level} {entry.pref_en}" if level else name  # 温州市…: the place is the text's own
+
+
+def concept_label(matcher: ConceptMatcher, iri: str, lang: str) -> str:
+    """A concept's label in ``lang`` (Chinese when it has no English one)."""
+    entry = matcher.entries.get(iri)
+    if entry is None:
+        return iri
+    return (entry.pref_en or entry.label) if lang == "en" else entry.label

@@ -1,0 +1,76 @@
+"""`metrokg ask` over the real corpus (../shared/real and its laws/, read in place, with the seed and
+corpus/docs): questions across documents, answers grouped by document. Skipped when absent."""
+
+from __future__ import annotations
+
+import pytest
+
+import test_search_corpus_real as corpus_real
+from conftest import cli_json
+
+REAL = corpus_real.REAL
+real_store = corpus_real.real_store  # the real corpus's store (seed, corpus/docs, ../shared/real), once per module
+
+pytestmark = pytest.mark.slow  # ingests the real corpus
+
+
+def ask(store, question: str) -> dict:
+    return cli_json("ask", question, "--mode", "lexical", store=store)
+
+
+def cited(answer: dict) -> set[tuple[str, str]]:
+    return {(i["provision"]["document"], i["provision"]["number"]) for i in answer["answers"]}
+
+
+def test_a_city_bureaus_tasks_are_every_row_of_the_task_table(real_store):
+    # 江门's 重点项目表 lists 市财政局 in the 责任单位 cell of some rows: every one is an answer
+    rows = [line for line in (REAL / "jiangmen-2016.txt").read_text(encoding="utf-8").splitlines() if "市财政局" in line]
+    a = ask(real_store, "市财政局有哪些任务？")
+    assert a["kind"] == "obligations"
+    jiangmen = [i for i in a["answers"] if i["provision"]["document"] == "jiangmen-2016"]
+    assert len(jiangmen) == len(rows) == 5
+    assert {("wenzhou-2025-metrology-implementation-opinions", "2.1.1"),
+            ("yichang-2023-metrology-implementation-plan", "3")} <= cited(a)
+    groups = {g["document"]: g for g in a["groups"]}
+    assert groups["jiangmen-2016"]["title"] == "江门市计量发展规划“十三五”重点项目表"
+    assert groups["jiangmen-2016"]["jurisdiction"] == "江门市"
+
+
+def test_which_local_regulations_prohibit_impairing_accuracy(real_store):
+    a = ask(real_store, "哪些地方条例禁止破坏计量器具准确度")
+    assert a["kind"] == "which_documents"
+    assert {g["kind"] for g in a["groups"]} == {"local_regulation"}
+    assert ("henan-tiaoli-2016", "3.14") in cited(a)
+    henan = next(i for i in a["answers"] if i["provision"]["document"] == "henan-tiaoli-2016")
+    text = (REAL / "laws" / "henan-tiaoli-2016.txt").read_text(encoding="utf-8")
+    assert henan["span"]["text"] == "（三）破坏计量器具准确度；" and henan["modality"] == "prohibition"
+    assert henan["span"]["text"] in text
+    assert next(g for g in a["groups"] if g["document"] == "henan-tiaoli-2016")["title"] == "河南省计量监督管理条例"
+
+
+def test_which_provinces_require_the_same_in_both_languages(real_store):
+    zh = ask(real_store, "哪些省份要求强制检定")
+    en = ask(real_store, "which provinces require compulsory verification?")
+    assert zh["kind"] == en["kind"] == "which_documents" and en["lang"] == "en"
+    assert cited(zh) and cited(zh) <= cited(en)  # English adds the synonyms of its concept (强检)
+    assert {"henan-tiaoli-2016", "shanghai-tiaoli-2018"} <= {g["document"] for g in zh["groups"]}
+    assert all(g["jurisdiction"] == g["province"] != "全国" for g in zh["groups"])  # no national text, no city
+
+
+def test_deadlines_and_penalties_across_documents(real_store):
+    a = ask(real_store, "仲裁检定的期限是多少天")
+    assert a["kind"] == "deadlines"
+    assert any(i["value"] == 15 and i["unit"] == "日" and i["provision"]["document"] == "jiliangfa-xize-2022"
+               for i in a["answers"])
+    zh = ask(real_store, "伪造检定数据会受到什么处罚")
+    en = ask(real_store, "what is the penalty for falsifying verification data?")
+    assert zh["kind"] == en["kind"] == "penalties" and cited(zh) and cited(zh) <= cited(en)
+    assert ("shanghai-tiaoli-2018", "6.33") in cited(en)
+
+
+def test_what_is_metrology_quotes_the_learn_topic_then_the_texts(real_store):
+    a = ask(real_store, "计量是什么？为什么重要？")
+    assert a["answers"][0]["topic"] == "what-is-metrology"
+    groups = {g["document"]: g for g in a["groups"][1:]}
+    assert groups["guowuyuan-2021"]["title"] == "计量发展规划(2021—2035年)"
+    assert all(i["text"].startswith("计量是") for i in a["answers"][1:])
