@@ -97,7 +97,8 @@ class HttpClient:
 
 
 # The named API's parameters in order (the HTTP interface takes every one).
-SEARCH_DEFAULTS = (10, "", "", "", "", "", "")
+# k, document, industry, quantity, actor, modality, deadline_year, kind, jurisdiction, issued
+SEARCH_DEFAULTS = (10, "", "", "", "", "", "", "", "", "")
 
 
 def run(url: str, clients: int, seconds: float, document: Path, expected_provisions: int,
