@@ -10,6 +10,8 @@ Each client holds one connection and one session, as a browser tab does, and cal
 API over Gradio's documented HTTP interface (``POST /gradio_api/call/NAME``, then the result
 stream). ``--client gradio`` uses ``gradio_client`` instead: it opens new connections for every
 call and, on a 2-core machine shared with the server, its own CPU time dominates what it measures.
+``--client json`` calls the same functions through the plain JSON API (``POST /api/NAME``), which
+skips Gradio's queue and event stream.
 
     python benchmarks/load.py                      # 20 clients, 60 s, its own server
     python benchmarks/load.py --clients 5 --seconds 10 --json
@@ -97,6 +99,13 @@ class HttpClient:
 
 
 # The named API's parameters in order (the HTTP interface takes every one).
+class JsonClient(HttpClient):
+    """One client of the plain JSON API (``/api/NAME``, ui/web/json_api.py): one kept-alive connection."""
+
+    def call(self, name: str, **params):
+        return json.loads(self._read("POST", f"/api/{name}", json.dumps(params).encode("utf-8")))
+
+
 # k, document, industry, quantity, actor, modality, deadline_year, kind, jurisdiction, issued
 SEARCH_DEFAULTS = (10, "", "", "", "", "", "", "", "", "")
 
@@ -121,12 +130,17 @@ def run(url: str, clients: int, seconds: float, document: Path, expected_provisi
     def worker(seed: int) -> None:
         rnd = random.Random(seed)
         http = client_kind == "http"
-        client = HttpClient(url) if http else Client(url, verbose=False)
+        client = (HttpClient(url) if http else JsonClient(url) if client_kind == "json"
+                  else Client(url, verbose=False))
         while time.time() < stop:
             kind = rnd.choice(["search", "search", "ask", "targets"])
             started = time.perf_counter()
             try:
-                if kind == "search":
+                if client_kind == "json":
+                    params = {"search": {"query": rnd.choice(QUERIES)}, "ask": {"question": rnd.choice(QUESTIONS)},
+                              "targets": {}}[kind]
+                    client.call(kind, **params)
+                elif kind == "search":
                     client.predict(rnd.choice(QUERIES), *(SEARCH_DEFAULTS if http else ()), api_name="/search")
                 elif kind == "ask":
                     client.predict(rnd.choice(QUESTIONS), *((10,) if http else ()), api_name="/ask")
@@ -195,9 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--document", type=Path, default=ROOT / "tests" / "data" / "structure" / "city_plan.txt")
-    parser.add_argument("--client", choices=("http", "gradio"), default="http",
-                        help="http: one kept-alive connection and session per client (as a browser); "
-                             "gradio: gradio_client")
+    parser.add_argument("--client", choices=("http", "json", "gradio"), default="http",
+                        help="http: Gradio's named API, one kept-alive connection and session per client (as a "
+                             "browser); json: the plain JSON API /api/NAME; gradio: gradio_client")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 

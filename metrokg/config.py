@@ -18,3 +18,8 @@ def data_dir() -> Path:
 def default_store() -> str:
     """The store used when ``--store`` is not given: ``METROKG_STORE`` or ``<data dir>/store``."""
     return str(settings.get("METROKG_STORE") or data_dir() / "store")
+
+
+def cache_dir() -> Path:
+    """Caches rebuilt from shipped files when those change (the parsed ontology): ``<data dir>/cache``."""
+    return data_dir() / "cache"

@@ -129,6 +129,11 @@ class Errors:
     E262 = ("An upload must say its size: send it with a Content-Length header (uploads of unknown length "
             "are refused).")
     E263 = "The SPARQL endpoint failed on this request ({error}); the details are in the server's log."
+    E264 = "The API endpoint {api} failed on this request ({error}); the details are in the server's log."
+    E265 = "The API endpoint {api} cannot take these parameters ({problem}); it takes: {takes}."
+    E266 = "There is no API endpoint '{name}'; the read endpoints under /api/ are: {names}."
+    E267 = ("The body of a POST to {api} must be a JSON object of its parameters ({problem}); or send them as "
+            "query parameters with GET.")
     # E280-E309: search and questions (kg/search/, kg/analyses/questions.py)
     E280 = "Unknown search mode '{mode}'. Choose one of: {choices}."
     E281 = "Unknown search filter '{facet}'. Filters: {choices}."
@@ -254,6 +259,20 @@ class Warnings:
     W250 = ("The English words '{topic}' name no concept of the vocabulary, so the Chinese texts could not be "
             "searched for them by their Chinese labels; the answer comes from search. Ask in Chinese, or with "
             "the vocabulary's English terms (docs/ontology.md, `metrokg ontology --markdown`).")
+    # W255-W269: notes of the readers and the structure parser (nlp/reading/readers.py, nlp/structure/parser.py)
+    W255 = "no title recognised; the first line is used"
+    W256 = "unnumbered heading '{heading}' at offset {offset} read as a chapter"
+    W257 = "articles before the first chapter heading (offset {offset}) read as chapter 1"
+    W258 = "no numbered headings recognised; the body is kept as one provision"
+    W259 = "numbering jumps from {before} to {after} at '{heading}' (offset {offset})"
+    W260 = "duplicate number {number} at offset {offset}; kept as {kept}"
+    W261 = "The file name ends in '{suffix}' but the content is {format}; read as {format}."
+    W262 = "The footnotes could not be read and were left out."
+    W263 = "The endnotes could not be read and were left out."
+    W264 = "{count} footnote(s)/endnote(s) were appended after the body as [n] lines."
+    W265 = "{count} paragraph(s) use Word's automatic numbering; those numbers are not in the text."
+    W266 = "{empty} of {pages} PDF page(s) have no text layer and were skipped (OCR is not supported)."
+    W267 = "Lines wrapped by the PDF page width were joined into paragraphs."
 
 
 class ErrorsZh:
@@ -348,6 +367,10 @@ class ErrorsZh:
     E261 = "{api} 的参数“{name}”必须是 {expects}（收到 {got}）。"
     E262 = "上传必须说明大小：请带上 Content-Length 请求头发送（长度未知的上传会被拒绝）。"
     E263 = "SPARQL 端点处理此请求时出错（{error}）；详情见服务器日志。"
+    E264 = "API 端点 {api} 处理此请求时出错（{error}）；详情见服务器日志。"
+    E265 = "API 端点 {api} 不接受这些参数（{problem}）；它接受：{takes}。"
+    E266 = "没有名为“{name}”的 API 端点；/api/ 下的只读端点有：{names}。"
+    E267 = "向 {api} 发送的 POST 请求体必须是由其参数组成的 JSON 对象（{problem}）；也可以用 GET 以查询参数发送。"
     E280 = "未知的检索模式“{mode}”。可选：{choices}。"
     E281 = "未知的检索筛选项“{facet}”。筛选项：{choices}。"
     E282 = "未知的情态“{value}”。可选：{choices}。"
@@ -438,6 +461,19 @@ class WarningsZh:
     W229 = "{source} 与文档“{doc_id}”（{title}）重复：{reason}；{outcome}。"
     W250 = ("英文词语“{topic}”没有对应词表中的任何概念，无法按中文标签在中文文本中查找；以下答案来自检索。"
             "请用中文提问，或使用词表中的英文术语（见 docs/ontology.md，`metrokg ontology --markdown`）。")
+    W255 = "未识别出标题，以第一行为标题"
+    W256 = "偏移 {offset} 处无编号的标题“{heading}”被当作一章"
+    W257 = "第一个章标题之前的条文（偏移 {offset}）被当作第一章"
+    W258 = "未识别出带编号的标题，正文作为一个条款保留"
+    W259 = "编号从 {before} 跳到 {after}：“{heading}”（偏移 {offset}）"
+    W260 = "偏移 {offset} 处编号 {number} 重复，保留为 {kept}"
+    W261 = "文件名以“{suffix}”结尾，但内容是 {format}：按 {format} 读取。"
+    W262 = "无法读取脚注，已略去。"
+    W263 = "无法读取尾注，已略去。"
+    W264 = "{count} 条脚注/尾注以 [n] 行附在正文之后。"
+    W265 = "{count} 个段落使用 Word 自动编号，这些编号不在正文中。"
+    W266 = "PDF 共 {pages} 页，其中 {empty} 页没有文本层，已跳过（不支持 OCR）。"
+    W267 = "按 PDF 页宽折行的文字已合并为段落。"
 
 
 LANGUAGES = ("en", "zh")
@@ -464,7 +500,7 @@ def warning_text(code: str, **fields: object) -> str:
 BACKEND_CODES = frozenset({  # the store, the disk, a SPARQL server or an installed model file failed
     "E011", "E012", "E110", "E151", "E152", "E153", "E154", "E230", "E231", "E232", "E233", "E234", "E235", "E236",
     "E200", "E314", "E350", "E355", "E381", "E382", "E383", "E386", "E460", "E461"})
-INTERNAL_CODES = frozenset({"E263", "E370"})  # a bug in metrokg: no user can cause it
+INTERNAL_CODES = frozenset({"E263", "E264", "E370"})  # a bug in metrokg: no user can cause it
 
 
 class MetrokgError(Exception):

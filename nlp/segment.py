@@ -23,20 +23,22 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
-import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-log = logging.getLogger(__name__)
+from metrokg import cached_pickle
+
 
 #: frequency given to every declared word: high enough to keep it whole against jieba's own words
 WORD_FREQ = 2000
 #: shorter cues (要, 应当, 不得) are jieba words already; longer ones (先行先试) must be taught
 MIN_CUE_CHARS = 3
 CACHE_NAME = "jieba-main.pickle"
+#: one-character modal verbs and the prepositions that follow them in legal text (应向, 须在, 可由)
+MODALS = frozenset("应须需要可")
+PREPOSITIONS = frozenset("向对在按于由从将把给与为依经自以就同跟")
 
 _lock = threading.Lock()
 _main: tuple[dict[str, int], int] | None = None
@@ -72,27 +74,9 @@ def _dictionary_key() -> tuple[str, int, int]:
     return jieba.__version__, stat.st_size, stat.st_mtime_ns
 
 
-def _read_cache(path: Path, key: tuple) -> tuple[dict[str, int], int] | None:
-    try:
-        with open(path, "rb") as f:
-            cached_key, freq, total = pickle.load(f)
-    except Exception:  # unreadable or from another version: rebuilt, never fatal
-        return None
-    return (freq, total) if cached_key == key else None
-
-
-def _write_cache(path: Path, key: tuple, freq: dict[str, int], total: int) -> bool:
-    """Write atomically (readers in other processes never see half a file); False when not writable."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".jieba.", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((key, freq, total), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        return True
-    except OSError as exc:
-        log.info("segmenter cache not written to %s: %s", path, exc)
-        return False
+def _is_dictionary(payload: object) -> bool:
+    return (isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[0], dict)
+            and isinstance(payload[1], int))
 
 
 def _load_main() -> tuple[dict[str, int], int]:
@@ -100,12 +84,12 @@ def _load_main() -> tuple[dict[str, int], int]:
 
     jieba.setLogLevel(logging.WARNING)
     path, key = cache_path(), _dictionary_key()
-    cached = _read_cache(path, key)
+    cached = cached_pickle.read(path, key, _is_dictionary)
     if cached is not None:
         return cached
     builder = jieba.Tokenizer()
     freq, total = builder.gen_pfdict(builder.get_dict_file())
-    if not _write_cache(path, key, freq, total):
+    if not cached_pickle.write(path, key, (freq, total)):
         builder.initialize()  # jieba's marshal cache in the temp folder, as jieba does by default
         freq, total = builder.FREQ, builder.total
     return freq, total
@@ -169,12 +153,33 @@ class Segmenter:
             return self._tokenizer
 
     def cut(self, text: str, cut_all: bool = False, HMM: bool = True) -> Iterator[str]:  # noqa: N803 - jieba's name
-        """jieba's accurate mode (what the pipeline's tokens are)."""
-        return self.tokenizer().cut(text, cut_all=cut_all, HMM=HMM)
+        """jieba's accurate mode (what the pipeline's tokens are), with a modal verb kept apart from
+        the preposition after it (:func:`modal_apart`)."""
+        tk = self.tokenizer()
+        words = tk.cut(text, cut_all=cut_all, HMM=HMM)
+        return words if cut_all or not HMM else modal_apart(words, tk.FREQ)
 
     def cut_for_search(self, text: str) -> list[str]:
         """jieba's search mode: words and their known sub-words (what the BM25 index holds)."""
         return self.tokenizer().lcut_for_search(text)
+
+
+def modal_apart(words: Iterable[str], known: dict[str, int]) -> Iterator[str]:
+    """``words`` with each new word that jieba's HMM glued from a modal verb and a preposition
+    cut back: 应向省 -> 应 + 向 + 省, 须在 -> 须 + 在.
+
+    jieba joins a run of characters its dictionary has no word for into a new word (the HMM), and
+    in legal text that run is often a modal, a preposition and the first character of an object,
+    so the obligation (应) vanished inside an unknown word. Dictionary words (应对, 应从, declared
+    labels) are kept: only a word unknown to the segmenter's dictionary is cut."""
+    for word in words:
+        if len(word) >= 2 and word[0] in MODALS and word[1] in PREPOSITIONS and not known.get(word):
+            yield word[0]
+            yield word[1]
+            if len(word) > 2:
+                yield word[2:]
+        else:
+            yield word
 
 
 @lru_cache(maxsize=8)

@@ -89,6 +89,23 @@ def test_ask_a_question_with_citations_and_sparql(page, output_dir):
     shot(page, output_dir, "ask")
 
 
+def test_an_answers_notice_shows_in_the_pages_language(page, output_dir):
+    """English words that name no concept (W250): the answer says so above it, in Chinese, then in English."""
+    open_tab(page, "问答")
+    page.fill("#ask-box textarea", "Who is responsible for the flux capacitors?")
+    page.click("#ask-button")
+    notice = page.locator("#ask-status .mk-notice")
+    notice.wait_for(timeout=SLOW)
+    assert notice.inner_text().startswith("[W250] 英文词语“flux capacitors”没有对应词表中的任何概念")
+    shot(page, output_dir, "ask-notice-zh")
+    page.locator("#lang-switch").get_by_text("English").click()
+    page.get_by_role("button", name="Ask", exact=True).wait_for()
+    page.click("#ask-button")
+    page.wait_for_function("() => (document.querySelector('#ask-status')?.innerText || '')"
+                           ".startsWith(\"[W250] The English words 'flux capacitors' name no concept\")", timeout=SLOW)
+    shot(page, output_dir, "ask-notice-en")
+
+
 def test_obligations_filter_by_modality(page, output_dir):
     open_tab(page, "义务")
     status = page.locator("#obl-status")

@@ -81,6 +81,11 @@ def test_compare_a_city_plan_with_the_seed_it_implements(page, output_dir):
     page.get_by_role("button", name="Compare", exact=True).wait_for()
     page.click("#compare-button")
     shows(page, "compare-pairs", "A provision")
+    # each English column header on one line, not broken inside its words (A prov/isio/n, Similar/ity)
+    lines = page.eval_on_selector_all(
+        "#compare-pairs .header-cell .cell-wrap span",
+        "els => els.map(e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))")
+    assert len(lines) == 6 and max(lines) < 1.5, lines
     shows(page, "compare-diffs", "stricter")
     shows(page, "compare-missing", "more (the XLSX lists them all)")
     shot(page, output_dir, "compare-en")
@@ -126,6 +131,22 @@ def test_graph_says_not_found_for_an_unknown_term(page, output_dir):
     page.click("#graph-find-button")
     page.wait_for_function("() => document.querySelector('#graph-pick input').value.startsWith('汽车产业')",
                            timeout=SLOW)
+
+
+def test_graph_draws_the_instruments_of_the_instrument_scheme(page, output_dir):
+    """计量器具 is a concept scheme: its neighbourhood is its member instruments, not a lone node."""
+    open_tab(page, "图谱")
+    page.fill("#graph-find textarea", "计量器具")
+    page.click("#graph-find-button")
+    page.wait_for_function("() => document.querySelectorAll('#graph-network .mk-node').length > 20", timeout=SLOW)
+    drawing = page.locator("#graph-network svg").text_content()
+    assert "电能表" in drawing and "所属概念体系" in drawing
+    shot(page, output_dir, "graph-instrument-scheme-zh")
+    page.locator("#lang-switch").get_by_text("English").click()  # the same entity, drawn again in English
+    page.wait_for_function("() => (document.querySelector('#graph-network svg')?.textContent || '')"
+                           ".includes('in scheme')", timeout=SLOW)
+    assert "所属概念体系" not in page.locator("#graph-network svg").text_content()
+    shot(page, output_dir, "graph-instrument-scheme-en")
 
 
 def test_sparql_error_clears_the_previous_results(page, output_dir):

@@ -181,3 +181,37 @@ def test_the_main_dictionary_cache_is_written_once_reused_and_optional(tmp_path)
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder should be")
     assert _cut_in_fresh_process(blocked).stdout.strip() == expected  # not writable: jieba's own cache
+
+
+# ---- a modal verb is never lost inside a new word
+
+JINKOU_14 = ("申请进口非法定计量单位的计量器具和国务院禁止使用的其他计量器具的单位，"
+             "应向省、自治区、直辖市人民政府计量行政部门提供以下材料和文件：")
+
+
+@pytest.mark.parametrize("text, modal, preposition", [
+    (JINKOU_14, "应", "向"), ("本单位应由一名副总设计师兼任", "应", "由"), ("当事人可向人民法院起诉", "可", "向"),
+])
+def test_a_modal_verb_stays_apart_from_the_preposition_after_it(text, modal, preposition):
+    from metrokg.nlp.segment import Segmenter
+
+    words = list(Segmenter().cut(text))
+    assert "".join(words) == text
+    i = words.index(modal)
+    assert words[i + 1] == preposition
+
+
+def test_dictionary_words_that_begin_with_a_modal_are_kept():
+    from metrokg.nlp.segment import Segmenter
+
+    seg = Segmenter(["应向测试词"])
+    assert "应对" in list(seg.cut("制定应对措施"))
+    assert "应向测试词" in list(seg.cut("这是应向测试词"))  # a declared word is a dictionary word
+
+
+def test_the_obligation_before_a_preposition_is_extracted():
+    from metrokg.nlp.extraction.pipeline import load_pipeline, run_text
+
+    deontics = [f for f in run_text(load_pipeline(), JINKOU_14) if f.kind == "deontic"]
+    assert [(f.modality, f.cue) for f in deontics] == [("obligation", "应")]
+    assert deontics[0].text.startswith("应向省")

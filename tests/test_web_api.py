@@ -91,3 +91,49 @@ def test_sparql_endpoint_needs_the_same_login(server):
                                                "Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(req) as resp:
         assert b'"boolean"' in resp.read()
+
+
+def _json_api(server, path: str, body: bytes | None = None, auth: bool = True):
+    """(status, parsed JSON) of a call to the plain JSON API."""
+    import json
+
+    req = urllib.request.Request(server + path, data=body, method="POST" if body is not None else "GET")
+    if auth:
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        req.add_header("Authorization", "Basic " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read()), resp.headers
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read()), err.headers
+
+
+def test_json_api_answers_what_the_named_api_answers(server, client):
+    query = urllib.parse.quote("碳排放计量")
+    status, hits, _ = _json_api(server, f"/api/search?query={query}&k=3")
+    assert status == 200
+    named = client.predict("碳排放计量", 3, api_name="/search")
+    assert [(h["document"], h["number"]) for h in hits] == [(h["document"], h["number"]) for h in named]
+    status, answer, _ = _json_api(server, "/api/ask", '{"question": "谁负责中期评估？"}'.encode())
+    assert status == 200 and answer["kind"] == "responsible" and answer["answers"]
+    status, docs, _ = _json_api(server, "/api/documents")
+    assert status == 200 and any(d["id"].startswith("hubei") for d in docs)
+
+
+def test_json_api_needs_the_login(server):
+    status, body, headers = _json_api(server, "/api/targets", auth=False)
+    assert status == 401 and body["error"] == "E253" and "Basic" in headers["WWW-Authenticate"]
+
+
+@pytest.mark.parametrize("path, body, status, code", [
+    ("/api/search?query=x&k=abc", None, 400, "E261"),  # a number that is not one
+    ("/api/search?query=x&colour=red", None, 400, "E265"),  # a parameter the endpoint does not take
+    ("/api/ask", b"[1, 2]", 400, "E267"),  # a body that is not an object of parameters
+    ("/api/ask", b"{not json", 400, "E267"),
+    ("/api/ingest", b"{}", 404, "E266"),  # writes go through the page's write queue only
+    ("/api/nothing", None, 404, "E266"),
+])
+def test_json_api_mistakes_get_coded_messages(server, path, body, status, code):
+    got, answer, _ = _json_api(server, path, body)
+    assert (got, answer["error"]) == (status, code), answer
+    assert answer["message"].startswith(f"[{code}]")

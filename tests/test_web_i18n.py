@@ -79,3 +79,48 @@ def _calls_without_language(path: Path) -> list[str]:
 def test_no_callback_calls_t_without_the_page_language():
     found = [c for p in sorted(WEB.rglob("*.py")) for c in _calls_without_language(p)]
     assert not found, found
+
+
+def _uncoded_notes(path: Path) -> list[str]:
+    """``warnings.append(x)`` calls whose ``x`` is not a ``warning_text(code, ...)`` call."""
+    found = []
+    for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+                and ast.unparse(call.func.value).endswith("warnings")):
+            arg = call.args[0] if call.args else None
+            if not (isinstance(arg, ast.Call) and ast.unparse(arg.func) == "warning_text"):
+                found.append(f"{path.name}:{call.lineno} {ast.unparse(call)}")
+    return found
+
+
+def test_every_note_of_the_readers_and_the_parser_has_a_code():
+    """The upload preview says notes by their code in the page's language, so none may be plain English."""
+    nlp = WEB.parents[1] / "nlp"
+    files = sorted([*(nlp / "structure").glob("*.py"), nlp / "reading" / "readers.py"])
+    assert not [c for p in files for c in _uncoded_notes(p)]
+
+
+def test_law_notes_are_said_in_chinese():
+    law = ("某某条例\n第一条 为了加强管理，制定本条例。\n第二条 本条例适用于全省。\n总则补充\n"
+           "第三条 计量器具应当检定。\n第三条 重复的条。\n")
+    doc = parse_document(law, doc_id="law")
+    codes = {w[1:5] for w in doc.warnings}
+    assert {"W256", "W257", "W260"} <= codes, doc.warnings
+    for w in doc.warnings:
+        zh = warning_in(w, "zh")
+        assert zh.startswith(w[:7]) and not LATIN_WORD.search(zh[7:]), zh
+
+
+def test_an_answers_notices_are_said_in_the_pages_language():
+    """The Ask and Search tabs show a cut query (W155) or English words naming no concept (W250) above the
+    answer, in the page's language with the code in front."""
+    from metrokg.ui.web.render import notices_html
+
+    notices = [warning_text("W155", length=5000, limit=2000), warning_text("W250", topic="flux capacitors")]
+    zh = re.findall(r"<p class='mk-notice' role='status'>(.*?)</p>", notices_html(notices, "zh"))
+    assert [n[:6] for n in zh] == ["[W155]", "[W250]"]
+    assert "5,000" in zh[0] and "flux capacitors" in zh[1]
+    assert not LATIN_WORD.search(zh[0].lower().replace("metrokg_max_query_chars", ""))
+    en = notices_html(notices, "en")
+    assert "only its first 2,000 were searched" in en and "name no concept" in en
+    assert notices_html([], "zh") == ""

@@ -14,11 +14,11 @@ from metrokg.errors import MetrokgError
 from metrokg.kg.store.base import Store, nt
 from metrokg.ontology.namespace import BASE, MKG, MKG_PREFIX, is_provision_iri
 
-_SKIP_PREDICATES = {
+_SKIP_PREDICATES = {  # a class's instances are thousands of facts; a provision's sentences are its text
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
     str(MKG.hasSentence),
-    "http://www.w3.org/2004/02/skos/core#inScheme",
 }
+_NOT_SKIPPED = "FILTER(?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(_SKIP_PREDICATES)) + "))"
 
 FIND_QUERY = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -39,7 +39,8 @@ _SKOS, _PROV, _RDFS, _DCT = ("http://www.w3.org/2004/02/skos/core#", "http://www
 STANDARD_LABELS = {  # (zh, en) for properties of the standard vocabularies the graph uses
     _SKOS + "prefLabel": ("名称", "name"), _SKOS + "altLabel": ("别名", "other name"),
     _SKOS + "broader": ("上位概念", "broader"), _SKOS + "narrower": ("下位概念", "narrower"),
-    _SKOS + "related": ("相关", "related"), _SKOS + "broaderTransitive": ("上位概念（传递）", "broader (transitive)"),
+    _SKOS + "related": ("相关", "related"), _SKOS + "inScheme": ("所属概念体系", "in scheme"),
+    _SKOS + "hasTopConcept": ("顶层概念", "top concept"), _SKOS + "topConceptOf": ("顶层概念所属", "top concept of"), _SKOS + "broaderTransitive": ("上位概念（传递）", "broader (transitive)"),
     _SKOS + "narrowerTransitive": ("下位概念（传递）", "narrower (transitive)"), _SKOS + "definition": ("定义", "definition"),
     _SKOS + "exactMatch": ("等同", "same as"), _SKOS + "closeMatch": ("近似", "close to"),
     _PROV + "wasDerivedFrom": ("来源", "derived from"), _RDFS + "label": ("标签", "label"),
@@ -47,8 +48,12 @@ STANDARD_LABELS = {  # (zh, en) for properties of the standard vocabularies the 
     _DCT + "language": ("语言", "language"), _DCT + "source": ("来源", "source"),
 }
 
-OUT_QUERY = "SELECT ?p ?o WHERE { ?s ?p ?o } LIMIT 400"
-IN_QUERY = "SELECT ?s ?p WHERE { ?s ?p ?o FILTER(isIRI(?s)) } LIMIT 400"
+OUT_QUERY = f"SELECT ?p ?o WHERE {{ ?s ?p ?o {_NOT_SKIPPED} }} LIMIT 400"
+# What points at the entity, per property: a concept scheme's members (skos:inScheme, 计量器具's 37
+# instruments) or a concept's hundreds of mentions must not hide its one broader concept, so each
+# property is read up to the drawing's limit and the drawing takes from each in turn.
+IN_PROPERTIES = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) {_NOT_SKIPPED} }} GROUP BY ?p"
+IN_QUERY = "SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) }} ORDER BY ?s LIMIT {limit}"
 
 
 def kind_of(iri: str) -> str:
@@ -141,30 +146,49 @@ def neighbourhood(store: Store, entity: str, limit: int = 40, lang: str = "zh") 
     for row in store.query(OUT_QUERY, {"s": iri}):
         p, o = str(row.p), row.o
         if isinstance(o, URIRef):
-            if p not in _SKIP_PREDICATES:
-                edges.append((center, p, str(o)))
+            edges.append((center, p, str(o)))
         elif isinstance(o, Literal):
             literals.append((p, o))
     details = literal_details(store, literals, lang)
-    for row in store.query(IN_QUERY, {"o": iri}):
-        p = str(row.p)
-        if p not in _SKIP_PREDICATES:
-            edges.append((str(row.s), p, center))
+    pointing = 0
+    for prop in store.query(IN_PROPERTIES, {"o": iri}):
+        pointing += int(prop.n)
+        for row in store.query(IN_QUERY.format(limit=limit + 1), {"o": iri, "p": prop.p}):
+            edges.append((str(row.s), str(prop.p), center))
     if not edges and not details:
         raise MetrokgError("E255", entity=entity)
-    seen: list[str] = []
-    for s, _, o in edges:
-        other = o if s == center else s
-        if other != center and other not in seen:
-            seen.append(other)
-    truncated = len(seen) > limit
-    keep = set(seen[:limit]) | {center}
+    shown = drawn_neighbours(center, edges, limit)
+    others = {o if s == center else s for s, _, o in edges} - {center}
+    truncated = len(others) > len(shown) or pointing > sum(e[2] == center for e in edges)
+    keep = set(shown) | {center}
     edges = [e for e in edges if e[0] in keep and e[2] in keep]
     labels = labels_for(store, sorted(keep), lang)
-    nodes = [{"id": i, "label": labels[i], "kind": kind_of(i)} for i in [center] + seen[:limit]]
+    nodes = [{"id": i, "label": labels[i], "kind": kind_of(i)} for i in [center] + shown]
     return {"center": center, "label": labels[center], "kind": kind_of(center), "nodes": nodes,
             "edges": folded_edges(edges, predicate_labels(store, sorted({p for _, p, _ in edges}), lang)),
             "details": details, "truncated": truncated}
+
+
+def drawn_neighbours(center: str, edges: list[tuple[str, str, str]], limit: int) -> list[str]:
+    """At most ``limit`` neighbours, taken in turn from each property and direction (in the order the
+    edges come), so a property with many edges does not crowd out those with few."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for s, p, o in edges:
+        other = o if s == center else s
+        if other != center:
+            groups.setdefault((p, s == center), []).append(other)
+    queues = [iter(g) for g in groups.values()]
+    shown: list[str] = []
+    seen: set[str] = set()
+    while queues and len(shown) < limit:
+        for queue in list(queues):
+            other = next((o for o in queue if o not in seen), None)
+            if other is None:
+                queues.remove(queue)
+            elif len(shown) < limit:
+                shown.append(other)
+                seen.add(other)
+    return shown
 
 
 def literal_details(store: Store, literals: list[tuple[str, Literal]], lang: str, most: int = 30) -> list[dict]:

@@ -29,9 +29,45 @@ from metrokg.ontology.namespace import ID, MKG, concept_iri, doc_iri, doc_part_i
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
-DEONTIC_CLASS = {"obligation": MKG.Obligation, "prohibition": MKG.Prohibition,
-                 "encouragement": MKG.Encouragement, "permission": MKG.Permission,
-                 "exploration": MKG.Exploration}
+
+class ResolvedTerms:
+    """A namespace whose terms are looked up once: an attribute of rdflib's ``DefinedNamespace``
+    checks the declaration and builds a new URIRef on every access (49 k of them for the 29
+    documents of the ingest benchmark); here the first access stores the term as a plain attribute.
+    An undeclared name still raises ``AttributeError``."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:  # only called while ``name`` is not stored yet
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+M = ResolvedTerms(MKG)
+TYPE = RDF.type
+_TRUE, _FALSE = Literal(True), Literal(False)
+
+
+@lru_cache(maxsize=16384, typed=True)
+def lit(value: str | int) -> Literal:
+    """A plain literal of a string or an integer, shared: offsets, years, labels, modalities and
+    the texts of facts sharing a clause repeat, and building a Literal is most of a triple's cost.
+    ``typed``: 1 and True are different literals."""
+    return Literal(value)
+
+
+def flag(value: object) -> Literal:
+    """An ``xsd:boolean`` literal of ``value``'s truth."""
+    return _TRUE if value else _FALSE
+
+
+iri = lru_cache(maxsize=16384)(URIRef)  # concept IRIs repeat across facts and documents
+
+DEONTIC_CLASS = {"obligation": M.Obligation, "prohibition": M.Prohibition,
+                 "encouragement": M.Encouragement, "permission": M.Permission,
+                 "exploration": M.Exploration}
 NAMED_ACTORS = str(concept_iri("actor", ""))  # IRIs of the vocabulary's named bodies start so
 
 
@@ -73,8 +109,13 @@ def _unit_labels() -> dict[str, tuple[str, str]]:
 
 
 def _dec(v: Decimal | float) -> Literal:
-    d = Decimal(str(v))
-    return Literal(format(d, "f"), datatype=XSD.decimal)
+    return _decimal(str(v))
+
+
+@lru_cache(maxsize=4096)
+def _decimal(text: str) -> Literal:
+    """An ``xsd:decimal`` literal, by the value's text (Decimal 1.0 and 1 are equal, their literals not)."""
+    return Literal(format(Decimal(text), "f"), datatype=XSD.decimal)
 
 
 def facts_to_triples(doc_id: str, facts: Iterable[Fact], paths: dict[str, str | None] | None = None) -> list[Triple]:
@@ -83,130 +124,135 @@ def facts_to_triples(doc_id: str, facts: Iterable[Fact], paths: dict[str, str | 
     d = doc_iri(doc_id)
     out: list[Triple] = []
     actors_done: set[URIRef] = set()
+    provisions: dict[str, URIRef] = {}  # a provision's IRI, built once for all its facts
     facts = list(facts)
     deontics = [(f.start, f.end, fact_iri(doc_id, f)) for f in facts if isinstance(f, Deontic)]
     for f in facts:
         s = fact_iri(doc_id, f)
-        out += [(s, RDF.type, MKG.Fact), (s, MKG.inDocument, d), (s, MKG.start, Literal(f.start)),
-                (s, MKG.end, Literal(f.end)), (s, MKG.text, Literal(f.text)),
-                (s, MKG.extractedBy, Literal(f.extracted_by)), (s, MKG.confidence, _dec(round(f.confidence, 3)))]
-        prov = provision_iri(doc_id, f.provision, (paths or {}).get(f.provision)) if f.provision is not None else None
+        out += [(s, TYPE, M.Fact), (s, M.inDocument, d), (s, M.start, lit(f.start)),
+                (s, M.end, lit(f.end)), (s, M.text, lit(f.text)),
+                (s, M.extractedBy, lit(f.extracted_by)), (s, M.confidence, _dec(round(f.confidence, 3)))]
+        prov = None
+        if f.provision is not None:
+            prov = provisions.get(f.provision)
+            if prov is None:
+                prov = provisions[f.provision] = provision_iri(doc_id, f.provision, (paths or {}).get(f.provision))
         if prov is not None:
-            out.append((s, MKG.inProvision, prov))
+            out.append((s, M.inProvision, prov))
         if isinstance(f, Target):
             out += _target(s, f)
         elif isinstance(f, (Baseline, FundingRule, TimeLimit)):
             out += _numeric(s, f, deontics)
         elif isinstance(f, Task):
-            out.append((s, RDF.type, MKG.Task))
-            out += [(s, MKG.action, Literal(f.action)), (s, MKG.object, Literal(f.object))]
-            out += [(s, MKG.concerns, URIRef(c)) for c in f.concerns]
+            out.append((s, TYPE, M.Task))
+            out += [(s, M.action, lit(f.action)), (s, M.object, lit(f.object))]
+            out += [(s, M.concerns, iri(c)) for c in f.concerns]
             if f.deadline is not None:
-                out.append((s, MKG.deadlineYear, Literal(int(f.deadline))))
+                out.append((s, M.deadlineYear, lit(int(f.deadline))))
         elif isinstance(f, Responsibility):
-            out.append((s, RDF.type, MKG.Responsibility))
+            out.append((s, TYPE, M.Responsibility))
             node = actor_node(doc_id, f)
-            out += [(s, MKG.role, Literal(f.role)), (s, MKG.actorName, Literal(f.actor_name)),
-                    (s, MKG.actor, node)]
+            out += [(s, M.role, lit(f.role)), (s, M.actorName, lit(f.actor_name)),
+                    (s, M.actor, node)]
             if node not in actors_done and not str(node).startswith(ID):
                 actors_done.add(node)
-                out += [(node, RDF.type, MKG.Actor), (node, MKG.actorName, Literal(f.actor_name))]
+                out += [(node, TYPE, M.Actor), (node, M.actorName, lit(f.actor_name))]
                 if f.actor_type_iri:
-                    out.append((node, MKG.actorType, URIRef(f.actor_type_iri)))
+                    out.append((node, M.actorType, iri(f.actor_type_iri)))
                 if f.level:
-                    out.append((node, MKG.administrativeLevel, Literal(f.level)))
+                    out.append((node, M.administrativeLevel, lit(f.level)))
             if f.modality:
-                out.append((s, MKG.modality, Literal(f.modality)))
+                out.append((s, M.modality, lit(f.modality)))
             if f.action:
-                out.append((s, MKG.action, Literal(f.action)))
+                out.append((s, M.action, lit(f.action)))
             if f.deadline is not None:
-                out.append((s, MKG.deadlineYear, Literal(int(f.deadline))))
+                out.append((s, M.deadlineYear, lit(int(f.deadline))))
         elif isinstance(f, Deontic):
-            out += [(s, RDF.type, MKG.DeonticStatement), (s, RDF.type, DEONTIC_CLASS[f.modality]),
-                    (s, MKG.modality, Literal(f.modality)), (s, MKG.cue, Literal(f.cue))]
-            out += [(s, p, Literal(v)) for p, v in ((MKG.dutySubject, f.subject), (MKG.dutyObject, f.object)) if v]
+            out += [(s, TYPE, M.DeonticStatement), (s, TYPE, DEONTIC_CLASS[f.modality]),
+                    (s, M.modality, lit(f.modality)), (s, M.cue, lit(f.cue))]
+            out += [(s, p, lit(v)) for p, v in ((M.dutySubject, f.subject), (M.dutyObject, f.object)) if v]
         elif isinstance(f, Penalty):
             out += _penalty(doc_id, s, f)
         elif isinstance(f, Mention):
-            out.append((s, RDF.type, MKG.Mention))
+            out.append((s, TYPE, M.Mention))
             if f.iri:
-                out.append((s, MKG.refersTo, URIRef(f.iri)))
+                out.append((s, M.refersTo, iri(f.iri)))
                 if prov is not None:
-                    out.append((prov, MKG.mentions, URIRef(f.iri)))
+                    out.append((prov, M.mentions, iri(f.iri)))
     return out
 
 
 def _penalty(doc_id: str, s: URIRef, p: Penalty) -> list[Triple]:
     """A penalty and its sanctions (``doc/{id}/sanction/{start}-{end}-{n}``, in order)."""
-    out: list[Triple] = [(s, RDF.type, MKG.Penalty), (s, MKG.article, Literal(p.article)),
-                         (s, MKG.conduct, Literal(p.conduct))]
-    out += [(s, MKG.violates, Literal(c)) for c in p.refers_to]
-    out += [(s, prop, Literal(v)) for prop, v in ((MKG.item, p.item), (MKG.authority, p.authority)) if v]
+    out: list[Triple] = [(s, TYPE, M.Penalty), (s, M.article, lit(p.article)),
+                         (s, M.conduct, lit(p.conduct))]
+    out += [(s, M.violates, lit(c)) for c in p.refers_to]
+    out += [(s, prop, lit(v)) for prop, v in ((M.item, p.item), (M.authority, p.authority)) if v]
     for i, x in enumerate(p.sanctions):
         node = doc_part_iri(doc_id, "sanction", f"{p.start}-{p.end}-{i}")
-        out += [(s, MKG.hasSanction, node), (node, RDF.type, MKG.Sanction), (node, MKG.sanctionKind, Literal(x.kind)),
-                (node, MKG.order, Literal(i)), (node, MKG.start, Literal(x.start)), (node, MKG.end, Literal(x.end)),
-                (node, MKG.text, Literal(x.text))]
-        out += [(node, prop, _dec(v)) for prop, v in ((MKG.minAmount, x.min), (MKG.maxAmount, x.max)) if v is not None]
-        out += [(node, prop, Literal(v)) for prop, v in ((MKG.amountUnit, x.unit), (MKG.amountBasis, x.basis),
-                                                         (MKG.condition, x.condition), (MKG.authority, x.authority)) if v]
+        out += [(s, M.hasSanction, node), (node, TYPE, M.Sanction), (node, M.sanctionKind, lit(x.kind)),
+                (node, M.order, lit(i)), (node, M.start, lit(x.start)), (node, M.end, lit(x.end)),
+                (node, M.text, lit(x.text))]
+        out += [(node, prop, _dec(v)) for prop, v in ((M.minAmount, x.min), (M.maxAmount, x.max)) if v is not None]
+        out += [(node, prop, lit(v)) for prop, v in ((M.amountUnit, x.unit), (M.amountBasis, x.basis),
+                                                         (M.condition, x.condition), (M.authority, x.authority)) if v]
     return out
 
 
 def _numeric(s: URIRef, f: Baseline | FundingRule | TimeLimit, deontics: list[tuple[int, int, URIRef]]) -> list[Triple]:
     """A baseline, funding rule or time limit: its number, unit and comparator, and its own fields;
     a time limit is linked to the deontic statement of the clause it bounds (the one overlapping it most)."""
-    cls = MKG.Baseline if isinstance(f, Baseline) else MKG.FundingRule if isinstance(f, FundingRule) else MKG.TimeLimit
-    out: list[Triple] = [(s, RDF.type, cls), (s, MKG.statedComparator, Literal(f.comparator))]
+    cls = M.Baseline if isinstance(f, Baseline) else M.FundingRule if isinstance(f, FundingRule) else M.TimeLimit
+    out: list[Triple] = [(s, TYPE, cls), (s, M.statedComparator, lit(f.comparator))]
     if f.value is not None:
-        out.append((s, MKG.statedValue, _dec(f.value)))
+        out.append((s, M.statedValue, _dec(f.value)))
     if f.unit_text:
-        out.append((s, MKG.statedUnit, Literal(f.unit_text)))
+        out.append((s, M.statedUnit, lit(f.unit_text)))
     if isinstance(f, Baseline):
-        out += [(s, MKG.baselineIndicator, Literal(f.indicator)), (s, MKG.yearInherited, Literal(bool(f.year_inherited)))]
+        out += [(s, M.baselineIndicator, lit(f.indicator)), (s, M.yearInherited, flag(f.year_inherited))]
         if f.indicator_iri:
-            out.append((s, MKG.baselineConcept, URIRef(f.indicator_iri)))
+            out.append((s, M.baselineConcept, iri(f.indicator_iri)))
         if f.year is not None:
-            out.append((s, MKG.statusYear, Literal(int(f.year))))
+            out.append((s, M.statusYear, lit(int(f.year))))
         if f.cue:
-            out.append((s, MKG.cue, Literal(f.cue)))
+            out.append((s, M.cue, lit(f.cue)))
     elif isinstance(f, FundingRule):
-        out.append((s, MKG.fundingInstrument, Literal(f.instrument)))
-        for prop, value in ((MKG.beneficiary, f.beneficiary), (MKG.shareOf, f.basis if f.share else None),
-                            (MKG.perUnit, f.per)):
+        out.append((s, M.fundingInstrument, lit(f.instrument)))
+        for prop, value in ((M.beneficiary, f.beneficiary), (M.shareOf, f.basis if f.share else None),
+                            (M.perUnit, f.per)):
             if value:
-                out.append((s, prop, Literal(value)))
+                out.append((s, prop, lit(value)))
         if f.amount_yuan is not None:
-            out.append((s, MKG.amountYuan, _dec(f.amount_yuan)))
+            out.append((s, M.amountYuan, _dec(f.amount_yuan)))
         if f.year is not None:
-            out.append((s, MKG.budgetYear, Literal(int(f.year))))
+            out.append((s, M.budgetYear, lit(int(f.year))))
     else:
-        out += [(s, MKG.isPeriod, Literal(bool(f.period))), (s, MKG.duty, Literal(f.duty))]
+        out += [(s, M.isPeriod, flag(f.period)), (s, M.duty, lit(f.duty))]
         if f.trigger:
-            out.append((s, MKG.trigger, Literal(f.trigger)))
+            out.append((s, M.trigger, lit(f.trigger)))
         a, b = (f.duty_start, f.duty_end) if f.duty_start is not None else (f.start, f.end)
         best = max(deontics, key=lambda d: min(b, d[1]) - max(a, d[0]), default=None)
         if best is not None and min(b, best[1]) - max(a, best[0]) > 0:
-            out.append((s, MKG.bounds, best[2]))
+            out.append((s, M.bounds, best[2]))
     return out
 
 
 def _target(s: URIRef, t: Target) -> list[Triple]:
-    out: list[Triple] = [(s, RDF.type, MKG.QuantitativeTarget), (s, MKG.indicator, Literal(t.indicator)),
-                         (s, MKG.value, _dec(t.value)), (s, MKG.comparator, Literal(t.comparator)),
-                         (s, MKG.isTotal, Literal(bool(t.is_total)))]
+    out: list[Triple] = [(s, TYPE, M.QuantitativeTarget), (s, M.indicator, lit(t.indicator)),
+                         (s, M.value, _dec(t.value)), (s, M.comparator, lit(t.comparator)),
+                         (s, M.isTotal, flag(t.is_total))]
     if t.unit_text:
-        out.append((s, MKG.unitText, Literal(t.unit_text)))
+        out.append((s, M.unitText, lit(t.unit_text)))
     linked = (t.unit_iri, "unit") if t.unit_iri else _unit_labels().get(t.unit_text or "")
     if linked:
-        iri, scheme = linked
-        out.append((s, MKG.counter if scheme == "counter" else MKG.unit, URIRef(iri)))
+        unit, scheme = linked
+        out.append((s, M.counter if scheme == "counter" else M.unit, iri(unit)))
     if t.indicator_iri:
-        out.append((s, MKG.indicatorConcept, URIRef(t.indicator_iri)))
+        out.append((s, M.indicatorConcept, iri(t.indicator_iri)))
     if t.scope:
-        out.append((s, MKG.scope, Literal(t.scope)))
+        out.append((s, M.scope, lit(t.scope)))
     if t.deadline is not None:
-        out.append((s, MKG.deadlineYear, Literal(int(t.deadline))))
+        out.append((s, M.deadlineYear, lit(int(t.deadline))))
     if t.recurrence:
-        out.append((s, MKG.recurrence, Literal(t.recurrence)))
+        out.append((s, M.recurrence, lit(t.recurrence)))
     return out

@@ -24,6 +24,7 @@ from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.kg.graph.documents import document_triples
 from metrokg.kg.graph.entailment import ontology_schema
+from metrokg.kg.records.factview import keep_written, written_records
 from metrokg.kg.store.base import Store, Triple, ntriples, same_triples
 from metrokg.nlp.structure.document import ParsedDocument
 from metrokg.nlp.structure.parser import parse_document
@@ -96,22 +97,10 @@ def extract_facts(doc: ParsedDocument) -> tuple[list[Triple], int]:
 
 
 def extraction():
-    """The extraction pipeline's module, imported with torch hidden from thinc when torch is not
-    loaded yet: thinc imports torch whenever it is installed (7.5 s and ~300 MB measured under
-    load), though no component of the pipeline uses it. Only that import sees the block; a later
-    ``import torch`` (the torch embedding backend) works as usual."""
-    import sys
+    """The extraction pipeline's module, imported on first use (spaCy takes a second to import;
+    the pipeline itself keeps torch away from thinc, see ``_import_spacy_without_torch``)."""
+    from metrokg.nlp.extraction import pipeline
 
-    if "torch" in sys.modules or "spacy" in sys.modules:
-        from metrokg.nlp.extraction import pipeline
-
-        return pipeline
-    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
-    try:
-        from metrokg.nlp.extraction import pipeline
-    finally:
-        if sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
     return pipeline
 
 
@@ -222,7 +211,9 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
         settings.get("METROKG_TRANSACTION_MAX_CHARS"))
     if not bulk and not any(graph_iri(d.doc_id) in existing for d in docs):
         results: list[IngestResult] = []
-        store.add_graphs(_streamed(store, docs, max(1, workers), progress, results))
+        records: list[tuple[str, dict]] = []
+        store.add_graphs(_streamed(store, docs, max(1, workers), progress, results, records))
+        keep_written(store, records)
         return results
     new = [graph_iri(d.doc_id) for d in docs if graph_iri(d.doc_id) not in existing] if bulk else []
     graphs: dict[URIRef, list[Triple]] = {}
@@ -243,17 +234,23 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
             results.append(_result(doc, status, n_facts, warnings))
         if graphs:
             store.replace_graphs(graphs)
+    if graphs:  # held anyway: their records without reading them back (bulk-loaded ones are read back)
+        keep_written(store, [(str(g), written_records(str(g), t)) for g, t in graphs.items()])
     return results
 
 
 def _streamed(store: Store, docs: Sequence[ParsedDocument], workers: int, progress: Progress | None,
-              results: list[IngestResult]) -> Iterator[tuple[URIRef, list[Triple]]]:
-    """New documents' graphs one at a time as extraction gives them, each result noted on the way."""
+              results: list[IngestResult], records: list[tuple[str, dict]]) -> Iterator[tuple[URIRef, list[Triple]]]:
+    """New documents' graphs one at a time as extraction gives them, each result noted on the way,
+    and each document's derived records (:func:`written_records`: kept once the write commits, so
+    the search index need not read the graphs back)."""
     for doc, (triples, n_facts, warnings) in zip(docs, extracted_graphs(store, docs, workers)):
         if progress:
             progress(doc.doc_id)
         results.append(_result(doc, "added", n_facts, warnings))
-        yield graph_iri(doc.doc_id), triples  # type: ignore[misc]  # not as_text, so Python triples
+        g = graph_iri(doc.doc_id)
+        records.append((str(g), written_records(str(g), triples)))  # type: ignore[arg-type]  # Python triples
+        yield g, triples  # type: ignore[misc]  # not as_text, so Python triples
 
 
 def _result(doc: ParsedDocument, status: str, n_facts: int, warnings: list[str]) -> IngestResult:

@@ -27,7 +27,7 @@ import orjson
 from metrokg.kg.search.lexical import replace_dir
 from metrokg.kg.store.base import Store
 
-FORMAT = 1  # bump when the shape of what a deriver returns changes
+FORMAT = 2  # bump when the shape of what a deriver returns changes
 
 Derive = Callable[[dict[str, list[tuple]]], dict[str, Any]]  # graphs' plain triples -> JSON parts
 Compute = Callable[[Store, Sequence[str]], dict[str, Any]]  # (store, graphs) -> JSON parts
@@ -127,6 +127,15 @@ def part(store: Store, deriver: Deriver, graphs: Sequence[str], name: str,
         if entry is not None and entry[0] == key:
             entry[1].update(decoded_all)
     return decoded_all[name]
+
+
+def keep(store: Store, deriver: Deriver, graphs: Sequence[str], stamps: Sequence[int], parts: dict[str, Any]) -> None:
+    """Save ``parts``, derived by a writer from the triples it has just written, as the records of
+    ``graphs`` at their new ``stamps``: the next reader (the search index after an ingest, a new
+    process) finds them instead of reading the graphs back. Call it only after the write is
+    committed, with the stamps the store reports, so a record never outlives its graph version."""
+    key = "|".join(f"v{stamp}" for stamp in stamps) + f"|f{FORMAT}"
+    _save(_folder(store, deriver.name, graphs), key, parts)
 
 
 def _iri(graph: str):

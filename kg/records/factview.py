@@ -14,12 +14,12 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
-from metrokg.kg.records.derived import Deriver, part, pinned, versions
+from metrokg.kg.records.derived import Deriver, keep, part, pinned, versions
 from metrokg.kg.records.derived import generation as pinned_generation
 from metrokg.kg.records.provisions import FACT_LINKS, ProvisionRecord
-from metrokg.kg.store.base import Lit, Store, literal_python
+from metrokg.kg.store.base import Lit, Store, literal_python, plain_from_rdflib
 from metrokg.ontology import namespace as iris
 from metrokg.ontology.namespace import META_GRAPH, MKG_PREFIX, MKS, mkg_term
 from metrokg.ontology.vocab import Concepts, load_ontology, scheme_of
@@ -207,24 +207,42 @@ def _lit_json(value):
     return [str(value), value.datatype] if isinstance(value, Lit) else value
 
 
+def triple_order(triple: tuple) -> tuple:
+    """A total order of plain triples: subject, predicate, object text, then the object's kind
+    (an IRI before a literal of the same text) and its datatype and language."""
+    s, p, o = triple
+    if o.__class__ is Lit:
+        return s, p, o, 1, o.datatype or "", o.language or ""
+    return s, p, o, 0, "", ""
+
+
 def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
     """Provisions, facts by kind and the document's date, from the triples of its graph: what
-    the analyses read, in the shapes of :class:`ProvisionInfo` and :class:`FactRow`."""
-    (triples,) = graphs.values()
-    props: dict[str, list[tuple[str, object]]] = defaultdict(list)
-    for s, p, o in triples:
-        props[s].append((p, o))
+    the analyses read, in the shapes of :class:`ProvisionInfo` and :class:`FactRow`.
 
-    def values(node: str, name: str) -> list:
-        pred = mkg_term(name)
-        return [o for p, o in props.get(node, ()) if p == pred]
+    Independent of the triples' order (a store's read-back order, or the order an ingest wrote
+    them): they are sorted first, so records, multi-values and links come in IRI and value order,
+    and a property given several values takes the greatest (:func:`triple_order`); a triple listed
+    twice (an ingest's list may repeat one, a store holds it once) counts once."""
+    (triples,) = graphs.values()
+    props: dict[str, dict[str, list]] = defaultdict(dict)  # subject -> predicate -> objects, all sorted
+    for s, p, o in dict(sorted((triple_order(t), t) for t in triples)).values():  # each triple once
+        objects = props[s].get(p)
+        if objects is None:
+            props[s][p] = [o]
+        else:
+            objects.append(o)
+    no_props: dict[str, list] = {}
+
+    def values(node: str, name: str) -> list:  # shared: do not modify
+        return props.get(node, no_props).get(mkg_term(name), [])
 
     def first(node: str, name: str):
-        found = values(node, name)
+        found = props.get(node, no_props).get(mkg_term(name))
         return found[-1] if found else None
 
     def types(node: str) -> set[str]:
-        return {o for p, o in props.get(node, ()) if p == RDF_TYPE}
+        return set(props.get(node, no_props).get(RDF_TYPE, ()))
 
     doc_ids = {s: str(first(s, "documentId")) for s in props if first(s, "documentId") is not None}
     provisions: dict[str, dict] = {}
@@ -265,14 +283,13 @@ def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
             if kinds & classes:
                 fact: dict = {"iri": node, "provision": where, "document": doc_ids[doc], "number": str(number),
                               "props": {}, "multi": {}}
-                for pred, o in props[node]:
+                for pred, objects in props[node].items():
                     name = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
                     if name in _MULTI_PROPS:
                         seen = fact["multi"].setdefault(name, [])
-                        if str(o) not in seen:
-                            seen.append(str(o))
+                        seen.extend(x for x in dict.fromkeys(map(str, objects)) if x not in seen)
                     else:
-                        fact["props"][name] = _lit_json(o)
+                        fact["props"][name] = _lit_json(objects[-1])
                 facts[kind].append(fact)
     for prov in provisions.values():
         prov["concepts"] = sorted(set(prov["concepts"]))
@@ -283,18 +300,41 @@ def _derive_document(graphs: dict[str, list[tuple]]) -> dict[str, object]:
         where = first(node, "inProvision")
         if where not in links:
             continue
-        for pred, o in props[node]:
+        for pred, objects in props[node].items():
             name = pred[len(MKG):] if pred.startswith(MKG) else None
             if name in _SEARCH_LINKS:
                 slot = links[where].setdefault(name, [])
-                if str(o) not in slot:
-                    slot.append(str(o))
+                slot.extend(x for x in dict.fromkeys(map(str, objects)) if x not in slot)
     issued = {doc_id: first(d, "issued") for d, doc_id in doc_ids.items()}
     parts: dict[str, object] = {"provisions": list(provisions.values()), "links": links,
                                 "document": {k: str(v) if v is not None else None for k, v in issued.items()}}
     for kind, rows in facts.items():
         parts[f"facts:{kind}"] = rows
     return parts
+
+
+def written_records(graph: str, triples: Iterable[tuple]) -> dict[str, object]:
+    """A document's records from the rdflib triples an ingest writes to ``graph``: the same as
+    derived from the graph read back (order and repeats do not matter to :func:`_derive_document`),
+    without reading it. Save them with :func:`keep_written` once the write is committed."""
+    memo: dict[int, object] = {}  # by identity: rdflib's hash is slow, and the writer shares terms
+
+    def plain(term):
+        value = memo.get(id(term))
+        if value is None:
+            value = memo[id(term)] = plain_from_rdflib(term)
+        return value
+    triples = list(triples)  # every term stays alive (so its id stays its own) while converted
+    return _derive_document({graph: [(plain(s), plain(p), plain(o)) for s, p, o in triples]})
+
+
+def keep_written(store: Store, records: Iterable[tuple[str, dict[str, object]]]) -> None:
+    """Keep the :func:`written_records` of documents just written, for their graphs' new stamps
+    (one query); a graph without a stamp (not written after all) keeps nothing."""
+    stamps = store.graph_versions()
+    for graph, parts in records:
+        if graph in stamps:
+            keep(store, DOCUMENT_RECORDS, [graph], [stamps[graph]], parts)
 
 
 def _decode_document(name: str, value):

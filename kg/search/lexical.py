@@ -52,11 +52,11 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
-        import bm25s
+        from metrokg.kg.search.stored_bm25 import StoredBM25
 
         meta = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
         size = meta["size"]
-        retriever = bm25s.BM25.load(str(folder / "bm25")) if size else None
+        retriever = (StoredBM25.load(folder / "bm25") or _bm25s_load(folder / "bm25")) if size else None
         return cls(retriever, size, meta.get("df", {}))
 
     def idf(self, token: str) -> float:
@@ -74,6 +74,12 @@ class LexicalIndex:
         if not ids:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(ids), dtype=np.float32)
+
+
+def _bm25s_load(folder: Path):
+    import bm25s
+
+    return bm25s.BM25.load(str(folder))
 
 
 def replace_dir(tmp: Path, final: Path) -> None:

@@ -14,34 +14,55 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import logging
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-import spacy
-from spacy.lang.zh import ChineseTokenizer
-from spacy.language import Language
-from spacy.vocab import Vocab
+
+def _import_spacy_without_torch() -> None:
+    """Import spaCy with torch hidden, unless torch is loaded already.
+
+    thinc (spaCy's machine-learning library) imports torch whenever it is installed, for
+    neural models this rule-based pipeline never runs: 1-2 s of every process that extracts, the
+    largest part of loading the pipeline. Hidden only while spaCy is imported: ``import torch``
+    works as usual afterwards (the torch embedder), thinc alone believes it absent."""
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes ``import torch`` an ImportError
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", False) is None:
+            del sys.modules["torch"]
+
+
+_import_spacy_without_torch()
+
+import spacy  # noqa: E402
+from spacy.lang.zh import ChineseTokenizer  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
 
 # importing the modules registers their factories
-from metrokg.errors import warning_text
-from metrokg.nlp.extraction.components import baselines as _baselines# noqa: F401
-from metrokg.nlp.extraction.components import deadlines as _deadlines# noqa: F401
-from metrokg.nlp.extraction.components import funding as _funding# noqa: F401
-from metrokg.nlp.extraction.components import entity_linker as _entity_linker# noqa: F401
-from metrokg.nlp.extraction.components import modality as _modality# noqa: F401
-from metrokg.nlp.extraction.components import numbers as _numbers# noqa: F401
-from metrokg.nlp.extraction.components import penalties as _penalties# noqa: F401
-from metrokg.nlp.extraction.components import responsibility as _responsibility# noqa: F401
-from metrokg.nlp.extraction.components import table_rows as _table_rows# noqa: F401
-from metrokg.nlp.extraction.components import targets as _targets# noqa: F401
-from metrokg.nlp.extraction.components import tasks as _tasks# noqa: F401
-from metrokg.nlp.extraction.components import time_limits as _time_limits# noqa: F401
-from metrokg.nlp.extraction.components.deadlines import open_deadline
-from metrokg.nlp.reading.normalize import to_simplified
-from metrokg.nlp.structure.document import ParsedDocument, Provision
-from metrokg.nlp.extraction.facts import Fact
-from metrokg.nlp.segment import Segmenter, pipeline_segmenter
+from metrokg.errors import warning_text  # noqa: E402
+from metrokg.nlp.extraction.components import baselines as _baselines  # noqa: E402, F401
+from metrokg.nlp.extraction.components import deadlines as _deadlines  # noqa: E402, F401
+from metrokg.nlp.extraction.components import funding as _funding  # noqa: E402, F401
+from metrokg.nlp.extraction.components import entity_linker as _entity_linker  # noqa: E402, F401
+from metrokg.nlp.extraction.components import modality as _modality  # noqa: E402, F401
+from metrokg.nlp.extraction.components import numbers as _numbers  # noqa: E402, F401
+from metrokg.nlp.extraction.components import penalties as _penalties  # noqa: E402, F401
+from metrokg.nlp.extraction.components import responsibility as _responsibility  # noqa: E402, F401
+from metrokg.nlp.extraction.components import table_rows as _table_rows  # noqa: E402, F401
+from metrokg.nlp.extraction.components import targets as _targets  # noqa: E402, F401
+from metrokg.nlp.extraction.components import tasks as _tasks  # noqa: E402, F401
+from metrokg.nlp.extraction.components import time_limits as _time_limits  # noqa: E402, F401
+from metrokg.nlp.extraction.components.deadlines import open_deadline  # noqa: E402
+from metrokg.nlp.reading.normalize import to_simplified  # noqa: E402
+from metrokg.nlp.structure.document import ParsedDocument, Provision  # noqa: E402
+from metrokg.nlp.extraction.facts import Fact  # noqa: E402
+from metrokg.nlp.segment import Segmenter, pipeline_segmenter  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from metrokg import settings
-from metrokg.errors import MetrokgError
+from metrokg.errors import MetrokgError, warning_text
 from metrokg.nlp.reading.normalize import normalize
 from metrokg.nlp.structure.tables import align_spaced_tables
 from metrokg.nlp.structure.tables import display_width as _width
@@ -223,7 +223,7 @@ def _read(data: bytes, source: str, display: str) -> RawDocument:
                            f"{suffix[1:].upper()} file (its content is {fmt}). Give it the right extension, or "
                            f"save the document as {suffix} again.")
     if suffix and suffix not in SUPPORTED_SUFFIXES:
-        warnings.append(f"The file name ends in '{suffix}' but the content is {fmt}; read as {fmt}.")
+        warnings.append(warning_text("W261", suffix=suffix, format=fmt))
     if fmt == "txt":
         text = align_spaced_tables(text)
     text = normalize(text)
@@ -708,7 +708,7 @@ def _docx_to_text(data: bytes, display: str, warnings: list[str]) -> str:
         try:
             notes_root = _parse_part(_read_member(archive, part, unpacked), parser, display)
         except (etree.XMLSyntaxError, zipfile.BadZipFile, RuntimeError, EOFError):
-            warnings.append(f"The {kind}s could not be read and were left out.")
+            warnings.append(warning_text("W262" if kind == "footnote" else "W263"))
             continue
         _strip_fallbacks(notes_root)
         for note in notes_root.iterchildren(_W + kind):
@@ -724,11 +724,9 @@ def _docx_to_text(data: bytes, display: str, warnings: list[str]) -> str:
         notes.sort()
         lines.append("")
         lines.extend(text for _, text in notes)
-        warnings.append(f"{len(notes)} footnote(s)/endnote(s) were appended after the body "
-                        "as [n] lines.")
+        warnings.append(warning_text("W264", count=len(notes)))
     if walker.auto_numbered:
-        warnings.append(f"{walker.auto_numbered} paragraph(s) use Word's automatic numbering; "
-                        "those numbers are not in the text.")
+        warnings.append(warning_text("W265", count=walker.auto_numbered))
     return "\n".join(lines)
 
 
@@ -834,9 +832,8 @@ def _pdf_to_text(data: bytes, display: str, warnings: list[str]) -> str:
     if _textlike_ratio(text) < 0.7:
         raise MetrokgError("E172", path=display)
     if empty_pages:
-        warnings.append(f"{empty_pages} of {len(pages)} PDF page(s) have no text layer and were "
-                        "skipped (OCR is not supported).")
+        warnings.append(warning_text("W266", empty=empty_pages, pages=len(pages)))
     lines, joined = _reflow(lines)
     if joined:
-        warnings.append("Lines wrapped by the PDF page width were joined into paragraphs.")
+        warnings.append(warning_text("W267"))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from metrokg.errors import warning_text
 from metrokg.nlp.structure.citations import LAW_UNITS, cite, find_references, law_parts
 from metrokg.nlp.structure.document import ParsedDocument, Provision, Span
 from metrokg.nlp.structure.metadata import complete_metadata, implemented_works, scan_front
@@ -149,7 +150,7 @@ def parse_document(text: str, doc_id: str, title: str | None = None,
                          source_format=source_format)
     if not doc.title and lines:
         doc.title = lines[0].text[:MAX_HEADING]
-        doc.warnings.append("no title recognised; the first line is used")
+        doc.warnings.append(warning_text("W255"))
     doc.implements = implemented_works(doc.title, text)
     doc.references = find_references(text)
     body = lines[front.body_from:front.body_until]
@@ -171,7 +172,7 @@ def _law_headings(body: list[_Line], headings: list[_Heading], doc: ParsedDocume
         nxt = at.get(body[i + 1].start) if i + 1 < len(body) else None
         if h is None and in_article and nxt is not None and nxt.style == "article" \
                 and len(ln.text) <= BARE_HEADING_MAX and not _NOT_IN_HEADING.search(ln.text):
-            doc.warnings.append(f"unnumbered heading '{ln.text}' at offset {ln.start} read as a chapter")
+            doc.warnings.append(warning_text("W256", heading=ln.text, offset=ln.start))
             h = _Heading(ln, "chapter", chapter + 1 if chapter or first_article is None else 2, ln.start)
         elif h is None or (h.style not in LAW_STYLES and in_article):
             continue
@@ -179,7 +180,7 @@ def _law_headings(body: list[_Line], headings: list[_Heading], doc: ParsedDocume
             # articles before the first chapter heading: its chapter 1, printed without a heading
             lead = out[first_article].line
             out.insert(first_article, _Heading(_Line(lead.start, lead.start, ""), "chapter", 1, lead.start))
-            doc.warnings.append(f"articles before the first chapter heading (offset {lead.start}) read as chapter 1")
+            doc.warnings.append(warning_text("W257", offset=lead.start))
         out.append(h)
         in_article = h.style == "article"
         if in_article and first_article is None and not chapter:
@@ -208,7 +209,7 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
     body_end = body[-1].end
     provisions: list[Provision] = []
     if not headings:
-        doc.warnings.append("no numbered headings recognised; the body is kept as one provision")
+        doc.warnings.append(warning_text("W258"))
         provisions.append(_make(text, "1", doc.title or "正文", "", 1, body[0].start, body_end, None))
         return provisions
     if headings[0].line.start > body[0].start:
@@ -230,15 +231,15 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
         key = h.style if h.style == "article" else (parent or "") + "/" + h.style  # articles count globally
         expected = last_value.get(key, 0) + 1
         if h.insert is None and h.value != expected:
-            doc.warnings.append(f"numbering jumps from {expected - 1} to {h.value} at "
-                                f"'{h.line.text[:12]}' (offset {h.line.start})")
+            doc.warnings.append(warning_text("W259", before=expected - 1, after=h.value, heading=h.line.text[:12],
+                                             offset=h.line.start))
         if h.insert is None:
             last_value[key] = h.value
         if number in used:
             n = 2
             while f"{number}~{n}" in used:
                 n += 1
-            doc.warnings.append(f"duplicate number {number} at offset {h.line.start}; kept as {number}~{n}")
+            doc.warnings.append(warning_text("W260", number=number, offset=h.line.start, kept=f"{number}~{n}"))
             number = f"{number}~{n}"
         used.add(number)
         end = headings[i + 1].line.start if i + 1 < len(headings) else body_end

@@ -205,7 +205,7 @@ def test_ingest_reads_no_file_the_server_did_not_receive(live, secret):
 def test_no_endpoint_copies_a_server_file_into_the_cache(live, secret):
     """Gradio copies a file value in *any* input; the page refuses it before the copy."""
     value = {"path": str(secret), "meta": FILE_META}
-    event, message = api(live.url, "search", value, 10, "", "", "", "", "", "")
+    event, message = api(live.url, "search", value, 10, *SEARCH_FILTERS)
     assert event == "error" and "[E257]" in message
     done = page_event(live.url, "preview-button", [value, "zh"], session=uuid.uuid4().hex)
     assert not done["success"] and "[E257]" in done["output"]["error"]
@@ -249,12 +249,15 @@ def test_oversized_uploads_are_refused_before_anything_is_stored(live, secret):
     assert tree_bytes(live.work_dir) < 1 * MB
 
 
+# /search's filters after query and k: document, industry, quantity, actor, modality, deadline_year,
+# kind, jurisdiction, issued (Gradio's HTTP interface takes every parameter)
+SEARCH_FILTERS = [""] * 9
 API_TYPE_ERRORS = [
-    ("search", ["计量", "abc", "", "", "", "", "", ""], "k", "E261"),
-    ("search", ["计量", float("inf"), "", "", "", "", "", ""], "k", "E261"),
-    ("search", ["计量", 10 ** 6, "", "", "", "", "", ""], "k", "E254"),
-    ("search", [["计量"], 10, "", "", "", "", "", ""], "query", "E261"),
-    ("search", ["计量", True, "", "", "", "", "", ""], "k", "E261"),
+    ("search", ["计量", "abc", *SEARCH_FILTERS], "k", "E261"),
+    ("search", ["计量", float("inf"), *SEARCH_FILTERS], "k", "E261"),
+    ("search", ["计量", 10 ** 6, *SEARCH_FILTERS], "k", "E254"),
+    ("search", [["计量"], 10, *SEARCH_FILTERS], "query", "E261"),
+    ("search", ["计量", True, *SEARCH_FILTERS], "k", "E261"),
     ("ask", ["谁负责中期评估？", "abc"], "k", "E261"),
     ("ask", ["谁负责中期评估？", float("nan")], "k", "E261"),
     ("obligations", ["", "", float("inf"), "", "", ""], "deadline", "E261"),

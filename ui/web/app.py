@@ -26,6 +26,7 @@ import gradio as gr  # noqa: E402
 from metrokg import settings  # noqa: E402
 from metrokg.errors import MetrokgError  # noqa: E402
 from metrokg.kg.store.base import Store  # noqa: E402
+from metrokg.ui.web.json_api import add_json_api  # noqa: E402
 from metrokg.ui.web.sparql_endpoint import EndpointLimits, add_sparql_endpoint  # noqa: E402
 from metrokg.ui.web.page import build_page  # noqa: E402
 from metrokg.ui.web.drawings import DRAWING_CSS  # noqa: E402
@@ -79,7 +80,8 @@ class UploadSizeLimit:
 
 def create_server(store: Store, auth: tuple[str, str] | None = None,
                   limits: EndpointLimits | None = None):
-    """A FastAPI app serving the page at ``/`` and the SPARQL 1.1 Protocol at ``/sparql``.
+    """A FastAPI app serving the page at ``/``, the SPARQL 1.1 Protocol at ``/sparql`` and the read
+    endpoints as plain JSON at ``/api/NAME``.
 
     Returns (app, state); ``state.close()`` removes the server's temporary files.
     """
@@ -92,6 +94,7 @@ def create_server(store: Store, auth: tuple[str, str] | None = None,
     demo.queue(default_concurrency_limit=settings.get("METROKG_WEB_READ_CONCURRENCY"))
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     add_sparql_endpoint(app, store, limits, auth=auth)
+    add_json_api(app, demo.read_endpoints, auth=auth, cors_origins=(limits or EndpointLimits()).cors_origins)
     app = gr.mount_gradio_app(app, demo, path="/", auth=auth, show_error=False, theme=THEME, css=CSS + DRAWING_CSS,
                               footer_links=["api"], max_file_size=max_upload_bytes(),
                               allowed_paths=[str(state.downloads)])

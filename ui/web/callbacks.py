@@ -102,23 +102,37 @@ def api_argument(api: str, name: str, value, hint, default=inspect.Parameter.emp
     raise MetrokgError("E261", name=name, api=api, expects=expects, got=got[:80])
 
 
-def as_api_errors(fn: Callable) -> Callable:
-    """Named API functions: arguments are checked against the type hints (E261) and user
-    mistakes raise gr.Error, so clients see the coded message."""
+def checked_api(fn: Callable) -> Callable:
+    """A named API function whose arguments are checked against its type hints (E261) and whose
+    mistakes stay coded MetrokgErrors: what both Gradio's API and the plain JSON API call."""
     signature = inspect.signature(fn)
     hints = typing.get_type_hints(fn)
     api = "/" + fn.__name__.removeprefix("api_")
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as err:  # an unknown or missing parameter: name them, and what the endpoint takes
+            raise MetrokgError("E265", api=api, problem=str(err), takes=", ".join(signature.parameters) or "nothing")
+        return fn(**{name: api_argument(api, name, value, hints.get(name, object), signature.parameters[name].default)
+                     for name, value in bound.arguments.items()})
+    checked.api = api
+    return checked
+
+
+def as_api_errors(fn: Callable) -> Callable:
+    """Named API functions for Gradio: checked as :func:`checked_api` does, and user mistakes
+    raise gr.Error, so clients see the coded message; ``.checked`` is the function without Gradio."""
+    checked = checked_api(fn)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         import gradio as gr
 
         try:
-            bound = signature.bind(*args, **kwargs)
-            checked = {name: api_argument(api, name, value, hints.get(name, object),
-                                          signature.parameters[name].default)
-                       for name, value in bound.arguments.items()}
-            return fn(**checked)
+            return checked(*args, **kwargs)
         except MetrokgError as err:
-            raise gr.Error(shown(err, api)) from None
+            raise gr.Error(shown(err, checked.api)) from None
+    wrapper.checked = checked
     return wrapper

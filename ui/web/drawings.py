@@ -148,19 +148,41 @@ def heatmap(industries: Sequence[str], columns: Sequence[str], values: Sequence[
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+RADIAL_FROM = 16  # neighbours beyond which labels run along the rays
+RADIAL_ROOM = 230  # px left outside the circle for a label of 18 characters at 11 px
+
+
+def _ray_label(x: float, y: float, r: int, a: float, label: str) -> str:
+    """A neighbour's label beside its node, turned along the ray from the centre (and upright)."""
+    deg = math.degrees(a)
+    right = math.cos(a) >= -1e-9
+    tx, ty = x + (r + 4) * math.cos(a), y + (r + 4) * math.sin(a)
+    turn = deg if right else deg + 180
+    return (f"<text x='{tx:.1f}' y='{ty:.1f}' font-size='11' dominant-baseline='middle' "
+            f"text-anchor='{'start' if right else 'end'}' transform='rotate({turn:.1f} {tx:.1f} {ty:.1f})'>"
+            f"{esc(label)}</text>")
+
+
 def network(nodes: Sequence[dict], edges: Sequence[dict], center: str, width: int = 900,
             height: int = 560) -> str:
-    """The centre node and its neighbours on a circle (inline SVG); nodes carry ``data-node``."""
+    """The centre node and its neighbours on a circle (inline SVG); nodes carry ``data-node``. With more
+    than :data:`RADIAL_FROM` neighbours (a concept scheme's members) the circle is round and each label
+    runs outward along its node's ray, so the labels of neighbours side by side do not overlap."""
     if not nodes:
         return ""
     by_id = {n["id"]: n for n in nodes}
     others = [n for n in nodes if n["id"] != center]
+    radial = len(others) > RADIAL_FROM
+    if radial:
+        height = width
     cx, cy = width / 2, height / 2
-    radius = min(width, height) / 2 - 70
+    radius = min(width, height) / 2 - (RADIAL_ROOM if radial else 70)
     pos = {center: (cx, cy)}
+    angle = {}
     for i, n in enumerate(others):
         a = 2 * math.pi * i / max(1, len(others)) - math.pi / 2
-        pos[n["id"]] = (cx + radius * math.cos(a) * 1.25, cy + radius * math.sin(a))
+        angle[n["id"]] = a
+        pos[n["id"]] = (cx + radius * math.cos(a) * (1 if radial else 1.25), cy + radius * math.sin(a))
     colours = {"provision": "#1565c0", "document": "#37474f", "concept": "#2e7d32", "fact": "#e65100",
                "literal": "#9e9e9e", "other": "#6a1b9a"}
     out = [f"<svg class='mk-net' width='100%' viewBox='0 0 {width} {height}' role='img'>"]
@@ -185,9 +207,12 @@ def network(nodes: Sequence[dict], edges: Sequence[dict], center: str, width: in
         r = 12 if nid == center else 8
         label = n["label"] if len(n["label"]) <= 18 else n["label"][:17] + "…"
         weight = " font-weight='bold'" if nid == center else ""
+        if radial and nid in angle:
+            text = _ray_label(x, y, r, angle[nid], label)
+        else:
+            text = f"<text x='{x:.1f}' y='{y + r + 13:.1f}' text-anchor='middle'{weight}>{esc(label)}</text>"
         out.append(f"<g class='mk-node' data-node='{esc(nid)}'><title>{esc(n['label'])}\n{esc(nid)}</title>"
                    f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r}' fill='{colour}' stroke='#fff' stroke-width='2'/>"
-                   f"<text x='{x:.1f}' y='{y + r + 13:.1f}' text-anchor='middle'"
-                   f"{weight}>{esc(label)}</text></g>")
+                   f"{text}</g>")
     out.append("</svg>")
     return "".join(out)

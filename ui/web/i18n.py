@@ -411,31 +411,10 @@ def t(key: str, lang: str = "zh", **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
-# A document's warnings are stored as English text: coded ones (``[W229] ...``, metrokg/errors.py) are
-# read back through their English template and said again with the Chinese one; the reader's and the
-# parser's uncoded notes are matched by these patterns. Field values that are English phrases
-# (W229's reason and outcome) are translated by _PHRASES. Anything else stays as stored.
-_UNCODED: tuple[tuple[str, str], ...] = (
-    (r"no title recognised; the first line is used", "未识别出标题，以第一行为标题"),
-    (r"unnumbered heading '(?P<h>.*)' at offset (?P<o>\d+) read as a chapter",
-     "偏移 {o} 处无编号的标题“{h}”被当作一章"),
-    (r"articles before the first chapter heading \(offset (?P<o>\d+)\) read as chapter 1",
-     "第一个章标题之前的条文（偏移 {o}）被当作第一章"),
-    (r"no numbered headings recognised; the body is kept as one provision", "未识别出带编号的标题，正文作为一个条款保留"),
-    (r"numbering jumps from (?P<a>\d+) to (?P<b>\d+) at '(?P<h>.*)' \(offset (?P<o>\d+)\)",
-     "编号从 {a} 跳到 {b}：“{h}”（偏移 {o}）"),
-    (r"duplicate number (?P<n>\S+) at offset (?P<o>\d+); kept as (?P<k>\S+)", "偏移 {o} 处编号 {n} 重复，保留为 {k}"),
-    (r"The file name ends in '(?P<s>.*)' but the content is (?P<f>\w+); read as \w+\.",
-     "文件名以“{s}”结尾，但内容是 {f}：按 {f} 读取。"),
-    (r"The (?P<k>\w+)s could not be read and were left out\.", "无法读取 {k}，已略去。"),
-    (r"(?P<n>\d+) footnote\(s\)/endnote\(s\) were appended after the body as \[n\] lines\.",
-     "{n} 条脚注/尾注以 [n] 行附在正文之后。"),
-    (r"(?P<n>\d+) paragraph\(s\) use Word's automatic numbering; those numbers are not in the text\.",
-     "{n} 个段落使用 Word 自动编号，这些编号不在正文中。"),
-    (r"(?P<e>\d+) of (?P<n>\d+) PDF page\(s\) have no text layer and were skipped \(OCR is not supported\)\.",
-     "PDF 共 {n} 页，其中 {e} 页没有文本层，已跳过（不支持 OCR）。"),
-    (r"Lines wrapped by the PDF page width were joined into paragraphs\.", "按 PDF 页宽折行的文字已合并为段落。"),
-)
+# A document's warnings are stored as English text with their code (``[W229] ...``, metrokg/errors.py):
+# each is read back through its English template and said again with the Chinese one. Field values
+# that are English phrases (W229's reason and outcome) are translated by _PHRASES. A warning without
+# a code (a store written before the readers' and the parser's notes had codes) stays as stored.
 _PHRASES: tuple[tuple[str, str], ...] = (
     (r"the same text", "正文相同"),
     (r"the same 文号 (?P<n>.+)", "文号 {n} 相同"),
@@ -445,8 +424,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
 _CODED = re.compile(r"\[(?P<code>W\d{3})\] (?P<text>.*)", re.S)
 
 
-def _said_again(text: str, patterns: tuple[tuple[str, str], ...]) -> str | None:
-    for pattern, zh in patterns:
+def _phrase_in_chinese(text: str) -> str | None:
+    for pattern, zh in _PHRASES:
         m = re.fullmatch(pattern, text, re.S)
         if m:
             return zh.format(**m.groupdict())
@@ -474,18 +453,18 @@ def _template_pattern(code: str) -> tuple[re.Pattern, tuple[tuple[str, str | Non
 
 
 def warning_in(text: str, lang: str) -> str:
-    """A stored warning in ``lang``: English as stored, or Chinese where its code or pattern is known
+    """A stored warning in ``lang``: English as stored, or Chinese where its code has a Chinese text
     (the code stays in front, as errors show it)."""
     if lang != "zh":
         return text
     coded = _CODED.fullmatch(text)
     if not coded:
-        return _said_again(text, _UNCODED) or text
+        return text
     found = _template_pattern(coded["code"])
     m = found[0].fullmatch(coded["text"]) if found else None
     if not m:
         return text
-    values = {k: _said_again(v, _PHRASES) or v for k, v in m.groupdict().items()}
+    values = {k: _phrase_in_chinese(v) or v for k, v in m.groupdict().items()}
     return f"[{coded['code']}] " + "".join(lit + (values[name] if name else "") for lit, name in found[1])
 
 

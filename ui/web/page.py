@@ -51,8 +51,8 @@ def jsonable(value):
     return json.loads(json.dumps(value, default=default, ensure_ascii=False))
 
 
-def add_analysis_api(state: AppState) -> None:
-    """Named endpoints for the analyses (scriptable with gradio_client)."""
+def add_analysis_api(state: AppState) -> dict:
+    """Named endpoints for the analyses (scriptable with gradio_client); returns them by name."""
     @as_api_errors
     def api_ask(question: str, k: int = 10) -> dict:
         """Answer a question from the graph: answers with citations, and the SPARQL with its bindings."""
@@ -80,9 +80,11 @@ def add_analysis_api(state: AppState) -> None:
         """Every document in the store, as `metrokg documents --json` lists them (read afresh after each write)."""
         return jsonable(state.documents())
 
-    for fn, name in ((api_ask, "ask"), (api_obligations, "obligations"), (api_targets, "targets"), (api_gaps, "gaps"),
-                     (api_documents, "documents")):
+    endpoints = {"ask": api_ask, "obligations": api_obligations, "targets": api_targets, "gaps": api_gaps,
+                 "documents": api_documents}
+    for name, fn in endpoints.items():
         read_api(fn, name)
+    return endpoints
 
 
 def read_api(fn, name: str) -> None:
@@ -157,10 +159,12 @@ def build_page(state: AppState) -> gr.Blocks:
         def learn_page(lang_value):
             return learn.learn_page(state, lang_value)
 
-        # The labels change at once; the Learn page (which searches the corpus) follows.
+        # The labels change at once; the Learn page (which searches the corpus) and the graph follow.
         demo.load(None, lang, None, js=GRADIO_LOCALE_JS)  # Gradio's own texts in the page's language
-        lang.change(switch, lang, labels.components, js=GRADIO_LOCALE_JS, api_visibility="private").then(
-            learn_page, lang, ui.learn, api_visibility="private")
+        switched = lang.change(switch, lang, labels.components, js=GRADIO_LOCALE_JS, api_visibility="private")
+        switched.then(learn_page, lang, ui.learn, api_visibility="private")
+        for fn, inputs, outputs in ui.lang_followers:  # what a tab draws again in the new language (the graph)
+            switched.then(fn, inputs, outputs, api_visibility="private")
         tab_objects["learn"].select(learn_page, lang, ui.learn, api_visibility="private")
 
         @as_api_errors
@@ -178,7 +182,9 @@ def build_page(state: AppState) -> gr.Blocks:
             return jsonable(state.search(query, k_val, document or None, **extra))
 
         read_api(api_search, "search")
-        add_analysis_api(state)
+        # the same functions, without Gradio, for /api/NAME (ui/web/json_api.py)
+        demo.read_endpoints = {name: fn.checked for name, fn in
+                               {"search": api_search, **add_analysis_api(state)}.items()}
         add_ingest_api(state)
         live.wire(demo, state, ui, tab_objects)
     return demo

@@ -66,6 +66,11 @@ CSS = """
 .mk-related {margin: 6px 0 16px; padding-left: 1.2em;}
 .mk-related li {margin: 3px 0;}
 .mk-quote {border-left: 3px solid #d0d7e2; padding-left: 8px; color: #333; margin-top: 4px;}
+/* the comparison's column headers on one line: Gradio sizes a column by its header, and its wrapped
+   tables otherwise break an English header inside its words (A prov/isio/n) */
+[id^="compare-"] .header-cell .cell-wrap span {white-space: nowrap; word-break: normal; overflow-wrap: normal;}
+.mk-notice {color: #6b4500; background: #fff6e0; border: 1px solid #f0d9a8; padding: 6px 10px; border-radius: 6px;
+            margin: 4px 0;}
 """
 
 
@@ -83,6 +88,12 @@ def ok_html(message: str) -> str:
 
 def note_html(message: str) -> str:
     return f"<div class='mk-note'>{esc(message)}</div>"
+
+
+def notices_html(notices: Sequence[str], lang: str) -> str:
+    """A search's or an answer's notices (a query cut to its limit, English words that name no concept)
+    in ``lang``, each with its code in front: the answer below them rests on less than was asked."""
+    return "".join(f"<p class='mk-notice' role='status'>{esc(warning_in(n, lang))}</p>" for n in notices)
 
 
 def mark(text: str, start: int, end: int, base: int) -> str:

@@ -60,8 +60,9 @@ def apply_ingest(store, params: dict, progress) -> list[dict]:
 def report_warnings(results: list[IngestResult]) -> None:
     """The coded warnings ([W0xx]: facts missing) on stderr, where they are not lost in a table,
     and how many extraction failures there were."""
-    for w in (w for r in results for w in r.warnings if w.startswith("[W")):
-        print(f"metrokg ingest: warning: {w}", file=sys.stderr)
+    for r in results:
+        for w in (w for w in r.warnings if w.startswith("[W")):
+            print(f"metrokg ingest: {r.id}: warning: {w}", file=sys.stderr)
     failures = sum(r.failures for r in results)
     if failures:
         print(f"metrokg ingest: {failures} extraction failure(s) in {sum(bool(r.failures) for r in results)} "

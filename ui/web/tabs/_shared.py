@@ -42,6 +42,7 @@ class UI:
     write_events: list = field(default_factory=list)  # events that write: every list refreshes after them
     doc_known: gr.State | None = None  # the store generation this session's lists show
     tab_loaders: dict = field(default_factory=dict)  # tab id -> (fn, inputs, outputs) run when the tab opens
+    lang_followers: list = field(default_factory=list)  # (fn, inputs, outputs) run after a language switch
     row_openers: list = field(default_factory=list)  # (Dataframe, State of [document, number] per row)
     doc_current: gr.State | None = None
     open_js: str = OPEN_JS

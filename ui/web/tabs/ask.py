@@ -7,7 +7,7 @@ import gradio as gr
 
 from metrokg.ui.web.callbacks import guarded
 from metrokg.ui.web.i18n import t
-from metrokg.ui.web.render import esc, table_html
+from metrokg.ui.web.render import esc, notices_html, table_html
 from metrokg.ui.web.state import AppState
 from metrokg.ui.web.tabs._shared import UI
 
@@ -71,7 +71,7 @@ def build(state: AppState, ui: UI) -> None:
         bind_html = (table_html([t("ask.bindings", lang), ""], [(k, v) for b in binds for k, v in b.items()])
                      if binds else "")
         code = result.get("sparql") or f"# {t('ask.no_sparql', lang)}"
-        return "", answer_groups_html(result, lang), code, bind_html
+        return notices_html(result.get("notices") or [], lang), answer_groups_html(result, lang), code, bind_html
 
     outputs = [status, answers, sparql, bindings]
     go.click(run, [question, ui.lang], outputs, api_visibility="private")

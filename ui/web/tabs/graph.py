@@ -56,6 +56,8 @@ def build(state: AppState, ui: UI) -> None:
     find.click(do_find, [text, ui.lang], [status, pick], api_visibility="private")
     text.submit(do_find, [text, ui.lang], [status, pick], api_visibility="private")
     pick.change(draw, [pick, ui.lang], [status, drawing, details], api_visibility="private")
+    # the drawing's labels and properties are in the page's language: a switch draws the entity again
+    ui.lang_followers.append((draw, [pick, ui.lang], [status, drawing, details]))
 
     def on_node(lang, evt: gr.EventData):
         data = getattr(evt, "_data", None) or {}

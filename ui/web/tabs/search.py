@@ -3,7 +3,6 @@ and year with their counts) and the ranked hits."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from typing import Callable
 
@@ -13,7 +12,7 @@ from metrokg.kg.search.documents import DOCUMENT_FACETS, NATIONAL
 from metrokg.terms import MODALITIES
 from metrokg.ui.web.callbacks import guarded
 from metrokg.ui.web.i18n import t
-from metrokg.ui.web.render import OPEN_JS, hits_html, kind_label, place_label
+from metrokg.ui.web.render import OPEN_JS, hits_html, kind_label, notices_html, place_label
 from metrokg.ui.web.state import FACETS, AppState, whole_number
 from metrokg.ui.web.tabs._shared import UI, doc_choices
 
@@ -94,8 +93,7 @@ def build(state: AppState, ui: UI) -> None:
                  for name, v in zip(facets, values[:n_facets])}
         extra |= {name: v or None for name, v in zip(DOCUMENT_FACETS, values[n_facets:])}
         hits, notices = state.search_with_notices(q, k_val, document or None, **extra)
-        status_html = "".join(f'<p class="mk-notice">{html.escape(n)}</p>' for n in notices)
-        return status_html, hits_html(hits, lang)
+        return notices_html(notices, lang), hits_html(hits, lang)
 
     inputs = [query, k, doc_filter, ui.lang, *facet_boxes, *document_boxes]
     go.click(do_search, inputs, [status, results], api_visibility="private")
