@@ -193,3 +193,12 @@ def test_no_subject_from_a_cue_inside_a_relative_clause(nlp):
     found = [(r.actor_name, r.role, r.modality) for r in run_text(nlp, text) if r.kind == "responsibility"]
     assert not any(m == "prohibition" or name.endswith("国务院") for name, _, m in found)
     assert ("申请进口国务院禁止使用的其他计量器具的单位", "subject", "obligation") in found
+
+
+def test_a_department_written_after_its_government_is_one_body():
+    """A law's usual subject, 县级以上人民政府计量行政部门: the department at the government's level."""
+    nlp = build_pipeline()
+    got = [r for r in run_text(nlp, "第三十四条 县级以上人民政府计量行政部门负责计量纠纷的调解和仲裁检定。")
+           if r.kind == "responsibility"]
+    assert [(r.actor_name, r.role, r.level) for r in got] == [("县级以上人民政府计量行政部门", "responsible", "county")]
+    assert got[0].actor_iri.endswith("/actortype/market-regulation-bureau")

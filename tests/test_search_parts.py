@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from metrokg.kg.records.provisions import ProvisionRecord
 from metrokg.kg.search.baseline import PlainBM25
@@ -60,6 +61,37 @@ def test_second_stage_lifts_the_asked_fact_kind_by_how_rare_it_is_among_candidat
     duty = rerank(fused, intents("谁负责"), [["Task"], ["Task"], ["Task"], []], boost=1.0)
     assert duty.tolist() == fused.tolist()  # every candidate holds a duty: it orders nothing
     assert rerank(fused, [], kinds, boost=1.0) is fused and rerank(fused, intents("怎么罚"), kinds, boost=0.0) is fused
+
+
+def test_a_penalty_question_prefers_the_penalty_for_the_conduct_it_names():
+    fused = np.array([3.0, 2.0, 1.9, 1.0], dtype=np.float32)
+    kinds = [["Task"], ["Penalty"], ["Penalty"], ["Task"]]
+    named = np.array([True, False, True, False])  # linked to the conduct the query names (作弊)
+    out = rerank(fused, intents("作弊会受到什么处理"), kinds, boost=1.0, named=named)
+    assert int(np.argmax(out)) == 2  # the penalty article for the conduct asked about comes first
+    assert out[1] - fused[1] == pytest.approx(0.5 * (out[2] - fused[2]))  # another conduct's: half the lift
+    target = rerank(fused, intents("受检率目标"), [["Task"], ["QuantitativeTarget"], ["QuantitativeTarget"], []],
+                    boost=1.0, named=named)
+    assert target[1] - fused[1] == pytest.approx(target[2] - fused[2])  # a target row often names no concept: lifted alike
+
+
+def test_a_one_character_label_names_its_concept_only_as_a_word_of_the_query():
+    m = ConceptMatcher.from_vocabulary()
+    scale = "https://w3id.org/metrokg/id/instrument/weighing-instrument"
+    assert scale in {c.iri for c in m.match("被查封的秤偷偷卖掉", ["被", "查封", "的", "秤", "偷偷", "卖掉"])}
+    assert scale not in {c.iri for c in m.match("秤砣虽小压千斤", ["秤砣", "虽小", "压", "千斤"])}
+    assert scale not in {c.iri for c in m.match("被查封的秤偷偷卖掉")}  # no words given: no one-character label
+
+
+def test_a_short_label_of_metrology_itself_says_the_query_is_about_the_corpus():
+    """电表 and 检定 are two characters, as vague 交通 is, but they name metrology's own things."""
+    from metrokg.kg.search.index import SearchIndex
+
+    index = SimpleNamespace(matcher=ConceptMatcher.from_vocabulary())
+    index.scheme_of = lambda iri: SearchIndex.scheme_of(index, iri)
+    named = SearchIndex.specific(index, index.matcher.match("电厂的电表归谁检定"))
+    assert {m.label for m in named} == {"电表", "检定"}
+    assert not SearchIndex.specific(index, index.matcher.match("交通违章扣分怎么查"))
 
 
 def test_agreement_is_the_provision_two_signals_rank_first():

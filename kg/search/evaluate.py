@@ -118,6 +118,7 @@ class Evaluation:
         self.mode = mode = "hybrid" if dense else "lexical"
         self.signals: list[Signals] = [index.signals(q.query, mode) for q in queries]
         self._baseline = None
+        self._search: dict[int, list[dict]] = {}  # k -> search's rows, computed once
         self.citations = [index.citation_scores(q.query, q.document) for q in queries]  # fused rankings cite first
         self.dense_variants: dict[str, list[np.ndarray]] = {}
         if dense:
@@ -158,10 +159,13 @@ class Evaluation:
 
     def search_rows(self, k: int = 10) -> list[dict]:
         """Per query: what :meth:`SearchIndex.search` returns (cited first, intent, cutoff)."""
+        if k in self._search:
+            return self._search[k]
         position = {r.iri: i for i, r in enumerate(self.index.records)}
-        return [self.row(q, [position[iri] for h in self.index.search(q.query, k=k, document=q.document, mode=self.mode)
+        self._search[k] = [self.row(q, [position[iri] for h in self.index.search(q.query, k=k, document=q.document, mode=self.mode)
                              for iri in (h.provision.iri, *(d["iri"] for d in h.also_in))][:k])
                 for q in self.queries]
+        return self._search[k]
 
     def rows_by_config(self) -> dict[str, list[dict]]:
         """Per-query rows of the configurations compared per kind: the baseline, each signal,
@@ -176,7 +180,7 @@ class Evaluation:
         out["fused"] = self.score(lambda i, s: fusion.fuse(s.scores, "weighted", mode, fusion.WEIGHTS[mode]),
                                   cite=True)[1]
         out["reranked"] = self.score(lambda i, s: self.index.second_stage(
-            self.queries[i].query, fusion.fuse(s.scores, "weighted", mode, fusion.WEIGHTS[mode])), cite=True)[1]
+            self.queries[i].query, fusion.fuse(s.scores, "weighted", mode, fusion.WEIGHTS[mode]), s), cite=True)[1]
         out["search"] = self.search_rows()
         return out
 

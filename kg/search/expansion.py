@@ -25,6 +25,8 @@ from metrokg.ontology.vocab import Concept, Concepts, norm
 
 #: schemes whose labels are too short or too generic to stand for a query's meaning
 SKIP_SCHEMES = frozenset({"prefix", "counter"})
+#: schemes whose one-character labels (秤 for 衡器) are words of their own in a query
+SINGLE_CHARACTER_SCHEMES = frozenset({"instrument", "conduct", "activity"})
 #: weight of a concept reached by going down the hierarchy, per level
 NARROWER_DECAY = 0.6
 _EN_STOP = frozenset("a an and of the for in on to with by or at as is are".split())
@@ -67,14 +69,20 @@ class ConceptMatcher:
         self.entries = concepts.by_iri
         self._zh: dict[str, list[str]] = {}
         self._en: dict[str, list[str]] = {}
+        self._zh_single: dict[str, list[str]] = {}  # 秤: named only as a whole word of the query
         for e in concepts:
             if e.scheme in SKIP_SCHEMES:
                 continue
             for label in e.labels:
                 key = norm(label)
-                if len(key) < 2:
+                if not key:
                     continue
-                table = self._en if key.isascii() else self._zh
+                if len(key) < 2:
+                    table = self._zh_single if not key.isascii() and e.scheme in SINGLE_CHARACTER_SCHEMES else None
+                else:
+                    table = self._en if key.isascii() else self._zh
+                if table is None:
+                    continue
                 if e.iri not in table.setdefault(key, []):
                     table[key].append(e.iri)
         self._en_words = {key: tuple(_stem(w) for w in _WORD.findall(key) if w not in _EN_STOP)
@@ -102,14 +110,21 @@ class ConceptMatcher:
 
     # ---- matching
 
-    def match(self, query: str) -> list[ConceptMatch]:
-        """Concepts named in ``query``: longest labels first, overlapping shorter ones dropped."""
+    def match(self, query: str, words: Iterable[str] = ()) -> list[ConceptMatch]:
+        """Concepts named in ``query``: longest labels first, overlapping shorter ones dropped. A
+        one-character label (秤) names its concept only when it is one of the query's ``words``
+        (its segmentation): inside a longer word (秤砣, 公平秤) it is part of that word."""
         q = norm(query)
         found: list[tuple[int, int, str, list[str]]] = []
         for key, iris in self._zh.items():
             start = q.find(key)
             while start >= 0:
                 found.append((start, start + len(key), key, iris))
+                start = q.find(key, start + 1)
+        for key in set(words).intersection(self._zh_single):
+            start = q.find(key)
+            while start >= 0:
+                found.append((start, start + 1, key, self._zh_single[key]))
                 start = q.find(key, start + 1)
         if _WORD.search(q):
             for key in self._en:

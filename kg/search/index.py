@@ -46,6 +46,9 @@ from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as
 
 #: a concept label this long (characters) says what a query is about; a shorter one (交通) may not
 SPECIFIC_LABEL = 3
+#: schemes of metrology's own things (电表, 秤, 检定, 作弊): a label of any length names the
+#: subject, where a short industry or quantity label (交通, 时间) says little on its own
+DOMAIN_SCHEMES = frozenset({"instrument", "activity", "conduct"})
 #: the best hits by meaning (dense rank) that a query about the corpus always shows
 DENSE_KEPT = 5
 #: a query word this share of the provisions hold names the corpus's subject (计量: 0.82-0.89 of the
@@ -359,7 +362,7 @@ class SearchIndex:
             raise MetrokgError("E031")
         if mode not in MODES:
             raise MetrokgError("E280", mode=mode, choices=", ".join(MODES))
-        matches = self.matcher.expand(self.matcher.match(query))
+        matches = self.matcher.expand(self.matcher.match(query, search_tokens(query, self.segmenter)))
         scores: dict[str, np.ndarray] = {}
         best = None
         if mode != "dense":
@@ -467,7 +470,7 @@ class SearchIndex:
         fused = fuse(sig.scores, method, mode)
         if mask is not None:
             fused = np.where(mask, fused, 0.0)
-        fused = self.second_stage(query, fused)
+        fused = self.second_stage(query, fused, sig)
         citation = self.citation_scores(query, document)
         if citation is not None and mask is not None:
             citation = np.where(mask, citation, 0.0)
@@ -525,16 +528,22 @@ class SearchIndex:
         least = SUBJECT_SHARE * self.lexical.size
         return any(self.lexical.df.get(t, 0) >= least for t in terms)
 
-    def second_stage(self, query: str, fused: np.ndarray) -> np.ndarray:
+    def second_stage(self, query: str, fused: np.ndarray, sig: Signals | None = None) -> np.ndarray:
         """``fused`` with its best candidates reordered by what the graph knows of them: the fact
-        kind the query asks for (a penalty for 会受到什么处理, a time limit for 多少天...;
-        :mod:`metrokg.kg.search.rerank`; ``METROKG_SEARCH_RERANK=0`` turns it off)."""
-        return rerank(fused, intents(query), self._kinds)
+        kind the query asks for (a penalty for 会受到什么处理, a time limit for 多少天...), most for
+        those also linked to a concept the query names (:mod:`metrokg.kg.search.rerank`;
+        ``METROKG_SEARCH_RERANK=0`` turns it off)."""
+        expansion = sig.scores.get("expansion") if sig is not None else None
+        return rerank(fused, intents(query), self._kinds, named=None if expansion is None else expansion > 0)
 
-    @staticmethod
-    def specific(matches: list[ConceptMatch]) -> list[ConceptMatch]:
+    def specific(self, matches: list[ConceptMatch]) -> list[ConceptMatch]:
         """The concepts the query names by a label specific enough to say what it is about."""
-        return [m for m in matches if m.via == "label" and (len(m.label) >= SPECIFIC_LABEL or m.label.isascii())]
+        return [m for m in matches if m.via == "label" and (len(m.label) >= SPECIFIC_LABEL or m.label.isascii()
+                                                            or self.scheme_of(m.iri) in DOMAIN_SCHEMES)]
+
+    def scheme_of(self, iri: str) -> str:
+        entry = self.matcher.entries.get(iri)
+        return entry.scheme if entry else ""
 
     def relevance(self, position: int, terms: dict[str, float], sig: Signals) -> float:
         """How surely provision ``position`` is about the query, on an absolute scale (fused scores

@@ -26,6 +26,9 @@ class Intent:
     zh: tuple[str, ...]
     en: tuple[str, ...]
     kinds: frozenset[str]  # local names of mkg: classes
+    #: whether an answer names what the question names (the penalty for 作弊 is an article on
+    #: 作弊), so the second stage prefers the candidates linked to the query's concepts
+    names_subject: bool = False
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -34,13 +37,13 @@ INTENTS: tuple[Intent, ...] = (
             "法律责任", "被罚", "会被", "受到什么", "处罚", "罚款", "追究"),
            ("penalty", "penalties", "punish", "punished", "fine", "fined", "sanction", "sanctions",
             "liability"),
-           frozenset({"Penalty"})),
+           frozenset({"Penalty"}), names_subject=True),
     Intent("duty",
            ("谁负责", "由谁", "哪个部门", "哪些部门", "谁来", "谁管", "归谁", "负责什么", "职责", "牵头", "责任单位",
             "必须", "应当", "要求"),
            ("who is responsible", "responsible for", "who must", "must", "obliged", "duty", "duties",
             "in charge"),
-           frozenset({"Responsibility", "Obligation", "Prohibition", "Task"})),
+           frozenset({"Responsibility", "Obligation", "Prohibition", "Task"}), names_subject=True),
     Intent("deadline",
            ("多少天", "几天", "多少日", "期限", "多久", "什么时候", "何时", "日内", "时限", "之日起"),
            ("how many days", "deadline", "time limit", "within how", "when"),

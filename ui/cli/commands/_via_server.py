@@ -129,7 +129,10 @@ def _request(conn: socket.socket, shown: Path, name: str, params: dict, progress
     timeout = settings.get("METROKG_SERVER_WRITE_TIMEOUT")
     conn.settimeout(timeout)
     try:
-        _send(conn, {"op": name, "params": params})
+        try:
+            _send(conn, {"op": name, "params": params})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused before the request was read (E491): the answer is still there to read
         for message in _lines(conn, 1 << 30):
             if "progress" in message:
                 progress(message["progress"])

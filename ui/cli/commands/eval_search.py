@@ -18,14 +18,13 @@ def register(sub) -> None:
     p.add_argument("--mode", choices=LEXICAL_MODES, default="hybrid",
                    help="lexical leaves the dense signal (and the embedding model) out")
     p.add_argument("--tune", action="store_true", help="grid-search the fusion weights and report 2-fold CV")
-    p.add_argument("--per-query", action="store_true", help="also print each query's ranking")
+    p.add_argument("--per-query", action="store_true", help="also print each query's ranking as `metrokg search` returns it")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from metrokg.kg.search.evaluate import DEFAULT_QUERIES, Evaluation, format_kinds, format_table, load_queries
-    from metrokg.kg.search.fusion import WEIGHTS, fuse
     from metrokg.kg.search.index import SearchIndex
     from metrokg.ui.cli.commands._common import opened_store
 
@@ -40,9 +39,8 @@ def run(args) -> int:
                     weights, best = ev.tune(method, mode)
                     out["tuning"].append({"method": method, "mode": mode, "weights": weights, "in_sample": best,
                                           "cross_validated": ev.cross_validate(method, mode)})
-        if args.per_query:
-            mode = args.mode
-            out["per_query"] = ev.score(lambda i, s: fuse(s.scores, "weighted", mode, WEIGHTS[mode]), cite=True)[1]
+        if args.per_query:  # what `metrokg search` returns for each, as the "search" rows score it
+            out["per_query"] = ev.search_rows()
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
