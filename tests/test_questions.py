@@ -179,6 +179,13 @@ def test_which_provinces_questions_answer_per_document(division_store, question)
     assert item["modality"] == "prohibition" and "不得破坏计量器具准确度" in item["span"]["text"]
 
 
+@pytest.mark.parametrize("question", ["哪些文件提到了碳计量", "which documents mention carbon metrology?"])
+def test_which_documents_mention_a_topic_in_any_modality(built_store, question):
+    a = ask(built_store, question)
+    assert a["kind"] == "which_documents" and [g["document"] for g in a["groups"]] == [SEED_ID]
+    assert a["answers"] and all("碳" in i["span"]["text"] for i in a["answers"])  # each statement names it
+
+
 def test_what_is_metrology_is_answered_from_the_learn_topic(built_store):
     from metrokg.kg.analyses.learn_topics import TOPICS
 

@@ -202,3 +202,8 @@ def test_a_department_written_after_its_government_is_one_body():
            if r.kind == "responsibility"]
     assert [(r.actor_name, r.role, r.level) for r in got] == [("县级以上人民政府计量行政部门", "responsible", "county")]
     assert got[0].actor_iri.endswith("/actortype/market-regulation-bureau")
+
+
+def test_an_adverb_before_the_cue_is_not_part_of_the_subject(nlp):
+    got = resp(nlp, "在调解、仲裁及案件审理期间，任何一方当事人均不得改变与计量纠纷有关的计量器具的技术状态。")
+    assert [name for name, *_ in got] == ["任何一方当事人"]

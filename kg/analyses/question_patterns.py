@@ -59,7 +59,10 @@ MODAL_WORDS = {"要求": "obligation", "规定": "obligation", "必须": "obliga
                "不准": "prohibition", "严禁": "prohibition", "鼓励": "encouragement", "支持": "encouragement",
                "require": "obligation", "mandate": "obligation", "prohibit": "prohibition",
                "forbid": "prohibition", "ban": "prohibition", "encourage": "encouragement",
-               "support": "encouragement"}
+               "support": "encouragement",
+               # asking which documents speak of a topic at all: a statement of any modality answers
+               "提到": "any", "提及": "any", "涉及": "any", "谈到": "any", "部署": "any",
+               "mention": "any", "address": "any", "cover": "any"}
 
 _ZH_SCOPE = "|".join(sorted((w for w in SCOPE_WORDS if not w.isascii()), key=len, reverse=True))
 _EN_SCOPE = "|".join(sorted((w for w in SCOPE_WORDS if w.isascii()), key=len, reverse=True))

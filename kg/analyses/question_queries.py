@@ -131,7 +131,7 @@ WHERE {
   ?f mkg:text ?text ; mkg:inProvision ?p ; mkg:start ?start ; mkg:end ?end .
   ?p mkg:text ?ptext .
 """ + _PROVISION + """
-  FILTER(?modality = ?wanted && (CONTAINS(?text, ?word) || CONTAINS(?ptext, ?word)))
+  FILTER((?wanted = "any" || ?modality = ?wanted) && (CONTAINS(?text, ?word) || CONTAINS(?ptext, ?word)))
 } ORDER BY ?docId ?start"""
 
 DOCUMENTS_SPARQL = PREFIXES + """SELECT ?d ?docId ?title ?issuer WHERE {

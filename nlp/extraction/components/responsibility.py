@@ -82,6 +82,8 @@ _NAMING_CUES = ("严禁", "禁止", "不准", "不许", "不允许", "允许", "
 _LEVEL_HEAD = re.compile(rf"^各?(?:{_ONE_LEVEL}[、，,]?)+")
 _VERBISH = re.compile(r"加强|推进|推动|开展|建立|建设|完善|提升|提高|实施|落实|确保|严格|依法|按照|结合|围绕|"
                       r"同时|此外|其中|并|对|在|将|把|为|以")
+#: adverbs between a subject and its modal cue (当事人均不得, 经营者都应当, 单位一律不得)
+_TRAILING_ADVERB = re.compile(r"(?:均|(?<![首京成古国])都|皆|一律|亦|也)$")
 _SUBJECT_CUES = ("要", "应当", "应", "必须", "须", "务必", "负责", "牵头", "会同", "联合", "按照职责", "按职责",
                  "不得", "严禁", "可以", "将", "进一步")
 
@@ -328,6 +330,9 @@ class ResponsibilityExtractor:
         taken = [(r.actor_start, r.actor_end) for r in found if r.actor_start is not None]
 
         def add(name_start: int, name_end: int, d, confidence: float) -> None:
+            adverb = _TRAILING_ADVERB.search(text, name_start, name_end)  # 任何一方当事人均不得: not part of the name
+            if adverb and adverb.start() > name_start:
+                name_end = adverb.start()
             if any(a is not None and a < name_end and name_start < b for a, b in taken):
                 return
             name = text[name_start:name_end]

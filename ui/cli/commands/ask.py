@@ -64,6 +64,7 @@ def _item_line(item: dict) -> str:
     if item.get("year") is not None:
         head += f" ({item['year']})"
     p, span = item.get("provision"), item.get("span")
+    lead = f"{head} — " if head else ""  # a search hit names no one: its place and text alone
     if p is None or span is None:
-        return f"{head} — {item.get('text', '')[:200]}"
-    return f"{head} — {p['document']} §{p['number']} [{span['start']}:{span['end']}] {span['text'][:80]}"
+        return f"{lead}{item.get('text', '')[:200]}"
+    return f"{lead}{p['document']} §{p['number']} [{span['start']}:{span['end']}] {span['text'][:80]}"
