@@ -247,7 +247,8 @@ declare("METROKG_COMPARE_TASK_THRESHOLD", 0.35, _fraction,
 # ------------------------------------------------------------------ search at corpus scale (kg/search/; issue 17)
 declare("METROKG_SEARCH_RERANK", True, flag,
         "search: the second stage over the graph (the fact kind a question asks for) reorders the 50 best "
-        "fused candidates; 0 shows the fused ranking (cited provisions first)", "1 or 0")
+        "fused candidates and brings along the same provision of another document with each of the 5 best; "
+        "0 shows the fused ranking (cited provisions first)", "1 or 0")
 declare("METROKG_SEARCH_INTENT_BOOST", 1.0, _fraction,
         "search, second stage: how much a candidate holding a fact of the kind a question asks for (penalty, "
         "duty, time limit, target) is lifted, as a share of the best candidate's fused score, times the share "

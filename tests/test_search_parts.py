@@ -75,6 +75,27 @@ def test_a_penalty_question_prefers_the_penalty_for_the_conduct_it_names():
     assert target[1] - fused[1] == pytest.approx(target[2] - fused[2])  # a target row often names no concept: lifted alike
 
 
+def test_the_best_candidates_bring_the_same_provision_of_another_document_along():
+    from metrokg.kg.search.rerank import counterparts
+
+    def unit(*v):
+        a = np.array(v, dtype=np.float32)
+        return a / np.linalg.norm(a)
+
+    # a law's article (0), another of its articles (1); the same article in the implementing rules (2),
+    # another article there (3); a third document holding a near copy of 1 only (4)
+    vectors = np.stack([unit(1, 0.05, 0), unit(0, 1, 0), unit(1, 0.08, 0), unit(0.3, 0, 1), unit(0.02, 1, 0)])
+    documents = np.array([0, 0, 1, 1, 2])
+    scores = np.array([2.0, 0.1, 0.2, 0.5, 0.3], dtype=np.float32)
+    out = counterparts(scores, vectors, documents, top=1, cosine=0.97, share=0.85)
+    assert out[2] == pytest.approx(0.85 * 2.0) and np.argsort(-out).tolist()[:2] == [0, 2]
+    assert out[[0, 1, 3, 4]].tolist() == scores[[0, 1, 3, 4]].tolist()  # nothing else moves
+    masked = counterparts(np.array([2.0, 0.1, 0.0, 0.5, 0.3], dtype=np.float32), vectors, documents, top=1)
+    assert masked[2] == 0.0  # a provision a filter left out is not brought back
+    closer = np.stack([*vectors[:4], unit(1, 0.079, 0)])  # doc 2 holds a nearer copy of 2 than 0 is
+    assert counterparts(scores, closer, np.array([0, 0, 1, 1, 0]), top=1)[2] == scores[2]  # not mutual
+
+
 def test_a_one_character_label_names_its_concept_only_as_a_word_of_the_query():
     m = ConceptMatcher.from_vocabulary()
     scale = "https://w3id.org/metrokg/id/instrument/weighing-instrument"

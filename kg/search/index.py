@@ -38,7 +38,7 @@ from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.grouping import fold_duplicates
 from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
-from metrokg.kg.search.rerank import rerank
+from metrokg.kg.search.rerank import counterparts, rerank
 from metrokg.kg.store.base import Store
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
@@ -232,6 +232,8 @@ class SearchIndex:
         self._dense_limits = None
         self._encoder = None
         self._documents = np.array([r.document for r in records], dtype=object)
+        self._document_codes = np.unique(self._documents.astype(str), return_inverse=True)[1].astype(np.int32) \
+            if records else np.zeros(0, np.int32)
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
         self._heading_only = np.array([heading_only(r) for r in records], dtype=bool)
         self._kinds = [f.get("kinds", []) for f in facts]
@@ -532,9 +534,13 @@ class SearchIndex:
         """``fused`` with its best candidates reordered by what the graph knows of them: the fact
         kind the query asks for (a penalty for 会受到什么处理, a time limit for 多少天...), most for
         those also linked to a concept the query names (:mod:`metrokg.kg.search.rerank`;
-        ``METROKG_SEARCH_RERANK=0`` turns it off)."""
+        ``METROKG_SEARCH_RERANK=0`` turns it off), and the same provision in another document
+        (a law's article in its implementing rules) brought along with each of the best."""
         expansion = sig.scores.get("expansion") if sig is not None else None
-        return rerank(fused, intents(query), self._kinds, named=None if expansion is None else expansion > 0)
+        out = rerank(fused, intents(query), self._kinds, named=None if expansion is None else expansion > 0)
+        if sig is not None and "dense" in sig.scores and settings.get("METROKG_SEARCH_RERANK"):
+            out = counterparts(out, self.dense().provisions, self._document_codes)
+        return out
 
     def specific(self, matches: list[ConceptMatch]) -> list[ConceptMatch]:
         """The concepts the query names by a label specific enough to say what it is about."""

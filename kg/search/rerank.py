@@ -20,6 +20,13 @@ time-limit question lifts every candidate of its kind alike.
 Citation links (a penalty question answered by the article that cites the duty its words found)
 were tried as a second feature and left out: on the three labelled sets they changed no top 5.
 
+The best candidates also bring their **counterparts** along (:func:`counterparts`): the same
+provision in another document, as a local regulation or implementing rules repeat a law's
+article (计量法第二十二条 and 细则第二十九条 and 河南条例第二十九条 on the certification of
+product quality inspection bodies). Measured on the three labelled sets: the real set's
+cross-document kind 0.85 → 0.88 R@5, paraphrase 0.70 → 0.71, every other kind and set unchanged;
+a lower cosine (0.95-0.96) or a lift of 0.7-0.8 lost question or cross-document queries.
+
 Only the ``CANDIDATES`` best fused candidates move, so the cost does not grow with the store, and
 only provisions a signal already scores: the second stage reorders, it never adds.
 """
@@ -33,6 +40,14 @@ from metrokg.kg.search.intent import Intent, intent_mask
 
 #: how many of the fused ranking's best candidates the second stage reorders
 CANDIDATES = 50
+#: counterparts (:func:`counterparts`): how many of the best candidates bring theirs along, the
+#: cosine of provision vectors from which two provisions of different documents say the same
+#: (multilingual-e5-small: a law's article and the same article in its implementing rules or a
+#: local regulation 0.97-0.99, another article of the same law 0.90-0.94), and the share of the
+#: candidate's score its counterpart is lifted to
+COUNTERPART_TOP = 5
+COUNTERPART_COSINE = 0.97
+COUNTERPART_SHARE = 0.85
 #: the share of the lift a candidate of the asked kind gets when it is not linked to a concept the
 #: query names (a penalty article for another conduct than the one asked about)
 UNNAMED_SHARE = 0.5
@@ -62,4 +77,34 @@ def rerank(fused: np.ndarray, asked: list[Intent], kinds: list[list[str]], boost
         out[pool[held & ~about]] += UNNAMED_SHARE * lift
     else:
         out[pool[held]] += lift
+    return out
+
+
+def counterparts(scores: np.ndarray, vectors: np.ndarray, documents: np.ndarray, top: int = COUNTERPART_TOP,
+                 cosine: float = COUNTERPART_COSINE, share: float = COUNTERPART_SHARE) -> np.ndarray:
+    """``scores`` with the counterparts of the ``top`` best candidates lifted to ``share`` of the
+    candidate's score (never lowered; only provisions already scored move). A counterpart is a provision of another document whose
+    vector is the candidate's nearest in that document, and the candidate its nearest in the
+    candidate's document, at ``cosine`` or more. ``vectors``: unit provision vectors (a zero row
+    for a provision that has none); ``documents``: an integer code per provision."""
+    if not scores.size or float(scores.max()) <= 0 or top <= 0 or vectors.shape[0] != scores.size:
+        return scores
+    out = scores.astype(np.float32, copy=True)
+    n_docs = int(documents.max()) + 1
+    for c in np.argsort(-scores, kind="stable")[:top]:
+        c = int(c)
+        if scores[c] <= 0 or not vectors[c].any():
+            continue
+        sims = vectors @ vectors[c]
+        sims[documents == documents[c]] = -1.0
+        best = np.full(n_docs, -np.inf, dtype=np.float32)
+        np.maximum.at(best, documents, sims)
+        near = np.flatnonzero((sims >= cosine) & (sims >= best[documents]))  # the nearest in each document
+        if not near.size:
+            continue
+        own = np.flatnonzero(documents == documents[c])
+        back = vectors[near] @ vectors[own].T  # each one's nearest in the candidate's document
+        mutual = near[own[np.argmax(back, axis=1)] == c]
+        mutual = mutual[scores[mutual] > 0]  # one a signal found and no filter left out: it reorders, never adds
+        out[mutual] = np.maximum(out[mutual], share * float(scores[c]))
     return out
