@@ -91,11 +91,12 @@ def counterparts(scores: np.ndarray, vectors: np.ndarray, documents: np.ndarray,
         return scores
     out = scores.astype(np.float32, copy=True)
     n_docs = int(documents.max()) + 1
-    for c in np.argsort(-scores, kind="stable")[:top]:
-        c = int(c)
-        if scores[c] <= 0 or not vectors[c].any():
-            continue
-        sims = vectors @ vectors[c]
+    best_first = [int(c) for c in np.argsort(-scores, kind="stable")[:top] if scores[c] > 0 and vectors[c].any()]
+    if not best_first:
+        return scores
+    every = vectors @ vectors[best_first].T  # one pass over the vectors for all of them (memory-bound)
+    for column, c in enumerate(best_first):
+        sims = every[:, column]
         sims[documents == documents[c]] = -1.0
         best = np.full(n_docs, -np.inf, dtype=np.float32)
         np.maximum.at(best, documents, sims)
