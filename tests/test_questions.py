@@ -186,6 +186,16 @@ def test_which_documents_mention_a_topic_in_any_modality(built_store, question):
     assert a["answers"] and all("碳" in i["span"]["text"] for i in a["answers"])  # each statement names it
 
 
+def test_a_work_named_in_english_is_found_by_its_english_label():
+    from metrokg.kg.analyses.question_terms import work_titles
+    from metrokg.kg.search.expansion import ConceptMatcher
+
+    m = ConceptMatcher.from_vocabulary()
+    assert work_titles(m, "the metrology law")[0] == "中华人民共和国计量法"  # the Law, not its Detailed Rules
+    assert work_titles(m, "implementing rules of the metrology law")[0] == "中华人民共和国计量法实施细则"
+    assert work_titles(m, "the pizza law") == []
+
+
 def test_what_is_metrology_is_answered_from_the_learn_topic(built_store):
     from metrokg.kg.analyses.learn_topics import TOPICS
 

@@ -74,3 +74,15 @@ def test_what_is_metrology_quotes_the_learn_topic_then_the_texts(real_store):
     groups = {g["document"]: g for g in a["groups"][1:]}
     assert groups["guowuyuan-2021"]["title"] == "计量发展规划(2021—2035年)"
     assert all(i["text"].startswith("计量是") for i in a["answers"][1:])
+
+
+@pytest.mark.parametrize("question, document, number", [
+    ("what does the metrology law say about legal units?", "jiliangfa-2018", "1.3"),
+    ("what does the implementing rules of the metrology law say about arbitration verification?",
+     "jiliangfa-xize-2022", "8.34"),
+    ("what does the Shanghai regulation say about market scales?", "shanghai-tiaoli-2018", "3.16"),
+])
+def test_a_document_named_in_english_is_the_one_asked_about(real_store, question, document, number):
+    a = ask(real_store, question)
+    assert a["kind"] == "document_says" and {g["document"] for g in a["groups"]} == {document}
+    assert (document, number) in cited(a)

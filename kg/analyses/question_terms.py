@@ -72,6 +72,30 @@ def english_concepts(matcher: ConceptMatcher, text: str) -> list[str]:
     return sorted((i for i, s in scored.items() if s[0] == top), key=lambda i: (-scored[i][1], i))
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Two English words of one stem, roughly: equal, or sharing their first six letters
+    (implementing / implementation)."""
+    return a == b or (len(a) >= 6 and len(b) >= 6 and a[:6] == b[:6])
+
+
+def work_titles(matcher: ConceptMatcher, name: str) -> list[str]:
+    """The Chinese titles of the works (laws, plans, specifications of the vocabulary) whose English
+    label holds every word of ``name`` (the metrology law -> 中华人民共和国计量法), the shortest
+    label first: "the metrology law" is the Law, not the Detailed Rules for its Implementation."""
+    asked = _words(_ARTICLE.sub("", name))
+    found: list[tuple[int, str]] = []
+    for entry in matcher.concepts:
+        if scheme_of(entry.iri) != "work" or not asked:
+            continue
+        for label in entry.labels:
+            if _HAN.search(label):
+                continue
+            words = _words(label)
+            if all(any(_same_word(a, w) for w in words) for a in asked):
+                found.append((len(words), entry.pref_zh))
+    return list(dict.fromkeys(title for _n, title in sorted(found)))
+
+
 def topic_terms(matcher: ConceptMatcher, topic: str) -> Iterator[list[str]]:
     """The term lists to look for a topic by, in order: the topic as written (Chinese), then the
     Chinese labels of the concepts it names as a whole (动手脚 -> 计量作弊 and its synonyms; a word

@@ -579,10 +579,24 @@ class QuestionAnswerer:
                       note_key="document_says", note_fields={"document": doc_id, "topic": topic})
 
     def _resolve_document(self, name: str) -> str | None:
-        """The document whose id, title or issuer best matches ``name`` (most shared words)."""
+        """The document whose id, title or issuer best matches ``name`` (most shared words); a name
+        in English (the metrology law) goes through the English labels of the vocabulary's works
+        to their Chinese titles, and otherwise must have every word in a document's id or title (a
+        word of an id, metrology, is in most of them)."""
+        from metrokg.kg.analyses.question_terms import work_titles
         from metrokg.nlp.tokens import search_tokens
 
+        english = not _HAN.search(name)
+        if english:
+            for title in work_titles(self.matcher, name):
+                found = self._resolve_document(title)
+                if found is not None:
+                    return found
         words = {w for w in search_tokens(name, self.index.segmenter) if len(w) >= 2} or {name}
+        if english:  # the Hubei plan: the place names it; plan, law and metrology are in every id
+            words = {w for w in words if w not in _GENERIC_NAME_WORDS}
+            if not words:
+                return None
         best, best_score = None, 0.0
         for r in self._run(DOCUMENTS_SPARQL, {}):
             doc_id, title, issuer = str(r.docId), str(r.title), str(r.issuer or "")
@@ -592,7 +606,7 @@ class QuestionAnswerer:
             score = sum(1 for w in words if w in hay) / len(words)
             if score > best_score:
                 best, best_score = doc_id, score
-        return best if best_score >= 0.5 else None
+        return best if best_score >= (1.0 if english else 0.5) else None
 
     # ---- search fallback
 
@@ -618,6 +632,11 @@ class QuestionAnswerer:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+#: English words of a document's name that tell no document from another (ids are pinyin place
+#: names and English kinds: hubei-2022-metrology-implementation)
+_GENERIC_NAME_WORDS = frozenset("the a an of and plan plans law laws regulation regulations rule rules measures "
+                                "document documents opinion opinions notice metrology measurement province "
+                                "provincial city municipal implementation".split())
 
 
 def _names(text: str, words: list[str], tokens: Callable[[str], list[str]]) -> bool:
