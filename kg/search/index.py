@@ -511,7 +511,7 @@ class SearchIndex:
         cited = {i for i in order if citation is not None and citation[i] > 0}
         rel = {i: self.relevance(i, terms, sig) for i in order}
         agreed = agreement(sig.scores, fused > 0)
-        named = 1.0 if self.specific(sig.matches) else 0.0  # 坑顾客: about metrology, though no provision says it
+        named = 1.0 if self.specific(sig.matches, subject=True) else 0.0  # 坑顾客: about metrology, though no provision says it
         if not cited and not agreed and not self.names_subject(terms) \
                 and max(max(rel.values()), named, self.matcher.english_share(query)) < floor:
             return []
@@ -542,10 +542,12 @@ class SearchIndex:
             out = counterparts(out, self.dense().provisions, self._document_codes)
         return out
 
-    def specific(self, matches: list[ConceptMatch]) -> list[ConceptMatch]:
-        """The concepts the query names by a label specific enough to say what it is about."""
+    def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:
+        """The concepts the query names by a label specific enough to say what it is about; with
+        ``subject``, also a short label of metrology's own things (电表, 检定), which says the query
+        is about the corpus though not which provisions answer it (检定 is in most of them)."""
         return [m for m in matches if m.via == "label" and (len(m.label) >= SPECIFIC_LABEL or m.label.isascii()
-                                                            or self.scheme_of(m.iri) in DOMAIN_SCHEMES)]
+                                                            or (subject and self.scheme_of(m.iri) in DOMAIN_SCHEMES))]
 
     def scheme_of(self, iri: str) -> str:
         entry = self.matcher.entries.get(iri)
