@@ -14,6 +14,7 @@ reads neither the graph nor the Turtle again.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -25,8 +26,10 @@ from metrokg.ontology.vocab import Concept, Concepts, norm
 
 #: schemes whose labels are too short or too generic to stand for a query's meaning
 SKIP_SCHEMES = frozenset({"prefix", "counter"})
-#: schemes whose one-character labels (秤 for 衡器) are words of their own in a query
-SINGLE_CHARACTER_SCHEMES = frozenset({"instrument", "conduct", "activity"})
+#: schemes of metrology's own things (秤, 电表, 检定, 作弊): their one-character labels are words of
+#: their own in a query, and a label of any length says a query is about metrology, where a short
+#: industry or quantity label (交通, 时间) says little on its own
+DOMAIN_SCHEMES = frozenset({"instrument", "conduct", "activity"})
 #: weight of a concept reached by going down the hierarchy, per level
 NARROWER_DECAY = 0.6
 _EN_STOP = frozenset("a an and of the for in on to with by or at as is are".split())
@@ -78,7 +81,7 @@ class ConceptMatcher:
                 if not key:
                     continue
                 if len(key) < 2:
-                    table = self._zh_single if not key.isascii() and e.scheme in SINGLE_CHARACTER_SCHEMES else None
+                    table = self._zh_single if not key.isascii() and e.scheme in DOMAIN_SCHEMES else None
                 else:
                     table = self._en if key.isascii() else self._zh
                 if table is None:
@@ -116,15 +119,11 @@ class ConceptMatcher:
         (its segmentation): inside a longer word (秤砣, 公平秤) it is part of that word."""
         q = norm(query)
         found: list[tuple[int, int, str, list[str]]] = []
-        for key, iris in self._zh.items():
+        singles = ((key, self._zh_single[key]) for key in set(words).intersection(self._zh_single))
+        for key, iris in itertools.chain(self._zh.items(), singles):
             start = q.find(key)
             while start >= 0:
                 found.append((start, start + len(key), key, iris))
-                start = q.find(key, start + 1)
-        for key in set(words).intersection(self._zh_single):
-            start = q.find(key)
-            while start >= 0:
-                found.append((start, start + 1, key, self._zh_single[key]))
                 start = q.find(key, start + 1)
         if _WORD.search(q):
             for key in self._en:

@@ -33,7 +33,7 @@ from metrokg.kg.records.derived import can_write, persist_folder
 from metrokg.kg.records.factview import document_parts, load_provision_infos
 from metrokg.kg.records.provisions import FACT_LINKS, ProvisionRecord
 from metrokg.kg.search.documents import DOCUMENT_FACETS, document_facets, matches as document_matches
-from metrokg.kg.search.expansion import ConceptMatch, ConceptMatcher, ExpansionIndex
+from metrokg.kg.search.expansion import DOMAIN_SCHEMES, ConceptMatch, ConceptMatcher, ExpansionIndex
 from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.grouping import fold_duplicates
 from metrokg.kg.search.intent import intents, provision_kinds
@@ -46,9 +46,6 @@ from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as
 
 #: a concept label this long (characters) says what a query is about; a shorter one (交通) may not
 SPECIFIC_LABEL = 3
-#: schemes of metrology's own things (电表, 秤, 检定, 作弊): a label of any length names the
-#: subject, where a short industry or quantity label (交通, 时间) says little on its own
-DOMAIN_SCHEMES = frozenset({"instrument", "activity", "conduct"})
 #: the best hits by meaning (dense rank) that a query about the corpus always shows
 DENSE_KEPT = 5
 #: a query word this share of the provisions hold names the corpus's subject (计量: 0.82-0.89 of the
