@@ -346,6 +346,7 @@ def pipeline_ingest(n_docs: int, workdir: Path) -> list[dict]:
     seed text with other provinces' names and years. Extraction workers: the default for the batch."""
     from metrokg.kg.graph.build import load_ontology_into
     from metrokg.kg.graph.ingest import default_workers, ingest_paths, prepare
+    from metrokg.kg.graph.pending import PendingDocument
     from metrokg.kg.store.embedded import EmbeddedStore
 
     text = SEED.read_text(encoding="utf-8")
@@ -357,7 +358,7 @@ def pipeline_ingest(n_docs: int, workdir: Path) -> list[dict]:
         path.write_text(text.replace("湖北", PROVINCES[k % len(PROVINCES)]).replace("2025", str(2025 + k % 7)),
                         encoding="utf-8")
         paths.append(path)
-    workers = default_workers([prepare(p) for p in paths[:1]] * n_docs)
+    workers = default_workers([PendingDocument.of(prepare(paths[0]))] * n_docs)
     out = []
     for mode in ("transaction", "bulk"):
         store = EmbeddedStore(workdir / f"pipeline-{mode}")

@@ -85,3 +85,20 @@ def test_a_replaced_document_keeps_the_records_of_its_new_version(tmp_path, monk
             assert document_parts(s, name) == [_decode_document(name, value)], name
     finally:
         s.close()
+
+
+def test_bulk_loaded_documents_keep_their_records_derived_in_the_workers(tmp_path, monkeypatch):
+    """Documents that go through the bulk loader, extracted in worker processes, keep records too: the
+    search index reads none of their graphs back, and they are the read-back ones byte for byte."""
+    s = EmbeddedStore(tmp_path / "s")
+    try:
+        results = ingest_paths(s, [SEED, TASK_TABLE_PLAN, LAW], bulk=True, workers=2)
+        assert {r.status for r in results} == {"added"}
+        graphs = document_graphs(s)
+        expected = {g: orjson.loads(_read_back(s, g)) for g in graphs.values()}
+        monkeypatch.setattr(s, "plain_triples", lambda g: pytest.fail(f"read back {g}"))
+        for doc_id, g in graphs.items():
+            for name, value in expected[g].items():
+                assert document_parts(s, name, doc_id) == [_decode_document(name, value)], (doc_id, name)
+    finally:
+        s.close()

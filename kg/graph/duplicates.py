@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from metrokg.errors import MetrokgError, warning_text
-from metrokg.kg.graph.documents import content_hash
+from metrokg.kg.graph.pending import PendingDocument
 from metrokg.kg.records.factview import document_graphs
 from metrokg.kg.store.base import Store
 from metrokg.nlp.structure.document import ParsedDocument
@@ -34,7 +34,7 @@ _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "
 class Duplicate:
     """A document left out (or, with replace, written under ``of``) because it duplicates ``of``."""
 
-    doc: ParsedDocument
+    doc: PendingDocument
     of: str
     title: str
     reason: str  # "content" | "document number"
@@ -59,7 +59,7 @@ def number_key(number: str | None) -> str | None:
     return re.sub(r"\s+", "", number).translate(_BRACKETS) if number else None
 
 
-def find_duplicates(store: Store, docs: Sequence[ParsedDocument]) -> tuple[list[ParsedDocument], list[Duplicate]]:
+def find_duplicates(store: Store, docs: Sequence[PendingDocument]) -> tuple[list[PendingDocument], list[Duplicate]]:
     """Split ``docs`` into those to write and the duplicates of a stored or earlier document.
 
     A document with the same id as a stored one is not a duplicate here: writing it replaces
@@ -74,10 +74,10 @@ def find_duplicates(store: Store, docs: Sequence[ParsedDocument]) -> tuple[list[
             by_hash.setdefault(str(digest), (str(doc_id), str(title)))
         if number_key(number):
             by_number.setdefault(number_key(number), (str(doc_id), str(title)))
-    keep: list[ParsedDocument] = []
+    keep: list[PendingDocument] = []
     dups: list[Duplicate] = []
     for doc in docs:
-        digest, number = content_hash(doc.text), number_key(doc.document_number)
+        digest, number = doc.digest, number_key(doc.document_number)
         hit = by_hash.get(digest)
         reason = "content"
         if hit is None and number:
@@ -92,11 +92,11 @@ def find_duplicates(store: Store, docs: Sequence[ParsedDocument]) -> tuple[list[
     return keep, dups
 
 
-def resolve_duplicates(store: Store, docs: Sequence[ParsedDocument],
-                       replace: bool = False) -> tuple[list[ParsedDocument], list[Duplicate]]:
+def resolve_duplicates(store: Store, docs: Sequence[ParsedDocument | PendingDocument],
+                       replace: bool = False) -> tuple[list[PendingDocument], list[Duplicate]]:
     """The documents to write and the duplicates found; with ``replace`` a duplicate of a stored
     document is written under that document's id (replacing it) instead of being left out."""
-    keep, dups = find_duplicates(store, docs)
+    keep, dups = find_duplicates(store, [PendingDocument.of(d) for d in docs])
     if not replace:
         return keep, dups
     written = {d.doc_id for d in keep}

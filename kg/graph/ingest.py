@@ -1,29 +1,32 @@
 """Documents into the store: read, parse, extract, write one named graph each, atomically.
 
 Every file of a call is read and parsed before anything is written; if one is refused,
-nothing is written. The new graphs are compared with what the store holds, so ingesting
-the same document twice changes nothing.
+nothing is written (a large batch waits on disk meanwhile: :mod:`metrokg.kg.graph.pending`).
+The new graphs are compared with what the store holds, so ingesting the same document twice
+changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import multiprocessing
 import os
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
+import orjson
 from rdflib import Literal, URIRef
 
 from metrokg import settings
 from metrokg.errors import MetrokgError
 from metrokg.kg.graph.documents import document_triples
 from metrokg.kg.graph.entailment import ontology_schema
+from metrokg.kg.graph.pending import DocumentShelf, PendingDocument, Spool, read_place
 from metrokg.kg.records.factview import keep_written, written_records
 from metrokg.kg.store.base import Store, Triple, ntriples, same_triples
 from metrokg.nlp.structure.document import ParsedDocument
@@ -123,35 +126,54 @@ def _graph_of(doc: ParsedDocument, resolve_work: Callable[[str], URIRef | None])
     return triples + facts + document_entailments(triples + facts), n_facts
 
 
-def _graph_in_worker(doc: ParsedDocument, works: dict[str, URIRef | None],
-                     as_text: bool) -> tuple[list[Triple] | bytes, int, list[str]]:
-    """A document's graph built in a worker process; as N-Triples when it goes to a bulk loader
-    (the text crosses processes and loads far faster than Python terms). The document's warnings
-    go back with it: extraction added to this process's copy."""
-    triples, n_facts = _graph_of(doc, works.get)
-    return (ntriples(triples) if as_text else triples), n_facts, doc.warnings
+class Extracted(NamedTuple):
+    """One document's graph as extraction hands it to the writer: Python triples, or N-Triples for a
+    bulk loader (``records`` then holds its derived records as JSON, since the writer never sees
+    its triples: they wait on disk until the load is committed, for they are bulky, about 50
+    bytes a character)."""
+
+    triples: list[Triple] | bytes
+    facts: int
+    warnings: list[str]
+    records: bytes | None = None
 
 
-def default_workers(docs: Sequence[ParsedDocument]) -> int:
+def _extracted(doc: ParsedDocument, resolve_work: Callable[[str], URIRef | None], as_text: bool) -> Extracted:
+    triples, n_facts = _graph_of(doc, resolve_work)
+    if not as_text:
+        return Extracted(triples, n_facts, doc.warnings)
+    records = orjson.dumps(written_records(str(graph_iri(doc.doc_id)), triples))
+    return Extracted(ntriples(triples), n_facts, doc.warnings, records)
+
+
+def _graph_in_worker(pending: PendingDocument, works: dict[str, URIRef | None], as_text: bool) -> Extracted:
+    """A document's graph built in a worker process, which reads the document from the batch's
+    shelf itself; as N-Triples when it goes to a bulk loader (the text crosses processes and loads
+    far faster than Python terms). The document's warnings go back with it: extraction added to
+    this process's copy."""
+    return _extracted(pending.load(), works.get, as_text)
+
+
+def default_workers(docs: Sequence[PendingDocument]) -> int:
     """Processes for extraction: one per core (up to 4) for batches large enough to repay each
     process loading the pipeline (a few seconds); ``METROKG_WORKERS`` overrides."""
     setting = settings.get("METROKG_WORKERS")  # E016 unless a whole number, 1 or more
     if setting is not None:
         return int(setting)
-    return min(os.cpu_count() or 1, 4) if sum(len(d.provisions) for d in docs) >= 1000 else 1
+    return min(os.cpu_count() or 1, 4) if sum(d.provision_count for d in docs) >= 1000 else 1
 
 
-def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int = 1,
-                    as_text: Sequence[bool] = ()) -> Iterator[tuple[list[Triple] | bytes, int, list[str]]]:
-    """Each document's graph triples, fact count and warnings, in order; extraction runs in ``workers``
-    processes when there are several (works cited by title are resolved here first), which send
-    back N-Triples for the documents flagged in ``as_text``."""
+def extracted_graphs(store: Store, docs: Sequence[PendingDocument], workers: int = 1,
+                     as_text: Sequence[bool] = ()) -> Iterator[Extracted]:
+    """Each document's graph, in order; extraction runs in ``workers`` processes when there are
+    several (works cited by title are resolved here first), which send back N-Triples and the
+    derived records for the documents flagged in ``as_text``. A few documents at a time are
+    handed to the workers, so finished graphs wait there rather than pile up here."""
     resolve = _work_resolver(store)
     flags = list(as_text) or [False] * len(docs)
     if workers <= 1 or len(docs) < 2:
-        for doc, flag in zip(docs, flags):
-            triples, n_facts = _graph_of(doc, resolve)
-            yield (ntriples(triples) if flag else triples), n_facts, doc.warnings
+        for pending, flag in zip(docs, flags):
+            yield _extracted(pending.load(), resolve, flag)
         return
     works = {title: resolve(title) for doc in docs for title in doc.implements}
     extraction().load_pipeline()  # once, here: forked workers share it instead of each loading their own
@@ -164,7 +186,20 @@ def extracted_graphs(store: Store, docs: Sequence[ParsedDocument], workers: int 
     # forked children hold both ends of the pool's pipes, so a killed parent leaves them waiting forever
     with ProcessPoolExecutor(max_workers=min(workers, len(docs)), mp_context=context,
                              initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        yield from pool.map(_graph_in_worker, docs, itertools.repeat(works), flags)
+        yield from _in_order(pool, _graph_in_worker, ((d, works, f) for d, f in zip(docs, flags)), 2 * workers)
+
+
+def _in_order(pool: ProcessPoolExecutor, fn: Callable[..., Any], calls: Iterator[tuple],
+              ahead: int) -> Iterator[Any]:
+    """``fn`` over ``calls`` in the pool, results in order, with at most ``ahead`` calls submitted
+    and not yet taken (``Executor.map`` submits every call at once and keeps every result)."""
+    queue: deque[Future] = deque()
+    for args in calls:
+        queue.append(pool.submit(fn, *args))
+        if len(queue) >= ahead:
+            yield queue.popleft().result()
+    while queue:
+        yield queue.popleft().result()
 
 
 def document_entailments(triples: list[Triple]) -> list[Triple]:
@@ -193,7 +228,7 @@ def parse_raw(raw, doc_id: str | None = None, title: str | None = None) -> Parse
     return doc
 
 
-def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Progress | None = None,
+def write_documents(store: Store, docs: Sequence[ParsedDocument | PendingDocument], progress: Progress | None = None,
                     bulk: bool = False, workers: int | None = None) -> list[IngestResult]:
     """Write the documents' graphs in one transaction; unchanged ones are left alone.
 
@@ -204,76 +239,84 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument], progress: Prog
     isolated from readers; a failure or crash removes them again); replaced ones still go in one
     transaction at the end. New documents of more than ``METROKG_TRANSACTION_MAX_CHARS``
     characters in all are loaded that way too: Oxigraph holds a transaction's writes in memory
-    (measured: 1.5 KB a quad), the bulk loader one document's, so peak memory stays flat."""
+    (measured: 1.5 KB a quad), the bulk loader one document's, so peak memory stays flat.
+    Every written graph's derived records are kept for its new version, so the search index
+    reads none of them back."""
+    pending = [PendingDocument.of(d) for d in docs]
     existing = set(store.graph_iris())
-    workers = default_workers(docs) if workers is None else workers
-    bulk = bulk or sum(len(d.text) for d in docs if graph_iri(d.doc_id) not in existing) > int(
+    workers = default_workers(pending) if workers is None else workers
+    bulk = bulk or sum(d.chars for d in pending if graph_iri(d.doc_id) not in existing) > int(
         settings.get("METROKG_TRANSACTION_MAX_CHARS"))
-    if not bulk and not any(graph_iri(d.doc_id) in existing for d in docs):
-        results: list[IngestResult] = []
-        records: list[tuple[str, dict]] = []
-        store.add_graphs(_streamed(store, docs, max(1, workers), progress, results, records))
+    results: list[IngestResult] = []
+    records: list[tuple[str, dict]] = []
+    if not bulk and not any(graph_iri(d.doc_id) in existing for d in pending):
+        store.add_graphs(_streamed(store, pending, max(1, workers), progress, results, records))
         keep_written(store, records)
         return results
-    new = [graph_iri(d.doc_id) for d in docs if graph_iri(d.doc_id) not in existing] if bulk else []
+    new = [graph_iri(d.doc_id) for d in pending if graph_iri(d.doc_id) not in existing] if bulk else []
     graphs: dict[URIRef, list[Triple]] = {}
-    results = []
-    with store.bulk_writer(new) as add:
-        as_text = [graph_iri(d.doc_id) in new for d in docs]
-        for doc, (triples, n_facts, warnings) in zip(docs, extracted_graphs(store, docs, max(1, workers), as_text)):
-            if progress:
-                progress(doc.doc_id)
-            g = graph_iri(doc.doc_id)
-            status = "added"
-            if g in existing:
-                status = "unchanged" if same_triples(store.graph_triples(g), triples) else "replaced"
-            if g in new:
-                add(g, triples)
-            elif status != "unchanged":
-                graphs[g] = triples
-            results.append(_result(doc, status, n_facts, warnings))
-        if graphs:
-            store.replace_graphs(graphs)
-    if graphs:  # held anyway: their records without reading them back (bulk-loaded ones are read back)
+    with Spool("metrokg-records-") as spool:
+        spooled: list[tuple[str, tuple[str, int, int]]] = []
+        with store.bulk_writer(new) as add:
+            as_text = [graph_iri(d.doc_id) in new for d in pending]
+            for doc, out in zip(pending, extracted_graphs(store, pending, max(1, workers), as_text)):
+                if progress:
+                    progress(doc.doc_id)
+                g = graph_iri(doc.doc_id)
+                status = "added"
+                if g in existing:
+                    status = "unchanged" if same_triples(store.graph_triples(g), out.triples) else "replaced"
+                if g in new:
+                    add(g, out.triples)
+                    spooled.append((str(g), spool.put(out.records)))  # type: ignore[arg-type]  # as_text
+                elif status != "unchanged":
+                    graphs[g] = out.triples  # type: ignore[assignment]  # not as_text, so Python triples
+                results.append(_result(doc, status, out.facts, out.warnings))
+            if graphs:
+                store.replace_graphs(graphs)
+        # once committed, for the stamps the write gave; the spooled ones read back one at a time
         keep_written(store, [(str(g), written_records(str(g), t)) for g, t in graphs.items()])
+        keep_written(store, ((g, orjson.loads(read_place(place))) for g, place in spooled))
     return results
 
 
-def _streamed(store: Store, docs: Sequence[ParsedDocument], workers: int, progress: Progress | None,
+def _streamed(store: Store, docs: Sequence[PendingDocument], workers: int, progress: Progress | None,
               results: list[IngestResult], records: list[tuple[str, dict]]) -> Iterator[tuple[URIRef, list[Triple]]]:
     """New documents' graphs one at a time as extraction gives them, each result noted on the way,
     and each document's derived records (:func:`written_records`: kept once the write commits, so
     the search index need not read the graphs back)."""
-    for doc, (triples, n_facts, warnings) in zip(docs, extracted_graphs(store, docs, workers)):
+    for doc, out in zip(docs, extracted_graphs(store, docs, workers)):
         if progress:
             progress(doc.doc_id)
-        results.append(_result(doc, "added", n_facts, warnings))
+        results.append(_result(doc, "added", out.facts, out.warnings))
         g = graph_iri(doc.doc_id)
-        records.append((str(g), written_records(str(g), triples)))  # type: ignore[arg-type]  # Python triples
-        yield g, triples  # type: ignore[misc]  # not as_text, so Python triples
+        records.append((str(g), written_records(str(g), out.triples)))  # type: ignore[arg-type]  # Python triples
+        yield g, out.triples  # type: ignore[misc]  # not as_text, so Python triples
 
 
-def _result(doc: ParsedDocument, status: str, n_facts: int, warnings: list[str]) -> IngestResult:
-    return IngestResult(doc.doc_id, doc.title, status, len(doc.provisions), n_facts, list(warnings), doc.source_file)
+def _result(doc: PendingDocument, status: str, n_facts: int, warnings: list[str]) -> IngestResult:
+    return IngestResult(doc.doc_id, doc.title, status, doc.provision_count, n_facts, list(warnings), doc.source_file)
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], progress: Progress | None = None,
                  bulk: bool = False, workers: int | None = None, replace: bool = False) -> list[IngestResult]:
     """Ingest files: all are read and parsed first, then written together (all or nothing;
     with ``bulk``, see :func:`write_documents`). A duplicate of a stored document (same text or
-    文号) is left out, or with ``replace`` written in its place (:mod:`metrokg.kg.graph.duplicates`)."""
+    文号) is left out, or with ``replace`` written in its place (:mod:`metrokg.kg.graph.duplicates`).
+    Past ``METROKG_TRANSACTION_MAX_CHARS`` characters the parsed documents wait on disk."""
     from metrokg.kg.graph.duplicates import resolve_duplicates
 
-    docs = [prepare(p) for p in paths]
-    seen: dict[str, str] = {}
-    for d in docs:
-        if d.doc_id in seen:
-            raise MetrokgError("E014", doc_id=d.doc_id, first=seen[d.doc_id], second=d.source_file)
-        seen[d.doc_id] = d.source_file or d.doc_id
-    docs, dups = resolve_duplicates(store, docs, replace)
-    return write_documents(store, docs, progress, bulk, workers) + [
-        IngestResult(d.doc.doc_id, d.doc.title, "duplicate", warnings=[d.message(replaced=False)],
-                     source=d.doc.source_file) for d in dups]
+    with DocumentShelf(int(settings.get("METROKG_TRANSACTION_MAX_CHARS"))) as shelf:
+        docs = [shelf.add(prepare(p)) for p in paths]
+        seen: dict[str, str] = {}
+        for d in docs:
+            if d.doc_id in seen:
+                raise MetrokgError("E014", doc_id=d.doc_id, first=seen[d.doc_id], second=d.source_file)
+            seen[d.doc_id] = d.source_file or d.doc_id
+        docs, dups = resolve_duplicates(store, docs, replace)
+        return write_documents(store, docs, progress, bulk, workers) + [
+            IngestResult(d.doc.doc_id, d.doc.title, "duplicate", warnings=[d.message(replaced=False)],
+                         source=d.doc.source_file) for d in dups]
 
 
 def remove_document(store: Store, doc_id: str) -> IngestResult:
