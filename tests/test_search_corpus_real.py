@@ -50,3 +50,12 @@ def test_real_penalty_question_finds_the_sanctioning_articles(real_store):
     found = {(h["document"], h["number"]) for h in hits[:5]}
     assert {("henan-tiaoli-2016", "7.42"), ("jiliangfa-xize-2022", "10.54")} <= found
     assert hits[0]["document_kind"] in {"local_regulation", "administrative_regulation", "law"}
+
+
+@pytest.mark.slow
+def test_a_duty_found_by_its_words_brings_the_penalty_article_citing_it(real_store):
+    """进口办法第九条 (secrecy of the applicant's data) is what the words find; 第十七条 (违反本办法第九条
+    规定的…) punishes it in other words, and comes along by its citation."""
+    hits = cli_json("search", "做鉴定的机构把申请人的技术资料泄露出去", store=real_store)
+    found = [(h["document"], h["number"]) for h in hits[:5]]
+    assert ("jinkou-banfa-2016", "2.9") in found and ("jinkou-banfa-2016", "4.17") in found, found

@@ -96,6 +96,21 @@ def test_the_best_candidates_bring_the_same_provision_of_another_document_along(
     assert counterparts(scores, closer, np.array([0, 0, 1, 1, 0]), top=1)[2] == scores[2]  # not mutual
 
 
+def test_the_best_candidates_bring_the_provisions_linked_to_them_by_citation_along():
+    from metrokg.kg.search.rerank import cited_along
+
+    # 0: a duty article, 3: the penalty article citing it (违反本条例第十六条规定…), 1, 2: others
+    neighbours = [[3], [], [], [0]]
+    scores = np.array([2.0, 1.8, 1.7, 0.1], dtype=np.float32)
+    out = cited_along(scores, neighbours, top=1, share=0.75)
+    assert out[3] == pytest.approx(1.5) and out[[0, 1, 2]].tolist() == scores[[0, 1, 2]].tolist()
+    assert np.argsort(-out).tolist() == [0, 1, 2, 3]  # lifted below the others: reordered, not promoted
+    assert cited_along(scores, neighbours, top=1, share=0.9)[3] == pytest.approx(1.8)
+    masked = cited_along(np.array([2.0, 1.8, 1.7, 0.0], dtype=np.float32), neighbours, top=1)
+    assert masked[3] == 0.0  # a provision a filter left out is not brought back
+    assert cited_along(np.array([0.1, 1.8, 1.7, 2.0], dtype=np.float32), neighbours, top=1)[0] == pytest.approx(1.5)
+
+
 def test_a_one_character_label_names_its_concept_only_as_a_word_of_the_query():
     m = ConceptMatcher.from_vocabulary()
     scale = "https://w3id.org/metrokg/id/instrument/weighing-instrument"

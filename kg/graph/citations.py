@@ -211,3 +211,19 @@ def resolve_query(store: Store, citation: Citation, document: str | None = None)
     one without a title); empty when they are not in the store."""
     _, iris = resolver(store).resolve(citation.title, list(citation.targets), document)
     return [i for i in iris if i]
+
+
+def cited_neighbours(store: Store, positions: dict[str, int]) -> list[list[int]]:
+    """Per provision (by its position in ``positions``, IRI → position): the stored provisions it
+    cites or is cited by, a cited part (第十三条第一款) standing for its article. A penalty article
+    and the duty it punishes (违反本条例第十六条规定…) say one thing between them, in other words."""
+    out: list[set[int]] = [set() for _ in range(len(positions))]
+    for link in citation_links(store):
+        source, target = positions.get(link.provision), link.target
+        while target and target not in positions and "/article/" in target:
+            target = target.rsplit("/", 2)[0]  # …/article/13/paragraph/1 → …/article/13
+        cited = positions.get(target) if target else None
+        if source is not None and cited is not None and cited != source:
+            out[source].add(cited)
+            out[cited].add(source)
+    return [sorted(s) for s in out]

@@ -38,7 +38,7 @@ from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.grouping import fold_duplicates
 from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
-from metrokg.kg.search.rerank import counterparts, rerank
+from metrokg.kg.search.rerank import cited_along, counterparts, rerank
 from metrokg.kg.store.base import Store
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
@@ -57,7 +57,7 @@ SUBJECT_PROVISIONS = 20
 #: is content, not a bare heading
 LONG_HEADING = 15
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
-INDEX_VERSION = 6  # 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
+INDEX_VERSION = 7  # 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
 @dataclass
 class Hit:
@@ -234,6 +234,7 @@ class SearchIndex:
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
         self._heading_only = np.array([heading_only(r) for r in records], dtype=bool)
         self._kinds = [f.get("kinds", []) for f in facts]
+        self._cited = [f.get("cited", []) for f in facts]
         self.segmenter = search_segmenter(matcher.zh_terms())
 
     # ---- building and opening
@@ -245,6 +246,7 @@ class SearchIndex:
     @classmethod
     def build(cls, store: Store) -> "SearchIndex":
         """Build from the store and persist it (atomically) beside the store."""
+        from metrokg.kg.graph.citations import cited_neighbours
         from metrokg.kg.records.factview import load_concepts
 
         generation = store.generation()
@@ -254,9 +256,10 @@ class SearchIndex:
         tokens = [search_tokens(f"{r.heading}\n{r.text}", segmenter) for r in records]
         lexical = LexicalIndex.from_tokens(tokens)
         facts = load_facts(store, records)
-        kinds = provision_kinds(store, {r.iri: i for i, r in enumerate(records)}, len(records))
-        for f, k in zip(facts, kinds):
-            f["kinds"] = k
+        positions = {r.iri: i for i, r in enumerate(records)}
+        kinds = provision_kinds(store, positions, len(records))
+        for f, k, cited in zip(facts, kinds, cited_neighbours(store, positions)):
+            f["kinds"], f["cited"] = k, cited
         titles = document_titles(store)
         docs = document_facets(store)
         links = []
@@ -532,12 +535,15 @@ class SearchIndex:
         kind the query asks for (a penalty for 会受到什么处理, a time limit for 多少天...), most for
         those also linked to a concept the query names (:mod:`metrokg.kg.search.rerank`;
         ``METROKG_SEARCH_RERANK=0`` turns it off), and the same provision in another document
-        (a law's article in its implementing rules) brought along with each of the best."""
+        (a law's article in its implementing rules) and the provisions linked to it by citation
+        (the penalty for the duty) brought along with each of the best."""
         expansion = sig.scores.get("expansion") if sig is not None else None
         out = rerank(fused, intents(query), self._kinds, named=None if expansion is None else expansion > 0)
-        if sig is not None and "dense" in sig.scores and settings.get("METROKG_SEARCH_RERANK"):
+        if not settings.get("METROKG_SEARCH_RERANK"):
+            return out
+        if sig is not None and "dense" in sig.scores:
             out = counterparts(out, self.dense().provisions, self._document_codes)
-        return out
+        return cited_along(out, self._cited)
 
     def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:
         """The concepts the query names by a label specific enough to say what it is about; with
