@@ -192,3 +192,18 @@ def test_the_list_of_implemented_works_ends_at_other_words():
     text = ("关于推进计量发展的实施方案\n为贯彻落实《计量发展规划（2021—2035年）》，参照《某省计量条例》有关规定，"
             "制定本方案。\n一、总体要求\n加强计量工作。\n")
     assert parse_document(text, "x").implements == ["计量发展规划（2021—2035年）"]
+
+
+def test_a_law_made_under_another_names_it_as_the_work_it_implements():
+    """根据《A》…制定本细则: implementing rules, local regulations and measures name the law they are
+    made under, so `documents` resolves it as their parent and the compare tab finds it."""
+    def works(first: str) -> list[str]:
+        return parse_document(f"某某条例\n第一章 总则\n第一条 {first}\n第二条 本条例自公布之日起施行。\n", "x").implements
+    assert works("根据《中华人民共和国计量法》的规定，制定本细则。") == ["中华人民共和国计量法"]
+    assert works("根据《中华人民共和国计量法》第三十三条的规定，制定本条例。") == ["中华人民共和国计量法"]
+    assert works("根据《中华人民共和国计量法》和《中华人民共和国计量法实施细则》的有关规定，制定本办法。") == [
+        "中华人民共和国计量法", "中华人民共和国计量法实施细则"]
+    assert works("根据《中华人民共和国计量法》和有关法律、法规，结合本省实际，制定本条例。") == ["中华人民共和国计量法"]
+    # a work named for another purpose is no basis: 根据…《技术规范》的要求制定 (no 本…), 参照《…》
+    assert works("定型鉴定根据国务院计量行政部门发布的《计量器具定型鉴定技术规范》的要求制定。") == []
+    assert works("参照《某省计量条例》有关规定，制定本办法。") == []

@@ -59,3 +59,23 @@ def test_a_duty_found_by_its_words_brings_the_penalty_article_citing_it(real_sto
     hits = cli_json("search", "做鉴定的机构把申请人的技术资料泄露出去", store=real_store)
     found = [(h["document"], h["number"]) for h in hits[:5]]
     assert ("jinkou-banfa-2016", "2.9") in found and ("jinkou-banfa-2016", "4.17") in found, found
+
+
+@pytest.mark.slow
+def test_a_regulation_brings_along_the_article_of_the_law_it_is_made_under(real_store):
+    """水电部门的规定 (为实施《计量法》…) and 细则 (根据《计量法》…制定本细则) are made under the law:
+    their article on disputes brings 计量法第二十一条 along, which says it in fewer words."""
+    from metrokg.kg.search.index import SearchIndex
+    from metrokg.kg.store.registry import open_store
+
+    store = open_store(str(real_store))
+    try:
+        docs = SearchIndex.open(store).docs
+    finally:
+        store.close()
+    assert "jiliangfa-2018" in docs["jiliangfa-xize-2022"]["made_under"]
+    assert "jiliangfa-2018" in docs["henan-tiaoli-2016"]["made_under"]
+    assert "made_under" not in docs["jiliangfa-2018"] and "made_under" not in docs["guowuyuan-2021"]  # plans: not laws
+    hits = cli_json("search", "供电局和用户因为电表不准起了纠纷怎么办", store=real_store)
+    found = [(h["document"], h["number"]) for h in hits[:5]]
+    assert ("shuidian-guiding-1986", "8") in found and ("jiliangfa-2018", "4.21") in found, found

@@ -94,6 +94,13 @@ def test_the_best_candidates_bring_the_same_provision_of_another_document_along(
     assert masked[2] == 0.0  # a provision a filter left out is not brought back
     closer = np.stack([*vectors[:4], unit(1, 0.079, 0)])  # doc 2 holds a nearer copy of 2 than 0 is
     assert counterparts(scores, closer, np.array([0, 0, 1, 1, 0]), top=1)[2] == scores[2]  # not mutual
+    # a regulation's article restating the law's at more length (cosine 0.93) is its counterpart only
+    # when the regulation is made under that law
+    restated = np.stack([vectors[0], vectors[1], unit(1, 0.45, 0), vectors[3], vectors[4]])
+    assert float(restated[0] @ restated[2]) == pytest.approx(0.93, abs=0.01)
+    assert counterparts(scores, restated, documents, top=1)[2] == scores[2]
+    lifted = counterparts(scores, restated, documents, top=1, made_under={0: [1], 1: [0]})
+    assert lifted[2] == pytest.approx(0.85 * 2.0) and lifted[4] == scores[4]
 
 
 def test_the_best_candidates_bring_the_provisions_linked_to_them_by_citation_along():

@@ -9,11 +9,10 @@ holds whichever document was ingested first.
 
 from __future__ import annotations
 
-import re
-
 from rdflib import Literal
 
 from metrokg.kg.records.listing import DOCUMENT_IMPLEMENTS_QUERY, list_documents
+from metrokg.kg.records.titles import DOCNO_TITLE, core_title, fold, resolve_title
 from metrokg.kg.store.base import Store
 from metrokg.ontology.namespace import MKG_PREFIX
 
@@ -21,32 +20,6 @@ DOCUMENT_NAMES_QUERY = MKG_PREFIX + """
 SELECT ?id ?name WHERE { ?d mkg:documentId ?id . { ?d mkg:documentNumber ?name } UNION { ?d mkg:shortName ?name } }
 """
 DOCUMENT_NODE_QUERY = MKG_PREFIX + "SELECT ?d WHERE { ?d mkg:documentId ?id }"
-_FOLD = str.maketrans({"（": "(", "）": ")", "〈": "《", "〉": "》", "〔": "[", "〕": "]", "［": "[", "］": "]",
-                       "—": "-", "–": "-", "－": "-"})
-_DOCNO = re.compile(r"^[\u4e00-\u9fff]{1,8}\[(?:19|20)\d{2}\]第?\d{1,4}号$")
-_ABOUT = "关于"
-
-
-def fold(title: str) -> str:
-    """A title with bracket, dash and space variants made one (《〈 》〉, （(, 〔[, —-)."""
-    return re.sub(r"\s+", "", title.translate(_FOLD)).strip("《》")
-
-
-def core_title(title: str) -> str:
-    """The title without the issuer in front: 湖北省人民政府关于… → 关于…."""
-    folded = fold(title)
-    at = folded.find(_ABOUT)
-    return folded[at:] if 0 < at <= 20 else folded
-
-
-_ISSUING = re.compile(r"关于(?:印发|发布|转发)《?(?P<work>.+?)》?的通知$")
-
-
-def issued_work(title: str) -> str | None:
-    """The work a cover notice issues: 国务院关于印发计量发展规划(2021—2035年)的通知 → 计量发展规划(2021-2035年)
-    (folded); None for another title."""
-    m = _ISSUING.search(fold(title))
-    return fold(m["work"]) if m else None
 
 
 def _names(store: Store, docs: list[dict] | None = None) -> dict[str, list[tuple[str, str]]]:
@@ -62,22 +35,9 @@ def _names(store: Store, docs: list[dict] | None = None) -> dict[str, list[tuple
     live = {d["id"] for d in docs}
     for doc_id, name in store.rows(DOCUMENT_NAMES_QUERY):
         if str(doc_id) in live:
-            how = "文号" if _DOCNO.match(fold(str(name))) else "short title"
+            how = "文号" if DOCNO_TITLE.match(fold(str(name))) else "short title"
             out.setdefault(fold(str(name)), []).append((str(doc_id), how))
     return out
-
-
-def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str | None = None) -> dict:
-    """``{"title", "document", "matched_by"}`` for one cited title (document None when not held)."""
-    for key in (fold(title), core_title(title), issued_work(title)):
-        if key is None:
-            continue
-        found = [(d, how) for d, how in names.get(key, []) if d != own]
-        if found:
-            found.sort(key=lambda x: (x[1] != "title", x[0]))
-            how = found[0][1] if key == fold(title) else "short title"  # cited with its issuer in front
-            return {"title": title, "document": found[0][0], "matched_by": how}
-    return {"title": title, "document": None, "matched_by": None}
 
 
 def parent_documents(store: Store, doc_id: str) -> list[dict]:

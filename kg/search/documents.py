@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from metrokg.kg.records.titles import core_title, fold, resolve_title
 from metrokg.kg.store.base import Store
 from metrokg.nlp.structure.metadata import KIND_CLASSES
 from metrokg.ontology.namespace import MKG_PREFIX
@@ -55,9 +56,16 @@ SELECT ?id ?title ?issuer ?date ?cls WHERE {
 """ % " ".join(f"mkg:{c}" for c in KIND_CLASSES.values())
 
 
+IMPLEMENTS_QUERY = MKG_PREFIX + """
+SELECT ?id ?impl WHERE { ?d mkg:documentId ?id ; mkg:implements ?w . ?w mkg:title ?impl }
+"""
+#: documents that are not law: what one is made under does not restate it article by article
+_NOT_LAW = (None, "normative_document")
+
+
 def document_facets(store: Store) -> dict[str, dict]:
     """Per document id: title, kind (the listing's legal-kind code), jurisdiction, province and
-    year of issue."""
+    year of issue; a law or regulation also ``made_under``, the stored laws it is made under."""
     code = {c: k for k, c in KIND_CLASSES.items()}
     out: dict[str, dict] = {}
     for doc_id, title, issuer, date, cls in sorted(store.rows(FACETS_QUERY), key=lambda r: tuple(map(str, r))):
@@ -70,7 +78,25 @@ def document_facets(store: Store) -> dict[str, dict]:
         day = str(date) if date else ""
         out[str(doc_id)] = {"title": str(title), "kind": kind, "jurisdiction": place, "province": province,
                             "year": int(day[:4]) if day[:4].isdigit() else None}
+    _add_made_under(store, out)
     return out
+
+
+def _add_made_under(store: Store, facets: dict[str, dict]) -> None:
+    """``made_under`` of each law or regulation: the stored laws its ``implements`` titles name
+    (根据《中华人民共和国计量法》…制定本细则), matched by title as the documents listing matches them."""
+    names: dict[str, list[tuple[str, str]]] = {}
+    for doc_id, meta in facets.items():
+        if meta["kind"] not in _NOT_LAW:
+            names.setdefault(fold(meta["title"]), []).append((doc_id, "title"))
+            names.setdefault(core_title(meta["title"]), []).append((doc_id, "short title"))
+    for doc_id, work in sorted(store.rows(IMPLEMENTS_QUERY), key=lambda r: tuple(map(str, r))):
+        meta = facets.get(str(doc_id))
+        if meta is None or meta["kind"] in _NOT_LAW:
+            continue
+        parent = resolve_title(names, str(work), str(doc_id))["document"]
+        if parent is not None and parent not in meta.setdefault("made_under", []):
+            meta["made_under"].append(parent)
 
 
 def matches(meta: dict, facet: str, value: str) -> bool:

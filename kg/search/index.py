@@ -57,7 +57,7 @@ SUBJECT_PROVISIONS = 20
 #: is content, not a bare heading
 LONG_HEADING = 15
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
-INDEX_VERSION = 7  # 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
+INDEX_VERSION = 8  # 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
 @dataclass
 class Hit:
@@ -197,6 +197,18 @@ def heading_only(record: ProvisionRecord) -> bool:
     return len(record.heading) < LONG_HEADING or not text.rstrip().endswith(("。", "；", "！", "？"))
 
 
+def made_under_codes(docs: dict[str, dict], codes: dict[str, int]) -> dict[int, list[int]]:
+    """Document code → the codes of the laws it is made under and of the regulations made under
+    it (the facets' ``made_under``), for the counterparts' lower cosine between them."""
+    out: dict[int, list[int]] = {}
+    for doc_id, meta in docs.items():
+        for parent in meta.get("made_under", []):
+            if doc_id in codes and parent in codes:
+                out.setdefault(codes[doc_id], []).append(codes[parent])
+                out.setdefault(codes[parent], []).append(codes[doc_id])
+    return out
+
+
 def chapter_of(number: str) -> str:
     """The top-level number of a provision ("3.2" -> "3")."""
     return number.split(".", 1)[0]
@@ -229,8 +241,9 @@ class SearchIndex:
         self._dense_limits = None
         self._encoder = None
         self._documents = np.array([r.document for r in records], dtype=object)
-        self._document_codes = np.unique(self._documents.astype(str), return_inverse=True)[1].astype(np.int32) \
-            if records else np.zeros(0, np.int32)
+        names, codes = np.unique(self._documents.astype(str), return_inverse=True) if records else ([], [])
+        self._document_codes = np.asarray(codes, dtype=np.int32)
+        self._made_under = made_under_codes(self.docs, {str(n): i for i, n in enumerate(names)})
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
         self._heading_only = np.array([heading_only(r) for r in records], dtype=bool)
         self._kinds = [f.get("kinds", []) for f in facts]
@@ -542,7 +555,7 @@ class SearchIndex:
         if not settings.get("METROKG_SEARCH_RERANK"):
             return out
         if sig is not None and "dense" in sig.scores:
-            out = counterparts(out, self.dense().provisions, self._document_codes)
+            out = counterparts(out, self.dense().provisions, self._document_codes, made_under=self._made_under)
         return cited_along(out, self._cited)
 
     def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:

@@ -55,6 +55,9 @@ _TAIL_EXTRA = re.compile(r"^(?:附件|附表|抄送|抄报|[（(]此件|主题�
 LEGISLATURE = "人民代表大会"
 ANNEX_RE = re.compile(r"附件\s*[0-9一二三四五六七八九十]*[:：]?")
 IMPLEMENTS_RE = re.compile(r"(?:贯彻落实|贯彻|落实|实施|推进)(?:国务院|国家)?《")
+# a legal basis: 根据《中华人民共和国计量法》（第三十三条）的规定…，制定本细则 (in the same sentence)
+LEGAL_BASIS_RE = re.compile(r"(?:根据|依据)《(?=[^。]*?制定本(?:法|条例|实施细则|细则|办法|规定|规则|决定|"
+                            r"方案|意见|规划|计划|措施|要点)[^\u4e00-\u9fff]?)")
 # what may stand between two implemented works: the first one's 文号, bracketed or not, then a joiner
 _WORK_JOIN_RE = re.compile(
     rf"\s*(?:[（(][^（）()《》。，,；;]{{1,40}}[）)]|{DOC_NUMBER_RE.pattern})?\s*(?:以及|和|及|与|、)?\s*")
@@ -90,11 +93,12 @@ def looks_like_title(line: str, is_heading: Callable[[str], bool]) -> bool:
 
 
 def implemented_works(title: str, text: str) -> list[str]:
-    """Titles of the works this document says it implements (贯彻落实《…》（国发〔2021〕37号）和《…》):
-    every work of the list, each with or without its 文号 after it, joined by 和, 及, 以及, 与 or 、."""
+    """Titles of the works this document says it implements (贯彻落实《…》（国发〔2021〕37号）和《…》)
+    or is made under (根据《中华人民共和国计量法》的规定，制定本细则): every work of the list, each with or
+    without its 文号 after it, joined by 和, 及, 以及, 与 or 、."""
     found: list[str] = []
     for source in (title, text[:2000]):
-        for m in IMPLEMENTS_RE.finditer(source):
+        for m in sorted([*IMPLEMENTS_RE.finditer(source), *LEGAL_BASIS_RE.finditer(source)], key=lambda m: m.start()):
             rest = source[m.end() - 1:]
             pos = 0
             for ref in find_references(rest):

@@ -1,0 +1,51 @@
+"""Document titles compared as people cite them: bracket and dash variants made one, the issuer in
+front dropped (湖北省人民政府关于… → 关于…), a cover notice read as the work it issues.
+
+Shared by the parents a document listing resolves (:mod:`metrokg.kg.records.parents`) and by
+search, which cannot import the listing (the listing reads the search index's provisions).
+"""
+
+from __future__ import annotations
+
+import re
+
+_FOLD = str.maketrans({"（": "(", "）": ")", "〈": "《", "〉": "》", "〔": "[", "〕": "]", "［": "[", "］": "]",
+                       "—": "-", "–": "-", "－": "-"})
+#: a 文号 as a document name (鄂政发[2022]5号, folded)
+DOCNO_TITLE = re.compile(r"^[\u4e00-\u9fff]{1,8}\[(?:19|20)\d{2}\]第?\d{1,4}号$")
+_ABOUT = "关于"
+
+
+def fold(title: str) -> str:
+    """A title with bracket, dash and space variants made one (《〈 》〉, （(, 〔[, —-)."""
+    return re.sub(r"\s+", "", title.translate(_FOLD)).strip("《》")
+
+
+def core_title(title: str) -> str:
+    """The title without the issuer in front: 湖北省人民政府关于… → 关于…."""
+    folded = fold(title)
+    at = folded.find(_ABOUT)
+    return folded[at:] if 0 < at <= 20 else folded
+
+
+_ISSUING = re.compile(r"关于(?:印发|发布|转发)《?(?P<work>.+?)》?的通知$")
+
+
+def issued_work(title: str) -> str | None:
+    """The work a cover notice issues: 国务院关于印发计量发展规划(2021—2035年)的通知 → 计量发展规划(2021-2035年)
+    (folded); None for another title."""
+    m = _ISSUING.search(fold(title))
+    return fold(m["work"]) if m else None
+
+
+def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str | None = None) -> dict:
+    """``{"title", "document", "matched_by"}`` for one cited title (document None when not held)."""
+    for key in (fold(title), core_title(title), issued_work(title)):
+        if key is None:
+            continue
+        found = [(d, how) for d, how in names.get(key, []) if d != own]
+        if found:
+            found.sort(key=lambda x: (x[1] != "title", x[0]))
+            how = found[0][1] if key == fold(title) else "short title"  # cited with its issuer in front
+            return {"title": title, "document": found[0][0], "matched_by": how}
+    return {"title": title, "document": None, "matched_by": None}
