@@ -75,6 +75,19 @@ def test_a_penalty_question_prefers_the_penalty_for_the_conduct_it_names():
     assert target[1] - fused[1] == pytest.approx(target[2] - fused[2])  # a target row often names no concept: lifted alike
 
 
+def test_everyday_words_reach_the_duty_to_show_the_measurement_and_imported_instruments():
+    """看清称重 is the citizen's 明示计量操作过程; 国外的测量仪器 the laws' 进口计量器具. Both the laws'
+    wording and the everyday one name the same concept; a foreign product that is no instrument does not."""
+    m = ConceptMatcher(packaged())
+    shown = "https://w3id.org/metrokg/id/conduct/undisclosed-measurement"
+    imported = "https://w3id.org/metrokg/id/topic/imported-instruments"
+    assert shown in {c.iri for c in m.match("做生意必须让顾客看清称重的过程")}
+    assert shown in {c.iri for c in m.match("现场计量交易的商品，应当明示计量操作过程和计量器具示值")}
+    assert imported in {c.iri for c in m.match("国外的测量仪器拿到中国卖要批准吗")}
+    assert imported in {c.iri for c in m.match("凡进口或外商在中国境内销售列入目录内的计量器具的")}
+    assert not {shown, imported} & {c.iri for c in m.match("国外的奶粉当面称赞好不好")}
+
+
 def test_the_best_candidates_bring_the_same_provision_of_another_document_along():
     from metrokg.kg.search.rerank import counterparts
 
