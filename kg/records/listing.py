@@ -6,6 +6,7 @@ from rdflib import Literal
 
 from metrokg.errors import MetrokgError
 from metrokg.kg.records.factview import document_graphs
+from metrokg.kg.records.titles import implemented_titles
 from metrokg.kg.search.index import load_provisions
 from metrokg.kg.store.base import Store
 from metrokg.nlp.structure.metadata import KIND_CLASSES
@@ -22,9 +23,6 @@ SELECT ?d ?id ?title ?issuer ?date WHERE {
 """
 DOCUMENT_PROVISIONS_QUERY = MKG_PREFIX + """
 SELECT ?d ?p WHERE { ?p mkg:inDocument ?d ; a mkg:Provision }
-"""
-DOCUMENT_IMPLEMENTS_QUERY = MKG_PREFIX + """
-SELECT ?d ?impl WHERE { ?d mkg:implements ?w . ?w mkg:title ?impl }
 """
 DOCUMENT_KIND_QUERY = MKG_PREFIX + """
 SELECT ?d ?cls ?effective WHERE {
@@ -62,12 +60,12 @@ def list_documents(store: Store) -> list[dict]:
     for d, p in store.rows(DOCUMENT_PROVISIONS_QUERY):
         provisions.setdefault(d, set()).add(p)
     implements: dict[str, set[str]] = {}
-    for d, impl in store.rows(DOCUMENT_IMPLEMENTS_QUERY):
-        implements.setdefault(d, set()).add(str(impl))
+    for d, _doc_id, impl in implemented_titles(store):
+        implements.setdefault(d, set()).add(impl)
     kinds, versions = _kinds_and_versions(store)
     out = []
     for (doc_id, title, issuer, date), nodes in groups.items():
-        titles = set().union(*(implements.get(d, set()) for d in nodes))
+        titles = set().union(*(implements.get(str(d), set()) for d in nodes))
         node = min(nodes)
         out.append({"id": doc_id, "title": title, "issuer": issuer, "date": date,
                     "kind": kinds.get(node, (None, None))[0], "effective": kinds.get(node, (None, None))[1],

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from metrokg.kg.records.listing import DOCUMENT_IMPLEMENTS_QUERY, list_documents
-from metrokg.kg.records.titles import DOCNO_TITLE, core_title, fold, resolve_title
+from metrokg.kg.records.listing import list_documents
+from metrokg.kg.records.titles import DOCNO_TITLE, core_title, fold, implemented_titles, resolve_title
 from metrokg.kg.store.base import Store
 from metrokg.ontology.namespace import MKG_PREFIX
 
@@ -45,9 +45,9 @@ def parent_documents(store: Store, doc_id: str) -> list[dict]:
     title, resolved to a document (and its title) when held."""
     titles: list[str] = []
     nodes = {str(r[0]) for r in store.rows(DOCUMENT_NODE_QUERY, {"id": Literal(doc_id)})}
-    for d, impl in store.rows(DOCUMENT_IMPLEMENTS_QUERY):
-        if str(d) in nodes:
-            titles += [t for t in str(impl).split("\u001f") if t and t not in titles]
+    for d, _doc_id, impl in implemented_titles(store):
+        if d in nodes:
+            titles += [t for t in impl.split("\u001f") if t and t not in titles]
     if not titles:
         return []
     return _resolver(store, list_documents(store))(sorted(titles), doc_id)

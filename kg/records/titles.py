@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from metrokg.kg.store.base import Store
+from metrokg.ontology.namespace import MKG_PREFIX
+
 _FOLD = str.maketrans({"（": "(", "）": ")", "〈": "《", "〉": "》", "〔": "[", "〕": "]", "［": "[", "］": "]",
                        "—": "-", "–": "-", "－": "-"})
 #: a 文号 as a document name (鄂政发[2022]5号, folded)
@@ -49,3 +52,20 @@ def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str 
             how = found[0][1] if key == fold(title) else "short title"  # cited with its issuer in front
             return {"title": title, "document": found[0][0], "matched_by": how}
     return {"title": title, "document": None, "matched_by": None}
+
+
+# each document's implemented works in its own graph, and every graph's titles: two linear reads
+# (one pattern over the union graph repeats a work's title once per graph that states it, so
+# 2,700 documents implementing one plan gave 1.9 M rows)
+_IMPLEMENTED_WORKS = MKG_PREFIX + "SELECT ?d ?id ?w WHERE { GRAPH ?g { ?d mkg:documentId ?id ; mkg:implements ?w } }"
+_TITLES = MKG_PREFIX + "SELECT DISTINCT ?w ?t WHERE { GRAPH ?g { ?w mkg:title ?t } }"
+
+
+def implemented_titles(store: Store) -> list[tuple[str, str, str]]:
+    """(document node, document id, title of a work it implements), each once, in a stable order."""
+    works: dict[str, set[str]] = {}
+    for w, t in store.rows(_TITLES):
+        works.setdefault(str(w), set()).add(str(t))
+    out = {(str(d), str(doc_id), t) for d, doc_id, w in store.rows(_IMPLEMENTED_WORKS)
+           for t in works.get(str(w), ())}
+    return sorted(out)

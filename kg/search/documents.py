@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from metrokg.kg.records.titles import core_title, fold, resolve_title
+from metrokg.kg.records.titles import core_title, fold, implemented_titles, resolve_title
 from metrokg.kg.store.base import Store
 from metrokg.nlp.structure.metadata import KIND_CLASSES
 from metrokg.ontology.namespace import MKG_PREFIX
@@ -56,9 +56,6 @@ SELECT ?id ?title ?issuer ?date ?cls WHERE {
 """ % " ".join(f"mkg:{c}" for c in KIND_CLASSES.values())
 
 
-IMPLEMENTS_QUERY = MKG_PREFIX + """
-SELECT ?id ?impl WHERE { ?d mkg:documentId ?id ; mkg:implements ?w . ?w mkg:title ?impl }
-"""
 #: documents that are not law: what one is made under does not restate it article by article
 _NOT_LAW = (None, "normative_document")
 
@@ -90,8 +87,8 @@ def _add_made_under(store: Store, facets: dict[str, dict]) -> None:
         if meta["kind"] not in _NOT_LAW:
             names.setdefault(fold(meta["title"]), []).append((doc_id, "title"))
             names.setdefault(core_title(meta["title"]), []).append((doc_id, "short title"))
-    for doc_id, work in sorted(store.rows(IMPLEMENTS_QUERY), key=lambda r: tuple(map(str, r))):
-        meta = facets.get(str(doc_id))
+    for _node, doc_id, work in implemented_titles(store):
+        meta = facets.get(doc_id)
         if meta is None or meta["kind"] in _NOT_LAW:
             continue
         parent = resolve_title(names, str(work), str(doc_id))["document"]
