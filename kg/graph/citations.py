@@ -15,6 +15,7 @@ leading verb (依照计量法), and a short title (实施细则) where one docum
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Container
 from dataclasses import asdict, dataclass
 
 from rdflib import RDF, RDFS, Literal
@@ -213,15 +214,23 @@ def resolve_query(store: Store, citation: Citation, document: str | None = None)
     return [i for i in iris if i]
 
 
+def held_unit(target: str | None, held: Container[str]) -> str | None:
+    """The unit ``held`` has that opens ``target``: itself, or the article a cited part belongs to
+    (…/article/13/paragraph/1 → …/article/13); None when none is held."""
+    while target and "/" in target:
+        if target in held:
+            return target
+        target = target.rsplit("/", 2)[0]
+    return None
+
+
 def cited_neighbours(store: Store, positions: dict[str, int]) -> list[list[int]]:
     """Per provision (by its position in ``positions``, IRI → position): the stored provisions it
     cites or is cited by, a cited part (第十三条第一款) standing for its article. A penalty article
     and the duty it punishes (违反本条例第十六条规定…) say one thing between them, in other words."""
     out: list[set[int]] = [set() for _ in range(len(positions))]
     for link in citation_links(store):
-        source, target = positions.get(link.provision), link.target
-        while target and target not in positions and "/article/" in target:
-            target = target.rsplit("/", 2)[0]  # …/article/13/paragraph/1 → …/article/13
+        source, target = positions.get(link.provision), held_unit(link.target, positions)
         cited = positions.get(target) if target else None
         if source is not None and cited is not None and cited != source:
             out[source].add(cited)

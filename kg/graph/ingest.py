@@ -9,6 +9,7 @@ changes nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import re
@@ -275,8 +276,8 @@ def write_documents(store: Store, docs: Sequence[ParsedDocument | PendingDocumen
             if graphs:
                 store.replace_graphs(graphs)
         # once committed, for the stamps the write gave; the spooled ones read back one at a time
-        keep_written(store, [(str(g), written_records(str(g), t)) for g, t in graphs.items()])
-        keep_written(store, ((g, orjson.loads(read_place(place))) for g, place in spooled))
+        keep_written(store, itertools.chain(((str(g), written_records(str(g), t)) for g, t in graphs.items()),
+                                            ((g, orjson.loads(read_place(place))) for g, place in spooled)))
     return results
 
 

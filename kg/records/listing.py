@@ -107,17 +107,15 @@ def check_document(store: Store, doc_id: str | None) -> None:
 def list_provisions(store: Store, document: str | None = None) -> list[dict]:
     """Provisions in document order, optionally of one document; each with ``cites``: the
     citations in its text and, where the store holds it, the provision each opens."""
-    from metrokg.kg.graph.citations import citation_links
+    from metrokg.kg.graph.citations import citation_links, held_unit
 
     check_document(store, document)
     records = load_provisions(store, document)
     where = {r.iri: (r.document, r.number) for r in load_provisions(store)}
     cites: dict[str, list[dict]] = {}
     for link in citation_links(store, document):
-        target, opens = link.target, None
-        while target and opens is None and "/" in target:
-            opens = where.get(target)
-            target = target.rsplit("/", 2)[0] if opens is None else target  # a part opens its article
+        unit = held_unit(link.target, where)  # a part opens its article
+        opens = where[unit] if unit else None
         cites.setdefault(link.provision, []).append({
             "start": link.start, "end": link.end, "text": link.text, "citation": link.citation,
             "target": link.target, "document": opens[0] if opens else link.target_document,

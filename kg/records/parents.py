@@ -12,7 +12,7 @@ from __future__ import annotations
 from rdflib import Literal
 
 from metrokg.kg.records.listing import list_documents
-from metrokg.kg.records.titles import DOCNO_TITLE, core_title, fold, implemented_titles, resolve_title
+from metrokg.kg.records.titles import DOCNO_TITLE, fold, implemented_titles, resolve_title, title_names
 from metrokg.kg.store.base import Store
 from metrokg.ontology.namespace import MKG_PREFIX
 
@@ -25,13 +25,8 @@ DOCUMENT_NODE_QUERY = MKG_PREFIX + "SELECT ?d WHERE { ?d mkg:documentId ?id }"
 def _names(store: Store, docs: list[dict] | None = None) -> dict[str, list[tuple[str, str]]]:
     """Folded name → [(document id, how it matched)] for every ingested document (``docs``: the
     store's :func:`list_documents` rows, when the caller has them)."""
-    out: dict[str, list[tuple[str, str]]] = {}
     docs = list_documents(store) if docs is None else docs
-    for d in docs:
-        out.setdefault(fold(d["title"]), []).append((d["id"], "title"))
-        core = core_title(d["title"])
-        if core != fold(d["title"]):
-            out.setdefault(core, []).append((d["id"], "short title"))
+    out = title_names((d["id"], d["title"]) for d in docs)
     live = {d["id"] for d in docs}
     for doc_id, name in store.rows(DOCUMENT_NAMES_QUERY):
         if str(doc_id) in live:

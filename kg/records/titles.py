@@ -8,6 +8,7 @@ search, which cannot import the listing (the listing reads the search index's pr
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 from metrokg.kg.store.base import Store
 from metrokg.ontology.namespace import MKG_PREFIX
@@ -39,6 +40,18 @@ def issued_work(title: str) -> str | None:
     (folded); None for another title."""
     m = _ISSUING.search(fold(title))
     return fold(m["work"]) if m else None
+
+
+def title_names(docs: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Folded name → [(document id, how it matched)] for ``(id, title)`` pairs: the title, and the
+    title without its issuer in front when that differs (what :func:`resolve_title` looks up)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for doc_id, title in docs:
+        out.setdefault(fold(title), []).append((doc_id, "title"))
+        core = core_title(title)
+        if core != fold(title):
+            out.setdefault(core, []).append((doc_id, "short title"))
+    return out
 
 
 def resolve_title(names: dict[str, list[tuple[str, str]]], title: str, own: str | None = None) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from metrokg.kg.records.titles import core_title, fold, implemented_titles, resolve_title
+from metrokg.kg.records.titles import implemented_titles, resolve_title, title_names
 from metrokg.kg.store.base import Store
 from metrokg.nlp.structure.metadata import KIND_CLASSES
 from metrokg.ontology.namespace import MKG_PREFIX
@@ -82,16 +82,12 @@ def document_facets(store: Store) -> dict[str, dict]:
 def _add_made_under(store: Store, facets: dict[str, dict]) -> None:
     """``made_under`` of each law or regulation: the stored laws its ``implements`` titles name
     (根据《中华人民共和国计量法》…制定本细则), matched by title as the documents listing matches them."""
-    names: dict[str, list[tuple[str, str]]] = {}
-    for doc_id, meta in facets.items():
-        if meta["kind"] not in _NOT_LAW:
-            names.setdefault(fold(meta["title"]), []).append((doc_id, "title"))
-            names.setdefault(core_title(meta["title"]), []).append((doc_id, "short title"))
+    names = title_names((doc_id, meta["title"]) for doc_id, meta in facets.items() if meta["kind"] not in _NOT_LAW)
     for _node, doc_id, work in implemented_titles(store):
         meta = facets.get(doc_id)
         if meta is None or meta["kind"] in _NOT_LAW:
             continue
-        parent = resolve_title(names, str(work), str(doc_id))["document"]
+        parent = resolve_title(names, work, doc_id)["document"]
         if parent is not None and parent not in meta.setdefault("made_under", []):
             meta["made_under"].append(parent)
 
