@@ -63,6 +63,9 @@ def _conduct_mentions(facts) -> list:
     ("加油机被人动了手脚，老板少给油。", {("动了手脚", "cheating"), ("少给油", "cheating")}),
     ("菜场的秤缺斤短两。", {("缺斤短两", "short-measure")}),
     ("计量监督人员玩忽职守的，给予行政处分。", {("玩忽职守", "official-misconduct")}),
+    ("当事人擅自处理、转移被封存、登记保存的计量器具的，处以罚款。",
+     {("擅自处理、转移被封存", "disposing-of-sealed-goods"), ("登记保存", "disposing-of-sealed-goods")}),
+    ("被查封的秤偷偷拿走卖掉会被罚多少", {("被查封", "disposing-of-sealed-goods")}),
 ])
 def test_conduct_is_linked_in_the_laws_and_the_citizens_words_with_offsets(nlp, text, words):
     found = _conduct_mentions(run_text(nlp, text))

@@ -28,6 +28,7 @@ def small_vocabulary() -> ConceptMatcher:
         Concept(BASE + "instrument/charger", "电动汽车充电桩", "electric vehicle charger",
                 ("充电桩", "EV charging station")),
         Concept(BASE + "prefix/kilo", "千", "kilo", ("k",)),
+        Concept(BASE + "venue/fuel-station", "加油站", "filling station", ("gas station",)),
     ]))
 
 
@@ -43,6 +44,20 @@ def test_english_labels_match_whole_words_and_partial_multiword_labels():
     assert {c.iri for c in m.match("New Energy policy")} == {BASE + "industry/new-energy"}
     assert m.match("energetic") == []  # no match inside a word
     assert m.match("kilo") == []  # prefixes are too generic to stand for a query
+
+
+def test_a_partial_english_match_leaves_out_only_words_common_among_the_labels():
+    base = list(small_vocabulary().concepts)
+    m = ConceptMatcher(Concepts(base + [
+        Concept(BASE + "conduct/impairing", "破坏计量器具准确度", "impairing the accuracy of a measuring instrument"),
+        Concept(BASE + "instrument/imported", "进口计量器具", "imported measuring instruments"),
+        Concept(BASE + "conduct/unverified", "未经检定", "using an unverified measuring instrument"),
+        Concept(BASE + "procedure/dispute", "计量纠纷", "metrology dispute", ("disputes",)),
+    ]))
+    # "measuring" and "instrument" are in three labels, "impairing" in one: only it tells them apart
+    found = {c.iri for c in m.match("who settles disputes over the accuracy of measuring instruments")}
+    assert found == {BASE + "procedure/dispute"}
+    assert {c.iri for c in m.match("impairing the accuracy of instruments")} == {BASE + "conduct/impairing"}
 
 
 def test_expansion_walks_down_the_hierarchy_with_decaying_weight():

@@ -17,6 +17,7 @@ import functools
 import itertools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -90,6 +91,7 @@ class ConceptMatcher:
                     table[key].append(e.iri)
         self._en_words = {key: tuple(_stem(w) for w in _WORD.findall(key) if w not in _EN_STOP)
                           for key in self._en}
+        self._en_df = Counter(w for words in self._en_words.values() for w in set(words))
 
     # ---- construction and persistence
 
@@ -144,7 +146,8 @@ class ConceptMatcher:
         return list(out.values())
 
     def _english_partial(self, q: str, taken: list[tuple[int, int]]) -> dict[str, ConceptMatch]:
-        """Multi-word English labels most of whose words the query has ("EV charging" ~ "EV charging station")."""
+        """Multi-word English labels most of whose words the query has ("EV charging" ~ "EV charging
+        station"), leaving out none of the label's telling words (:meth:`_telling`)."""
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(q))
         words = {_stem(w) for w in _WORD.findall(rest) if w not in _EN_STOP}
         if not words:
@@ -154,11 +157,20 @@ class ConceptMatcher:
             if len(label_words) < 2:
                 continue
             shared = words.intersection(label_words)
-            if len(shared) >= 2 and len(shared) / len(label_words) >= 0.6:
+            if len(shared) >= 2 and len(shared) / len(label_words) >= 0.6 and self._telling(shared, label_words):
                 for iri in self._en[key]:
                     out.setdefault(iri, ConceptMatch(iri, key, len(shared) / len(label_words),
                                                      " ".join(sorted(shared))))
         return out
+
+    def _telling(self, shared: set[str], label_words: tuple[str, ...]) -> bool:
+        """Whether every word of a label that a query leaves out is held by more of the
+        vocabulary's English labels than the rarest word it shares: the word few labels hold is
+        what tells the label apart ("impairing" of "impairing the accuracy of a measuring
+        instrument", which "disputes over the accuracy of measuring instruments" lacks), a
+        common one may be left out ("station" of "EV charging station")."""
+        left_out = [self._en_df[w] for w in label_words if w not in shared]
+        return not left_out or min(left_out) > min(self._en_df[w] for w in shared)
 
     def english_share(self, query: str) -> float:
         """Share of an English query's content words found in the vocabulary's English labels:
