@@ -37,7 +37,7 @@ def test_real_corpus_queries_beat_plain_bm25(real_store):
     assert kinds["out-of-domain"]["recall@5"] == 1.0  # "nothing relevant" for each, in zh and en
     for kind in ("keyword", "question", "target"):
         assert kinds[kind]["recall@5"] >= 0.9, (kind, kinds[kind])
-    assert kinds["english"]["recall@5"] >= 0.6 and kinds["cross-document"]["coverage@10"] >= 0.9
+    assert kinds["english"]["recall@5"] >= 0.85 and kinds["cross-document"]["coverage@10"] >= 0.9
     # the second stage (intent over the graph) does not lose to the fusion it reorders
     reranked = {r["kind"]: r for r in out["by_kind"] if r["config"] == "reranked"}
     assert reranked["all"]["recall@5"] >= {r["kind"]: r for r in out["by_kind"]
@@ -79,3 +79,12 @@ def test_a_regulation_brings_along_the_article_of_the_law_it_is_made_under(real_
     hits = cli_json("search", "供电局和用户因为电表不准起了纠纷怎么办", store=real_store)
     found = [(h["document"], h["number"]) for h in hits[:5]]
     assert ("shuidian-guiding-1986", "8") in found and ("jiliangfa-2018", "4.21") in found, found
+
+
+@pytest.mark.slow
+def test_the_law_s_article_sharing_the_named_concept_comes_along_with_its_rules(real_store):
+    """计量法第二十一条 (disputes over accuracy) is not the nearest vector of 细则第三十四条 (their
+    mediation), but both are linked to 计量纠纷, the concept an English question names."""
+    hits = cli_json("search", "who settles disputes over the accuracy of measuring instruments", store=real_store)
+    found = [(h["document"], h["number"]) for h in hits[:5]]
+    assert ("jiliangfa-xize-2022", "8.34") in found and ("jiliangfa-2018", "4.21") in found, found

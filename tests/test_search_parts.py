@@ -116,6 +116,31 @@ def test_the_best_candidates_bring_the_same_provision_of_another_document_along(
     assert lifted[2] == pytest.approx(0.85 * 2.0) and lifted[4] == scores[4]
 
 
+def test_between_a_law_and_its_rules_the_provision_sharing_the_named_concept_comes_along():
+    from metrokg.kg.search.rerank import shared_concept_counterparts
+
+    def unit(*v):
+        a = np.array(v, dtype=np.float32)
+        return a / np.linalg.norm(a)
+
+    # the rules' article on disputes (0) and another of theirs (1); the law's article on disputes (2),
+    # nearer to 1 than to 0, and the law's article on another matter (3), nearer to 0 than 2 is
+    vectors = np.stack([unit(1, 0.4, 0), unit(0.9, 1, 0), unit(1, 0.9, 0.05), unit(1, 0.3, 0)])
+    assert float(vectors[2] @ vectors[1]) > float(vectors[2] @ vectors[0]) >= 0.88
+    documents = np.array([0, 0, 1, 1])
+    scores = np.array([2.0, 1.9, 0.4, 1.0], dtype=np.float32)
+    disputes = [np.array([0, 2])]  # the positions linked to the concept the query names
+    out = shared_concept_counterparts(scores, vectors, documents, {0: [1], 1: [0]}, disputes, top=1, share=0.8)
+    assert out[2] == pytest.approx(1.6) and out[[0, 1, 3]].tolist() == scores[[0, 1, 3]].tolist()
+    # between documents not made under one another, for a concept the query does not name, or for a
+    # provision a filter left out, nothing moves
+    assert shared_concept_counterparts(scores, vectors, documents, {}, disputes, top=1).tolist() == scores.tolist()
+    assert shared_concept_counterparts(scores, vectors, documents, {0: [1], 1: [0]}, [np.array([1, 2])],
+                                       top=1).tolist() == scores.tolist()
+    masked = np.array([2.0, 1.9, 0.0, 1.0], dtype=np.float32)
+    assert shared_concept_counterparts(masked, vectors, documents, {0: [1], 1: [0]}, disputes, top=1)[2] == 0.0
+
+
 def test_the_best_candidates_bring_the_provisions_linked_to_them_by_citation_along():
     from metrokg.kg.search.rerank import cited_along
 

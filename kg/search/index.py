@@ -38,7 +38,7 @@ from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.grouping import fold_duplicates
 from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
-from metrokg.kg.search.rerank import cited_along, counterparts, rerank
+from metrokg.kg.search.rerank import cited_along, counterparts, rerank, shared_concept_counterparts
 from metrokg.kg.store.base import Store
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
@@ -555,7 +555,11 @@ class SearchIndex:
         if not settings.get("METROKG_SEARCH_RERANK"):
             return out
         if sig is not None and "dense" in sig.scores:
-            out = counterparts(out, self.dense().provisions, self._document_codes, made_under=self._made_under)
+            vectors = self.dense().provisions
+            out = counterparts(out, vectors, self._document_codes, made_under=self._made_under)
+            named = [np.fromiter(self.expansion.postings.get(m.iri, {}), dtype=np.int64)
+                     for m in self.specific(sig.matches)]
+            out = shared_concept_counterparts(out, vectors, self._document_codes, self._made_under, named)
         return cited_along(out, self._cited)
 
     def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:
