@@ -21,6 +21,12 @@ from metrokg.kg.search.rerank import rerank
 from metrokg.ontology.vocab import packaged
 
 
+def unit(*v: float) -> np.ndarray:
+    """A unit vector, as the dense index stores provision vectors."""
+    a = np.array(v, dtype=np.float32)
+    return a / np.linalg.norm(a)
+
+
 def test_intents_read_chinese_and_english_cues():
     assert [i.name for i in intents("查实后老板会受到什么处理")] == ["penalty"]
     assert [i.name for i in intents("what is the penalty for tampering?")] == ["penalty"]
@@ -91,10 +97,6 @@ def test_everyday_words_reach_the_duty_to_show_the_measurement_and_imported_inst
 def test_the_best_candidates_bring_the_same_provision_of_another_document_along():
     from metrokg.kg.search.rerank import counterparts
 
-    def unit(*v):
-        a = np.array(v, dtype=np.float32)
-        return a / np.linalg.norm(a)
-
     # a law's article (0), another of its articles (1); the same article in the implementing rules (2),
     # another article there (3); a third document holding a near copy of 1 only (4)
     vectors = np.stack([unit(1, 0.05, 0), unit(0, 1, 0), unit(1, 0.08, 0), unit(0.3, 0, 1), unit(0.02, 1, 0)])
@@ -118,10 +120,6 @@ def test_the_best_candidates_bring_the_same_provision_of_another_document_along(
 
 def test_between_a_law_and_its_rules_the_provision_sharing_the_named_concept_comes_along():
     from metrokg.kg.search.rerank import shared_concept_counterparts
-
-    def unit(*v):
-        a = np.array(v, dtype=np.float32)
-        return a / np.linalg.norm(a)
 
     # the rules' article on disputes (0) and another of theirs (1); the law's article on disputes (2),
     # nearer to 1 than to 0, and the law's article on another matter (3), nearer to 0 than 2 is
