@@ -86,3 +86,22 @@ def test_a_document_named_in_english_is_the_one_asked_about(real_store, question
     a = ask(real_store, question)
     assert a["kind"] == "document_says" and {g["document"] for g in a["groups"]} == {document}
     assert (document, number) in cited(a)
+
+
+@pytest.mark.parametrize("question, document, number", [
+    ("计量法规定哪些计量器具必须强制检定？", "jiliangfa-2018", "2.9"),
+    ("根据计量法，谁负责处理计量器具准确度引起的纠纷", "jiliangfa-2018", "4.21"),
+    ("根据上海条例，集贸市场的秤要检定吗", "shanghai-tiaoli-2018", "3.16"),
+    ("计量法实施细则规定计量纠纷由谁调解", "jiliangfa-xize-2022", "8.34"),
+    ("according to the metrology law, what are the legal units?", "jiliangfa-2018", "1.3"),
+])
+def test_a_document_named_before_what_it_requires_scopes_the_answer(real_store, question, document, number):
+    """计量法规定… / 根据上海条例，…: the answers come from the document the question names."""
+    a = ask(real_store, question)
+    assert a["kind"] == "document_says" and {g["document"] for g in a["groups"]} == {document}, a["groups"]
+    assert (document, number) in cited(a)
+
+
+def test_a_bare_kind_of_document_names_none(real_store):
+    a = ask(real_store, "实施方案规定的任务有哪些")
+    assert a["kind"] != "document_says"

@@ -69,6 +69,9 @@ _EN_SCOPE = "|".join(sorted((w for w in SCOPE_WORDS if w.isascii()), key=len, re
 _ZH_MODAL = "|".join(sorted((w for w in MODAL_WORDS if not w.isascii()), key=len, reverse=True))
 _EN_MODAL = "|".join(sorted((w for w in MODAL_WORDS if w.isascii()), key=len, reverse=True))
 _BODY = r"(?:department|agency|body|office|authority|bureau)s?"
+#: a document named by its title or short title, which ends in the kind of text it is (计量法, 上海条例,
+#: 实施细则, 进口计量器具监督管理办法, 湖北实施意见)
+_DOC_NAME = r"[^，,？?。《》\s]{1,30}?(?:法|条例|细则|办法|规定|规划|方案|意见|通知|公告|决定|要点)"
 
 PATTERNS: tuple[QuestionPattern, ...] = (
     QuestionPattern("which_documents", (
@@ -107,8 +110,13 @@ PATTERNS: tuple[QuestionPattern, ...] = (
         r"^(?:targets?|goals?) (?:for|of|on) (?P<topic>.+)$")),
     QuestionPattern("document_says", (
         r"^(?P<doc>.+?)(?:中|里|里面)?(?:关于|对|就|对于)(?P<topic>.+?)(?:是)?(?:怎么说|有什么规定|有哪些规定|说了什么|"
-        r"怎样规定|如何规定|有何规定|提了什么|有什么要求|有哪些要求|的规定|讲了什么)",), (
-        r"^what does (?P<doc>.+?) say (?:about|on) (?P<topic>.+)$",)),
+        r"怎样规定|如何规定|有何规定|提了什么|有什么要求|有哪些要求|的规定|讲了什么)",
+        # 计量法规定哪些计量器具必须强制检定, 根据上海条例，集贸市场的秤要检定吗: a document named by its kind
+        rf"^(?:根据|按照|依照|依据)?《?(?P<doc>{_DOC_NAME})》?(?:中|里)?(?:是)?(?:怎么|如何)?(?:规定|要求|明确)(?:了)?"
+        r"(?P<topic>.+)$",
+        rf"^(?:根据|按照|依照|依据)《?(?P<doc>{_DOC_NAME})》?(?:的规定)?[，,](?P<topic>.+)$"), (
+        r"^what does (?P<doc>.+?) (?:say|require|provide|stipulate|prescribe) (?:about|on|for|regarding) (?P<topic>.+)$",
+        r"^(?:according to|under) (?P<doc>the .+?(?:law|act|rules|regulations?|measures|plan|opinions)), (?P<topic>.+)$")),
     QuestionPattern("by_role", (
         r"^(?P<actor>.+?)(?P<role>牵头|主办|配合|协助|参与)(?:了|的)?(?:哪些|什么)(?:工作|任务|事项|事情|事)",
         r"^(?:有)?(?:哪些|什么)(?:工作|任务|事项)(?:是)?由(?P<actor>.+?)(?P<role>牵头|主办|配合|协助|参与)(?:的)?$"), (
