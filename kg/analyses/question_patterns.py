@@ -69,9 +69,13 @@ _EN_SCOPE = "|".join(sorted((w for w in SCOPE_WORDS if w.isascii()), key=len, re
 _ZH_MODAL = "|".join(sorted((w for w in MODAL_WORDS if not w.isascii()), key=len, reverse=True))
 _EN_MODAL = "|".join(sorted((w for w in MODAL_WORDS if w.isascii()), key=len, reverse=True))
 _BODY = r"(?:department|agency|body|office|authority|bureau)s?"
-#: a document named by its title or short title, which ends in the kind of text it is (计量法, 上海条例,
-#: 实施细则, 进口计量器具监督管理办法, 湖北实施意见)
-_DOC_NAME = r"[^，,？?。《》\s]{1,30}?(?:法|条例|细则|办法|规定|规划|方案|意见|通知|公告|决定|要点)"
+#: the words a document's title or short title ends in: the kind of text it is
+_DOC_KINDS = "法|条例|细则|办法|规定|规划|方案|意见|通知|公告|决定|要点"
+#: a document named by its title or short title (计量法, 上海条例, 实施细则, 进口计量器具监督管理办法, 湖北实施意见)
+_DOC_NAME = rf"[^，,？?。《》\s]{{1,30}}?(?:{_DOC_KINDS})"
+#: a document's kind alone (实施方案, 条例, the regulation): it names no document of the store
+BARE_KIND = re.compile(rf"(?:本|该|这个|此|这部|上述)?(?:实施|工作|行动)?(?:法律|法规|{_DOC_KINDS})|"
+                       r"(?:the |this )?(?:law|regulations?|rules|measures|plan|document)", re.I)
 
 PATTERNS: tuple[QuestionPattern, ...] = (
     QuestionPattern("which_documents", (

@@ -77,9 +77,6 @@ def _topic(text: str) -> str:
 
 
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
-#: a document's kind alone (实施方案, 条例, the regulation): it names no document of the store
-_BARE_KIND = re.compile(r"(?:本|该|这个|此|这部|上述)?(?:实施|工作|行动)?(?:法|法律|法规|条例|细则|办法|规定|规划|方案|意见|"
-                        r"通知|公告|决定|要点)|(?:the |this )?(?:law|regulations?|rules|measures|plan|document)", re.I)
 _HANDLERS = {"targets_by_year": "_targets", "targets_for": "_targets_for", "document_says": "_document_says",
              "responsible": "_responsible", "obligations": "_obligations", "tasks": "_tasks",
              "citation": "_citation", "penalties": "_penalties", "who_must": "_who_must", "by_role": "_by_role",
@@ -567,8 +564,10 @@ class QuestionAnswerer:
         return [t for t in tokens if not any(t != o and t in o for o in tokens)]
 
     def _document_says(self, q: str, m: re.Match, k: int) -> Answer | None:
+        from metrokg.kg.analyses.question_patterns import BARE_KIND
+
         name, topic = _topic(m.group("doc")), _topic(m.group("topic"))
-        if not name or not topic or _BARE_KIND.fullmatch(name):  # 条例规定…: which 条例 is not said
+        if not name or not topic or BARE_KIND.fullmatch(name):  # 条例规定…: which 条例 is not said
             return None
         doc_id = self._resolve_document(name)
         if doc_id is None:

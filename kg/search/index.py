@@ -557,9 +557,10 @@ class SearchIndex:
         if sig is not None and "dense" in sig.scores:
             vectors = self.dense().provisions
             out = counterparts(out, vectors, self._document_codes, made_under=self._made_under)
-            named = [np.fromiter(self.expansion.postings.get(m.iri, {}), dtype=np.int64)
-                     for m in self.specific(sig.matches)]
-            out = shared_concept_counterparts(out, vectors, self._document_codes, self._made_under, named)
+            if self._made_under:  # a store without laws made under one another has no such pairs
+                named = [np.fromiter(self.expansion.postings.get(m.iri, {}), dtype=np.int64)
+                         for m in self.specific(sig.matches)]
+                out = shared_concept_counterparts(out, vectors, self._document_codes, self._made_under, named)
         return cited_along(out, self._cited)
 
     def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:
