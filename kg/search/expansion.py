@@ -23,6 +23,7 @@ from typing import Iterable
 
 import numpy as np
 
+from metrokg.nlp.english import QUESTION_WORDS as _EN_QUESTION, STOP_WORDS as _EN_STOP, WORD as _WORD, stem as _stem
 from metrokg.ontology.vocab import Concept, Concepts, norm
 
 #: schemes whose labels are too short or too generic to stand for a query's meaning
@@ -33,16 +34,6 @@ SKIP_SCHEMES = frozenset({"prefix", "counter"})
 DOMAIN_SCHEMES = frozenset({"instrument", "conduct", "activity"})
 #: weight of a concept reached by going down the hierarchy, per level
 NARROWER_DECAY = 0.6
-_EN_STOP = frozenset("a an and of the for in on to with by or at as is are".split())
-_WORD = re.compile(r"[a-z0-9]+")
-#: question words, not content: "how to bake bread" speaks of bread only
-_EN_QUESTION = frozenset("how what who whom which when where why do does did can could should must i we you my "
-                         "it its this that there be was were will would about".split())
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-
 
 @dataclass
 class ConceptMatch:

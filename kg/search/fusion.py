@@ -15,8 +15,8 @@ import numpy as np
 #: default method and weights per search mode (tuned; see module docstring)
 DEFAULT_METHOD = "weighted"
 WEIGHTS: dict[str, dict[str, float]] = {
-    "hybrid": {"lexical": 1.5, "dense": 1.0, "expansion": 1.5},
-    "lexical": {"lexical": 1.0, "expansion": 1.0},
+    "hybrid": {"lexical": 1.5, "dense": 1.0, "expansion": 1.5, "translation": 0.5},
+    "lexical": {"lexical": 1.0, "expansion": 1.0, "translation": 0.5},
 }
 RRF_WEIGHTS: dict[str, dict[str, float]] = {
     "hybrid": {"lexical": 1.0, "dense": 1.0, "expansion": 2.0},

@@ -40,6 +40,8 @@ from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
 from metrokg.kg.search.rerank import cited_along, counterparts, rerank, shared_concept_counterparts
 from metrokg.kg.store.base import Store
+from metrokg.nlp.bilingual import Lexicon, Translation
+from metrokg.nlp.english import WORD as ENGLISH_WORD, content_words, stem
 from metrokg.nlp.segment import search_segmenter
 from metrokg.nlp.tokens import search_tokens
 from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as MODES
@@ -57,7 +59,7 @@ SUBJECT_PROVISIONS = 20
 #: is content, not a bare heading
 LONG_HEADING = 15
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
-INDEX_VERSION = 8  # 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
+INDEX_VERSION = 9  # 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
 @dataclass
 class Hit:
@@ -91,6 +93,7 @@ class Signals:
     matches: list[ConceptMatch]
     query_vector: np.ndarray | None = None  # the query's embedding when the dense signal ran
     notices: list[str] = field(default_factory=list)  # what was cut from the query (W155, W156)
+    translations: list[Translation] = field(default_factory=list)  # its English words in the texts' Chinese
 
 
 class SearchResults(list):
@@ -151,6 +154,22 @@ def document_titles(store: Store) -> list[list]:
     from metrokg.kg.graph.citations import TITLES_QUERY
 
     return [[str(i), str(t), str(d) if d else None] for i, t, d in store.rows(TITLES_QUERY)]
+
+
+def holds(term: str | tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` holds a query word, or one of the Chinese words of a translated one."""
+    return any(t in text for t in term) if isinstance(term, tuple) else term in text
+
+
+def covered_words(matches: list[ConceptMatch]) -> set[str]:
+    """The English words of a query that the vocabulary's labels already read (with their
+    stems): the concepts are their translation, the dictionary's is not needed."""
+    out: set[str] = set()
+    for m in matches:
+        if m.via == "label" and m.term.isascii():
+            for w in content_words(m.term):
+                out.update((w, stem(w)))
+    return out
 
 
 def cite_first(fused: np.ndarray, citation: np.ndarray | None) -> np.ndarray:
@@ -226,8 +245,10 @@ class SearchIndex:
 
     def __init__(self, records: list[ProvisionRecord], lexical: LexicalIndex, matcher: ConceptMatcher,
                  expansion: ExpansionIndex, facts: list[dict[str, list]], generation: int,
-                 index_dir: Path | None = None, titles: list[list] | None = None, docs: dict | None = None):
+                 index_dir: Path | None = None, titles: list[list] | None = None, docs: dict | None = None,
+                 lexicon: Lexicon | None = None):
         self.records = records
+        self._lexicon = lexicon  # read from the index folder on the first English query when None
         self.docs = docs or {}  # document id -> title, kind, jurisdiction, province, year
         self.titles = titles or []  # [document id, title, date]: what a cited title is matched against
         self._resolver = None
@@ -282,7 +303,11 @@ class SearchIndex:
                 linked[iri] = max(linked.get(iri, 0), 1)
             links.append(linked)
         expansion = ExpansionIndex.build(links)
-        index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir, titles, docs)
+        from metrokg.nlp import bilingual
+
+        lexicon = bilingual.load().restricted(lexical.df)
+        index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir, titles, docs,
+                    lexicon)
         folder = cls.folder(store)
 
         def write(tmp: Path) -> None:
@@ -294,6 +319,7 @@ class SearchIndex:
             (tmp / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
             (tmp / "titles.json").write_text(json.dumps(titles, ensure_ascii=False), encoding="utf-8")
             (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+            (tmp / "lexicon.json").write_text(json.dumps(lexicon.to_json(), ensure_ascii=False), encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps({"generation": generation, "version": INDEX_VERSION}))
 
         persist_folder(folder, write)  # best effort: a store on read-only media searches from memory
@@ -359,6 +385,39 @@ class SearchIndex:
             self._dense, self._dense_limits = dense, limits
             return dense
 
+    @property
+    def lexicon(self) -> Lexicon:
+        """English phrases → the Chinese words of these texts that translate them (CC-CEDICT)."""
+        if self._lexicon is None:
+            try:
+                rows = json.loads((self.index_dir / "search" / "lexicon.json").read_text(encoding="utf-8"))
+                self._lexicon = Lexicon.from_json(rows)
+            except (TypeError, OSError, ValueError):  # no index folder, or one that could not be written
+                from metrokg.nlp import bilingual
+
+                self._lexicon = bilingual.load().restricted(self.lexical.df)
+        return self._lexicon
+
+    def translations(self, query: str, matches: list[ConceptMatch]) -> list[Translation]:
+        """The query's English words the vocabulary's labels do not read, each with the Chinese
+        words of these texts that translate it; none for a query without English."""
+        if not ENGLISH_WORD.search(query.lower()):
+            return []
+        return self.lexicon.translate(query, skip=covered_words(matches))
+
+    def translation_scores(self, translations: list[Translation]) -> np.ndarray:
+        """Per provision: for each translated English word, the BM25 score of its best Chinese
+        word there (its translations are alternatives, not words of the query each), summed."""
+        out = np.zeros(self.lexical.size, dtype=np.float32)
+        for t in translations:
+            best = None
+            for word in t.chinese:
+                s = self.lexical.term_scores(word)
+                best = s if best is None else np.maximum(best, s)
+            if best is not None:
+                out += best
+        return out
+
     def encoder(self, model: str | None = None):
         from metrokg.kg.search.dense import QueryEncoder
 
@@ -380,9 +439,13 @@ class SearchIndex:
         matches = self.matcher.expand(self.matcher.match(query, search_tokens(query, self.segmenter)))
         scores: dict[str, np.ndarray] = {}
         best = None
+        translations: list[Translation] = []
         if mode != "dense":
             scores["lexical"] = self.lexical.scores(query, self.segmenter)
             scores["expansion"] = self.expansion.scores(matches)
+            translations = self.translations(query, matches)
+            if any(t.chinese for t in translations):
+                scores["translation"] = self.translation_scores(translations)
         if mode in ("hybrid", "dense") and self.records:
             dense = self.dense()
             encoder = self.encoder()
@@ -401,11 +464,19 @@ class SearchIndex:
                 floor = float(np.min(dense_scores[~self._heading_only]))
                 dense_scores = np.where(self._heading_only, floor, dense_scores).astype(np.float32)
             scores["dense"] = dense_scores
-        return Signals(scores, matches, best, notices)
+        return Signals(scores, matches, best, notices, translations)
 
-    def query_terms(self, query: str) -> dict[str, float]:
-        """The query's search tokens with their idf (for choosing the sentence to show)."""
-        return {t: self.lexical.idf(t) for t in set(search_tokens(query, self.segmenter))}
+    def query_terms(self, query: str, translations: list[Translation] = ()) -> dict[str | tuple[str, ...], float]:
+        """The query's search tokens with their idf (for choosing the sentence to show and for
+        relevance); an English word with ``translations`` stands as the tuple of its Chinese
+        words, weighted by the rarest (:func:`holds`: any of them is the word)."""
+        terms: dict[str | tuple[str, ...], float] = {t: self.lexical.idf(t) for t in set(search_tokens(query, self.segmenter))}
+        for t in translations:
+            if t.chinese:
+                for word in t.words:
+                    terms.pop(word, None)
+                terms[t.chinese] = max(self.lexical.idf(z) for z in t.chinese)
+        return terms
 
     def facet_mask(self, document: str | None = None, **facets) -> np.ndarray | None:
         """Which provisions pass the filters (None when there are none)."""
@@ -494,7 +565,7 @@ class SearchIndex:
             fused = cite_first(fused, citation)
         top = np.argpartition(-fused, k)[:k] if fused.size > k else np.arange(fused.size)
         order = top[np.argsort(-fused[top], kind="stable")]
-        terms = self.query_terms(query)
+        terms = self.query_terms(query, sig.translations)
         order = [int(i) for i in order if fused[int(i)] > 0]
         kept = self.relevant(query, order, fused, citation, terms, sig)
         hits = []
@@ -588,9 +659,9 @@ class SearchIndex:
         text = f"{rec.heading}\n{rec.text}".lower()
         unknown = math.log(1 + (self.lexical.size + 0.5) / 0.5)
         # a single character (公 of 公租房, 查) is inside almost any text: it says nothing either way
-        weights = {t: w or unknown for t, w in terms.items() if len(t) > 1 or t.isascii()}
+        weights = {t: w or unknown for t, w in terms.items() if isinstance(t, tuple) or len(t) > 1 or t.isascii()}
         total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
+        return sum(w for t, w in weights.items() if holds(t, text)) / total if total else 0.0
 
     def citation_scores(self, query: str, document: str | None = None) -> np.ndarray | None:
         """For a query that cites provisions: 1 for the first cited, a little less for each next
@@ -646,7 +717,7 @@ class SearchIndex:
         best, best_score = spans[0], -1.0
         for start, end, text in spans:
             low = text.lower()
-            score = sum(w for t, w in terms.items() if t in low) / total
+            score = sum(w for t, w in terms.items() if holds(t, low)) / total
             score += 0.5 * any(lb in text for lb in labels)
             score += 0.5 * dense_sims.get(start, 0.0)
             if score > best_score:

@@ -75,6 +75,13 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(ids), dtype=np.float32)
 
+    def term_scores(self, token: str) -> np.ndarray:
+        """BM25 score of every indexed text for one token (zeros when no text has it)."""
+        ids = [] if self.retriever is None else [self.retriever.vocab_dict[token]] if token in self.retriever.vocab_dict else []
+        if not ids:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(ids), dtype=np.float32)
+
 
 def _bm25s_load(folder: Path):
     import bm25s
