@@ -1,6 +1,6 @@
 """Benchmark the embedder's backends on the texts dense search really embeds.
 
-For each backend (``METROKG_EMBED_BACKEND``: torch, onnx, onnx-int8), each batch size in
+For each backend (``METROKG_EMBED_BACKEND``: torch, openvino, onnx, onnx-int8), each batch size in
 padded tokens (``METROKG_EMBED_BATCH_TOKENS``), each thread count (``METROKG_EMBED_THREADS``)
 and each ``METROKG_EMBED_SPIN`` (ONNX Runtime's workers spin or sleep between operators), a child
 process loads the embedder and embeds the same texts; it reports model load time (imports
@@ -141,7 +141,7 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[dict, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backends", default="torch,onnx,onnx-int8")
+    parser.add_argument("--backends", default="torch,openvino,onnx,onnx-int8")
     parser.add_argument("--batch-tokens", default="512", help="comma-separated METROKG_EMBED_BATCH_TOKENS values")
     parser.add_argument("--texts", type=int, default=400, help="how many texts (0: all)")
     parser.add_argument("--threads", default="", help="comma-separated METROKG_EMBED_THREADS values (default: the setting's)")

@@ -185,7 +185,7 @@ declare("METROKG_REAL_GOLD", None, text,
 # ------------------------------------------------------------------ penalties (issue 15)
 
 # ------------------------------------------------------------------ fast embedding and streaming ingest (kg/embedding/; issue 19)
-EMBED_BACKENDS = ("onnx", "onnx-int8", "torch")
+EMBED_BACKENDS = ("auto", "openvino", "onnx", "onnx-int8", "torch")
 
 
 def embed_backend(value: str) -> str:
@@ -196,11 +196,13 @@ def embed_backend(value: str) -> str:
     return value
 
 
-declare("METROKG_EMBED_BACKEND", "onnx", embed_backend,
-        "how passages are embedded for the bundled model: onnx (ONNX Runtime, float32), onnx-int8 (dynamic "
-        "int8) or torch (sentence-transformers); other model folders always use torch", "onnx, onnx-int8 or torch")
+declare("METROKG_EMBED_BACKEND", "auto", embed_backend,
+        "how passages are embedded for the bundled model: auto (openvino where the processor computes in "
+        "bfloat16 natively, else onnx), openvino (OpenVINO, bfloat16 where native, else float32), onnx (ONNX "
+        "Runtime, float32), onnx-int8 (dynamic int8) or torch (sentence-transformers); other model folders "
+        "always use torch", "auto, openvino, onnx, onnx-int8 or torch")
 declare("METROKG_EMBED_THREADS", None, positive_int,
-        "threads ONNX Runtime embeds with; default one per core", "a whole number, 1 or more")
+        "threads ONNX Runtime or OpenVINO embeds with; default one per core", "a whole number, 1 or more")
 declare("METROKG_EMBED_SPIN", False, flag,
         "1 lets ONNX Runtime's embedding threads spin-wait between operators: less wall time on idle "
         "cores, more CPU (and more wall time) on shared ones; 0 lets them sleep", "0 or 1")

@@ -1,5 +1,6 @@
-"""The embedder's backends (ONNX Runtime float32 and int8, torch): same vectors, no torch on the
-ONNX path, no model load when every passage is cached, coded errors for bad settings and files."""
+"""The embedder's backends (OpenVINO, ONNX Runtime float32 and int8, torch): same vectors, no torch on
+the ONNX and OpenVINO paths, no model load when every passage is cached, ``auto`` chosen by the
+processor, coded errors for bad settings and files."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from metrokg.errors import MetrokgError
 from metrokg.kg.embedding import e5_convert, onnx_export
 from metrokg.kg.embedding.embedder import default_model_dir
 from metrokg.kg.embedding.onnx_embedder import OnnxEmbedder, length_batches
+from metrokg.kg.embedding.openvino_embedder import OpenVinoEmbedder
 from test_embedding import SENTENCES
 
 pytest.importorskip("onnxruntime")
@@ -54,13 +56,20 @@ def test_length_batches_cover_every_row_within_the_budget():
     assert order == sorted(order)  # similar lengths share a batch: little padding
 
 
+def ours_for(backend: str, model_dir, **kw) -> OnnxEmbedder:
+    if backend == "openvino":
+        pytest.importorskip("openvino")
+        return OpenVinoEmbedder(model_dir, "v", **kw)
+    return OnnxEmbedder(model_dir, "o", quantised=backend == "onnx-int8", **kw)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+@pytest.mark.parametrize("backend", ["openvino", "onnx", "onnx-int8"])
 def test_onnx_vectors_match_torch_on_chinese_and_english(model_dir, backend):
     from metrokg.kg.embedding.embedder import SentenceTransformerEmbedder, _load_sentence_transformer
 
     torch_side = SentenceTransformerEmbedder(_load_sentence_transformer(str(model_dir), local=True), "t")
-    ours = OnnxEmbedder(model_dir, "o", quantised=backend == "onnx-int8", batch_tokens=512)
+    ours = ours_for(backend, model_dir, batch_tokens=512)
     texts = SENTENCES + [LONG]
     for kind in ("passage", "query"):
         run = "embed_passages" if kind == "passage" else "embed_queries"
@@ -71,13 +80,39 @@ def test_onnx_vectors_match_torch_on_chinese_and_english(model_dir, backend):
         assert cos.min() > 0.99, f"{backend} {kind}: {worst!r} at {cos.min():.4f}"
         if backend == "onnx":
             assert cos.min() > 0.9999  # the same float32 network: rounding only
+        if backend == "openvino":
+            assert cos.min() > 0.9995  # bfloat16 products with float32 sums (or float32 itself)
 
 
-def test_batching_does_not_change_vectors(model_dir):
-    ours = OnnxEmbedder(model_dir, "o", batch_tokens=64)  # forces many small batches and padding
+@pytest.mark.parametrize("backend", ["onnx", "openvino"])
+def test_batching_does_not_change_vectors(model_dir, backend):
+    ours = ours_for(backend, model_dir, batch_tokens=64)  # forces many small batches and padding
     alone = np.stack([ours.embed_passages([t])[0] for t in SENTENCES[:6]])
     together = ours.embed_passages(SENTENCES[:6])
-    assert np.allclose(alone, together, atol=1e-5)
+    assert np.allclose(alone, together, atol=1e-5 if backend == "onnx" else 2e-3)
+
+
+def test_openvino_vectors_are_onnx_runtimes_within_rounding(model_dir):
+    """OpenVINO compiles the same export: float32 or bfloat16 products, the same vectors to 0.9995,
+    long passages windowed alike, queries with their prompt."""
+    onnx_side = OnnxEmbedder(model_dir, "o")
+    ours = ours_for("openvino", model_dir)
+    for run in ("embed_passages", "embed_queries"):
+        a, b = getattr(ours, run)(SENTENCES + [LONG]), getattr(onnx_side, run)(SENTENCES + [LONG])
+        assert a.dtype == np.float32 and a.shape == b.shape
+        assert (a * b).sum(axis=1).min() > 0.9995
+
+
+@pytest.mark.parametrize("native, expected", [(True, "openvino"), (False, "onnx")])
+def test_auto_takes_openvino_only_where_the_processor_computes_in_bfloat16(monkeypatch, native, expected):
+    from metrokg.kg.embedding import embedder, openvino_embedder
+
+    pytest.importorskip("openvino")
+    monkeypatch.setenv("METROKG_EMBED_BACKEND", "auto")
+    monkeypatch.setattr(openvino_embedder, "bf16_native", lambda: native)
+    assert embedder.configured_backend() == expected
+    suffix = "+bf16" if native else ""
+    assert embedder.describe_model()["model_id"].endswith(f"@{e5_convert.CONVERTER_VERSION}{suffix}")
 
 
 def test_threads_and_spinning_do_not_change_vectors(model_dir):
@@ -100,6 +135,8 @@ def test_onnx_path_loads_without_torch(model_dir):
             "'torch': 'torch' in sys.modules, 'st': 'sentence_transformers' in sys.modules}))")
     info = json.loads(_python(code, {"METROKG_EMBED_BACKEND": "onnx"}))
     assert info["type"] == "OnnxEmbedder" and not info["torch"] and not info["st"]
+    info = json.loads(_python(code, {"METROKG_EMBED_BACKEND": "openvino"}))
+    assert info["type"] == "OpenVinoEmbedder" and not info["torch"] and not info["st"]
 
 
 @pytest.mark.slow
@@ -124,10 +161,11 @@ def test_reingest_from_cache_does_not_load_the_model(tmp_path, model_dir):
             "index_rows = len(dense._embedders)\n"
             "print(json.dumps({'status': result[0].status, 'made': index_rows,\n"
             "  'loaded': any(e.loaded for e in dense._embedders.values()),\n"
-            "  'onnxruntime': 'onnxruntime' in sys.modules, 'torch': 'torch' in sys.modules}))")
+            "  'onnxruntime': 'onnxruntime' in sys.modules, 'openvino': 'openvino' in sys.modules,\n"
+            "  'torch': 'torch' in sys.modules}))")
     info = json.loads(_python(code, env))
     assert info["status"] == "added" and info["made"] == 1  # the index was rebuilt through the embedder
-    assert not info["loaded"] and not info["onnxruntime"] and not info["torch"]
+    assert not info["loaded"] and not info["onnxruntime"] and not info["openvino"] and not info["torch"]
 
 
 @pytest.mark.parametrize("name, value", [("METROKG_EMBED_BACKEND", "tensorflow"),
@@ -154,14 +192,16 @@ def test_missing_or_damaged_onnx_files_are_coded(model_dir, tmp_path):
     for item in model_dir.iterdir():
         if item.name != onnx_export.SUBFOLDER:
             (folder / item.name).symlink_to(item)
-    with pytest.raises(MetrokgError) as err:
-        OnnxEmbedder(folder, "x")
-    assert err.value.code == "E460"
+    for backend in ("onnx", "openvino"):
+        with pytest.raises(MetrokgError) as err:
+            ours_for(backend, folder)
+        assert err.value.code == "E460"
     (folder / onnx_export.SUBFOLDER).mkdir()
     (folder / onnx_export.SUBFOLDER / onnx_export.FILES["fp32"]).write_bytes(b"not an onnx graph")
-    with pytest.raises(MetrokgError) as err:
-        OnnxEmbedder(folder, "x")
-    assert err.value.code == "E461"
+    for backend in ("onnx", "openvino"):
+        with pytest.raises(MetrokgError) as err:
+            ours_for(backend, folder)
+        assert err.value.code == "E461"
 
 
 def test_export_is_idempotent(model_dir):

@@ -49,6 +49,12 @@ def length_batches(lengths: Sequence[int], max_tokens: int, max_rows: int = MAX_
     return batches
 
 
+def first_line(err: BaseException) -> str:
+    """An exception's first line (its type when it says nothing), short enough for a message."""
+    text = str(err).strip()
+    return (text.splitlines()[0] if text else type(err).__name__)[:300]
+
+
 def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -65,8 +71,6 @@ class OnnxEmbedder(Embedder):
             import onnxruntime as ort
         except ImportError:
             raise MetrokgError("E460", path=onnx_folder(model_folder), reason="onnxruntime is not installed") from None
-        from tokenizers import Tokenizer
-
         model_folder = Path(model_folder)
         path = onnx_folder(model_folder) / FILES["int8" if quantised else "fp32"]
         if not path.is_file():
@@ -84,10 +88,21 @@ class OnnxEmbedder(Embedder):
         try:
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             self._vocabulary = table_of(self._session, path.parent) if path == split else None
-            self._tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
         except Exception as err:  # noqa: BLE001 - a damaged export is a set-up problem the user can fix
-            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise MetrokgError("E461", path=path, reason=reason[:300]) from None
+            raise MetrokgError("E461", path=path, reason=first_line(err)) from None
+        self._read_tokenizer(model_folder, path)
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+        self.model_id = model_id
+        self.batch_tokens = batch_tokens
+
+    def _read_tokenizer(self, model_folder: Path, graph: Path) -> None:
+        """The tokenizer, its special tokens, prompts and window, from the model folder."""
+        from tokenizers import Tokenizer
+
+        try:
+            self._tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
+        except Exception as err:  # noqa: BLE001 - a damaged folder is a set-up problem the user can fix
+            raise MetrokgError("E461", path=graph, reason=first_line(err)) from None
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
         special = _read_json(model_folder / "tokenizer_config.json")
@@ -96,9 +111,6 @@ class OnnxEmbedder(Embedder):
         self._pad = int(_read_json(model_folder / "config.json").get("pad_token_id") or 0)
         self._prompts = _read_json(model_folder / "config_sentence_transformers.json").get("prompts") or {}
         self.window = int(_read_json(model_folder / "sentence_bert_config.json").get("max_seq_length") or 512)
-        self.dim = int(self._session.get_outputs()[0].shape[-1])
-        self.model_id = model_id
-        self.batch_tokens = batch_tokens
         self.texts_encoded = 0  # how many texts went through the network (for cache checks)
 
     def _prompt(self, kind: str) -> str:
@@ -125,8 +137,12 @@ class OnnxEmbedder(Embedder):
             feed = {"input_ids": ids, "attention_mask": mask}
             if self._vocabulary is not None:
                 feed.update(self._vocabulary.feed(ids))
-            out[batch] = self._session.run(None, feed)[0]
+            out[batch] = self._infer(feed)
         return out
+
+    def _infer(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        """The network's pooled output for one batch."""
+        return self._session.run(None, feed)[0]
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         texts = list(texts)

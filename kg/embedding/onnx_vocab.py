@@ -87,7 +87,11 @@ def split_graph(path: Path) -> Path | None:
 
 def table_of(session, folder: Path) -> VocabularyTable | None:
     """The table a session of :data:`SPLIT_FILE` needs, from the graph's own metadata."""
-    raw = session.get_modelmeta().custom_metadata_map.get(META_KEY)
+    return table_from(session.get_modelmeta().custom_metadata_map.get(META_KEY), folder)
+
+
+def table_from(raw: str | None, folder: Path) -> VocabularyTable | None:
+    """The table described by :data:`META_KEY`'s JSON value (None without one)."""
     if not raw:
         return None
     info = json.loads(raw)
