@@ -209,3 +209,44 @@ def test_export_is_idempotent(model_dir):
     stamp = (onnx_export.onnx_folder(model_dir) / onnx_export.MARKER).stat().st_mtime_ns
     onnx_export.export(model_dir)  # already done: returns at once, writes nothing
     assert (onnx_export.onnx_folder(model_dir) / onnx_export.MARKER).stat().st_mtime_ns == stamp
+
+
+# ---- the reduced tokenizer (kg/embedding/lean_tokenizer.py)
+
+MIXED = ["passage: 温度 25℃ ±0.5 μm，Ω ≥ 95%", "query: how is tampering with a fuel dispenser punished?",
+         "ｆｕｌｌｗｉｄｔｈ１２３ and é à ü ß", "  spaces   between ", "第三十二条违反本条例第十三条第一款规定的，责令改正。"]
+
+
+def test_the_reduced_tokenizer_cuts_as_the_whole_one(model_dir):
+    """The same ids for the corpus's texts and for Chinese, English, numbers and symbols, without
+    loading the whole tokenizer; a text in another script is cut by the whole one, the same again."""
+    from tokenizers import Tokenizer
+
+    from metrokg.corpus import corpus_dir
+    from metrokg.kg.embedding.lean_tokenizer import LeanTokenizer
+
+    whole = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    texts = MIXED + [line for path in sorted(corpus_dir().rglob("*.txt"))
+                     for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lean = LeanTokenizer(model_dir)
+    assert lean.ids(texts) == [e.ids for e in whole.encode_batch(texts, add_special_tokens=False)]
+    assert lean._whole is None
+    other = ["Привет, 计量", "العربية", "ภาษาไทย 检定"]
+    assert lean.ids(other) == [e.ids for e in whole.encode_batch(other, add_special_tokens=False)]
+    assert lean._whole is not None
+    assert (lean.token_to_id("<s>"), lean.token_to_id("</s>")) == (whole.token_to_id("<s>"), whole.token_to_id("</s>"))
+
+
+def test_the_reduced_tokenizer_is_rebuilt_when_the_whole_one_changes(model_dir, tmp_path):
+    from metrokg.kg.embedding import lean_tokenizer
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "tokenizer.json").write_bytes((model_dir / "tokenizer.json").read_bytes())
+    assert not lean_tokenizer.is_built(folder)
+    first = lean_tokenizer.LeanTokenizer(folder)
+    assert lean_tokenizer.is_built(folder) and first._lean is not None
+    (folder / "tokenizer.json").write_bytes((model_dir / "tokenizer.json").read_bytes() + b"\n")
+    assert not lean_tokenizer.is_built(folder)  # stale: rebuilt on the next load
+    assert lean_tokenizer.LeanTokenizer(folder).ids(MIXED[:1]) == first.ids(MIXED[:1])
+    assert lean_tokenizer.is_built(folder)

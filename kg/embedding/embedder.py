@@ -130,6 +130,33 @@ def _load_folder(folder: Path) -> Embedder:
                         spin=bool(settings.get("METROKG_EMBED_SPIN")))
 
 
+def prepare_runtime_files(folder: Path, force: bool = False) -> list[str]:
+    """What the ONNX and OpenVINO backends otherwise write on first use, written now (set-up
+    time): the reduced tokenizer and, where OpenVINO is installed, its copy of the graph. One line
+    per file group, for ``metrokg model install``."""
+    import importlib.util
+
+    from metrokg.kg.embedding import lean_tokenizer, onnx_export
+
+    lines = []
+    lean = Path(folder) / lean_tokenizer.SUBFOLDER
+    if force or not lean_tokenizer.is_built(folder):
+        state = "written" if lean_tokenizer.build(folder) else "not written: the whole tokenizer is used"
+        lines.append(f"{lean} (reduced tokenizer {state})")
+    else:
+        lines.append(f"{lean} (reduced tokenizer already written)")
+    if importlib.util.find_spec("openvino") is not None:
+        import openvino
+
+        from metrokg.kg.embedding.onnx_vocab import SPLIT_FILE
+        from metrokg.kg.embedding.openvino_embedder import ir_of
+
+        source = onnx_export.onnx_folder(folder) / SPLIT_FILE
+        if source.is_file():
+            lines.append(f"{ir_of(openvino.Core(), source)} (OpenVINO's copy of the graph)")
+    return lines
+
+
 def _load_sentence_transformer(spec: str, local: bool) -> "SentenceTransformer":
     if local:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -96,15 +96,14 @@ class OnnxEmbedder(Embedder):
         self.batch_tokens = batch_tokens
 
     def _read_tokenizer(self, model_folder: Path, graph: Path) -> None:
-        """The tokenizer, its special tokens, prompts and window, from the model folder."""
-        from tokenizers import Tokenizer
+        """The tokenizer (:class:`~metrokg.kg.embedding.lean_tokenizer.LeanTokenizer`: the pieces of
+        the scripts the texts use), its special tokens, prompts and window, from the model folder."""
+        from metrokg.kg.embedding.lean_tokenizer import LeanTokenizer
 
         try:
-            self._tokenizer = Tokenizer.from_file(str(model_folder / "tokenizer.json"))
+            self._tokenizer = LeanTokenizer(model_folder)
         except Exception as err:  # noqa: BLE001 - a damaged folder is a set-up problem the user can fix
             raise MetrokgError("E461", path=graph, reason=first_line(err)) from None
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
         special = _read_json(model_folder / "tokenizer_config.json")
         self._bos = self._tokenizer.token_to_id(special.get("cls_token") or special.get("bos_token") or "<s>")
         self._eos = self._tokenizer.token_to_id(special.get("sep_token") or special.get("eos_token") or "</s>")
@@ -119,7 +118,7 @@ class OnnxEmbedder(Embedder):
 
     def _token_ids(self, texts: list[str], kind: str) -> list[list[int]]:
         prompt = self._prompt(kind)
-        return [e.ids for e in self._tokenizer.encode_batch([prompt + t for t in texts], add_special_tokens=False)]
+        return self._tokenizer.ids([prompt + t for t in texts])
 
     def count_tokens(self, text: str, kind: str = "query") -> int:
         return len(self._token_ids([text], kind)[0]) + 2

@@ -32,6 +32,7 @@ def run_install(args) -> int:
     from metrokg.kg.embedding.embedder import default_model_dir
 
     from metrokg.kg.embedding import onnx_export
+    from metrokg.kg.embedding.embedder import prepare_runtime_files
 
     folder = default_model_dir()
     if e5_convert.is_converted(folder) and not args.force:
@@ -43,10 +44,12 @@ def run_install(args) -> int:
     onnx = onnx_export.onnx_folder(folder)
     if onnx_export.is_exported(folder) and not args.force:
         print(f"{onnx} (already exported)")
-        return 0
-    start = time.perf_counter()
-    onnx_export.export(folder, force=True)
-    print(f"{onnx} (exported in {time.perf_counter() - start:.1f} s)")
+    else:
+        start = time.perf_counter()
+        onnx_export.export(folder, force=True)
+        print(f"{onnx} (exported in {time.perf_counter() - start:.1f} s)")
+    for line in prepare_runtime_files(folder, force=args.force):
+        print(line)
     return 0
 
 
