@@ -154,6 +154,29 @@ def test_the_best_candidates_bring_the_provisions_linked_to_them_by_citation_alo
     assert cited_along(np.array([0.1, 1.8, 1.7, 2.0], dtype=np.float32), neighbours, top=1)[0] == pytest.approx(1.5)
 
 
+def test_a_penalty_article_brings_along_the_duty_of_its_document_that_it_punishes():
+    from metrokg.kg.search.rerank import duty_along
+
+    # document 0: the penalty article on sealed goods (0), the prohibition of disposing of them (1),
+    # another prohibition on the same concept but further from the penalty (2), another penalty on it
+    # (3); document 1: a prohibition on the same concept (4)
+    vectors = np.stack([unit(1, 0.2, 0), unit(1, 0.3, 0), unit(0.2, 1, 0), unit(1, 0.25, 0), unit(1, 0.2, 0.01)])
+    documents = np.array([0, 0, 0, 0, 1])
+    kinds = [["Penalty"], ["Prohibition"], ["Prohibition"], ["Penalty"], ["Prohibition"]]
+    scores = np.array([2.0, 0.2, 0.3, 0.1, 0.5], dtype=np.float32)
+    sealed = [np.array([0, 1, 2, 3, 4])]  # the positions linked to the concept the query names
+    out = duty_along(scores, vectors, documents, kinds, sealed, top=1, share=0.7)
+    assert out[1] == pytest.approx(1.4)  # the nearest duty of the same document, not another penalty
+    assert out[[0, 2, 3, 4]].tolist() == scores[[0, 2, 3, 4]].tolist()  # nor another document's duty
+    # a candidate that is not a penalty, a concept the query does not name, or a duty a filter left
+    # out: nothing moves
+    duty_first = np.array([0.1, 2.0, 0.3, 0.1, 0.5], dtype=np.float32)
+    assert duty_along(duty_first, vectors, documents, kinds, sealed, top=1).tolist() == duty_first.tolist()
+    assert duty_along(scores, vectors, documents, kinds, [np.array([1, 2])], top=1).tolist() == scores.tolist()
+    masked = np.array([2.0, 0.0, 0.3, 0.1, 0.5], dtype=np.float32)
+    assert duty_along(masked, vectors, documents, kinds, sealed, top=1)[1] == 0.0
+
+
 def test_a_one_character_label_names_its_concept_only_as_a_word_of_the_query():
     m = ConceptMatcher.from_vocabulary()
     scale = "https://w3id.org/metrokg/id/instrument/weighing-instrument"

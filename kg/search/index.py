@@ -38,7 +38,7 @@ from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
 from metrokg.kg.search.grouping import fold_duplicates
 from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
-from metrokg.kg.search.rerank import cited_along, counterparts, rerank, shared_concept_counterparts
+from metrokg.kg.search.rerank import cited_along, counterparts, duty_along, rerank, shared_concept_counterparts
 from metrokg.kg.store.base import Store
 from metrokg.nlp.bilingual import Lexicon, Translation
 from metrokg.nlp.english import WORD as ENGLISH_WORD, content_words, stem
@@ -619,20 +619,22 @@ class SearchIndex:
         kind the query asks for (a penalty for 会受到什么处理, a time limit for 多少天...), most for
         those also linked to a concept the query names (:mod:`metrokg.kg.search.rerank`;
         ``METROKG_SEARCH_RERANK=0`` turns it off), and the same provision in another document
-        (a law's article in its implementing rules) and the provisions linked to it by citation
-        (the penalty for the duty) brought along with each of the best."""
+        (a law's article in its implementing rules), the provisions linked to it by citation
+        (the penalty for the duty) and, for a penalty article, the duty of its document it
+        punishes, brought along with each of the best."""
         expansion = sig.scores.get("expansion") if sig is not None else None
         out = rerank(fused, intents(query), self._kinds, named=None if expansion is None else expansion > 0)
         if not settings.get("METROKG_SEARCH_RERANK"):
             return out
-        if sig is not None and "dense" in sig.scores:
-            vectors = self.dense().provisions
-            out = counterparts(out, vectors, self._document_codes, made_under=self._made_under)
-            if self._made_under:  # a store without laws made under one another has no such pairs
-                named = [np.fromiter(self.expansion.postings.get(m.iri, {}), dtype=np.int64)
-                         for m in self.specific(sig.matches)]
-                out = shared_concept_counterparts(out, vectors, self._document_codes, self._made_under, named)
-        return cited_along(out, self._cited)
+        if sig is None or "dense" not in sig.scores:
+            return cited_along(out, self._cited)
+        vectors = self.dense().provisions
+        named = [np.fromiter(self.expansion.postings.get(m.iri, {}), dtype=np.int64) for m in self.specific(sig.matches)]
+        out = counterparts(out, vectors, self._document_codes, made_under=self._made_under)
+        if self._made_under:  # a store without laws made under one another has no such pairs
+            out = shared_concept_counterparts(out, vectors, self._document_codes, self._made_under, named)
+        out = cited_along(out, self._cited)
+        return duty_along(out, vectors, self._document_codes, self._kinds, named)
 
     def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:
         """The concepts the query names by a label specific enough to say what it is about; with
