@@ -12,9 +12,11 @@ import re
 WORD = re.compile(r"[a-z0-9]+")
 #: function words, never content
 STOP_WORDS = frozenset("a an and of the for in on to with by or at as is are".split())
-#: question words, not content: "how to bake bread" speaks of bread only
+#: question words, not content: "how to bake bread" speaks of bread only, "which documents mention
+#: puppies" of puppies (the texts are documents; 文件 and 提起 would make it look like one of them)
 QUESTION_WORDS = frozenset("how what who whom which when where why do does did can could should must i we you my "
-                           "it its this that there be was were will would about".split())
+                           "it its this that there be was were will would about document documents mention "
+                           "mentions mentioned say says said".split())
 
 
 def stem(word: str) -> str:

@@ -92,9 +92,15 @@ def test_an_english_query_reaches_the_provision_through_translated_words(built_s
     assert hits[0]["signals"]["translation"] > 0
 
 
-def test_english_words_the_texts_do_not_speak_of_still_find_nothing(built_store):
-    proc = run_cli("search", "how to train a puppy to sit", "--json", store=built_store)
+@pytest.mark.parametrize("query", ["how to train a puppy to sit", "which documents mention puppies?"])
+def test_english_words_the_texts_do_not_speak_of_still_find_nothing(built_store, query):
+    proc = run_cli("search", query, "--json", store=built_store)  # documents, mention: the question's frame
     assert proc.stdout.strip() == "[]" and "nothing relevant found" in proc.stderr
+
+
+def test_an_english_topic_no_concept_names_is_asked_by_its_translation(built_store):
+    answer = cli_json("ask", "which documents mention the Yangtze River?", store=built_store)
+    assert answer["kind"] == "which_documents" and answer["answers"]  # 长江, not a fallback to search
 
 
 def test_a_missing_dictionary_is_a_coded_error(monkeypatch):

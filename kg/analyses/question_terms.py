@@ -13,6 +13,7 @@ import re
 from typing import Iterator
 
 from metrokg.kg.search.expansion import ConceptMatcher
+from metrokg.nlp.bilingual import Lexicon
 from metrokg.ontology.vocab import Concept, scheme_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -96,10 +97,13 @@ def work_titles(matcher: ConceptMatcher, name: str) -> list[str]:
     return list(dict.fromkeys(title for _n, title in sorted(found)))
 
 
-def topic_terms(matcher: ConceptMatcher, topic: str) -> Iterator[list[str]]:
+def topic_terms(matcher: ConceptMatcher, topic: str, lexicon: Lexicon | None = None) -> Iterator[list[str]]:
     """The term lists to look for a topic by, in order: the topic as written (Chinese), then the
     Chinese labels of the concepts it names as a whole (动手脚 -> 计量作弊 and its synonyms; a word
-    inside the topic does not stand for it); an English topic has only the second."""
+    inside the topic does not stand for it); an English topic has only the second, or, when it
+    names no concept, the Chinese words of the texts that translate it whole (``lexicon``:
+    cooperation -> 合作, 协作; Yangtze River -> 长江; a topic of several separately translated words
+    has none, as one of its words would stand for all of it)."""
     if _HAN.search(topic):
         yield [topic]
         terms: list[str] = []
@@ -107,6 +111,10 @@ def topic_terms(matcher: ConceptMatcher, topic: str) -> Iterator[list[str]]:
             terms += [x for x in zh_labels(entry) if x not in terms]
     else:
         terms = concept_terms(matcher, topic)
+        if not terms and lexicon is not None:
+            translated = lexicon.translate(topic)
+            if len(translated) == 1:
+                terms = list(translated[0].chinese)
     if terms and terms != [topic]:
         yield terms
 

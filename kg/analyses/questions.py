@@ -173,10 +173,11 @@ class QuestionAnswerer:
         return rows, bindings
 
     def _terms(self, topic: str) -> list[list[str]]:
-        """The term lists to look for ``topic`` by; W250 when English words name no concept."""
+        """The term lists to look for ``topic`` by; W250 when English words name no concept and
+        translate into no word of the texts."""
         from metrokg.kg.analyses.question_terms import topic_terms
 
-        terms = list(topic_terms(self.matcher, topic))
+        terms = list(topic_terms(self.matcher, topic, self.index.lexicon))
         if not terms:
             self._notices.append(warning_text("W250", topic=topic))
         return terms
