@@ -37,7 +37,9 @@ NARROWER_DECAY = 0.6
 
 @dataclass
 class ConceptMatch:
-    """A concept the query named (``via`` = 'label') or that lies below one (``via`` = 'narrower')."""
+    """A concept the query named (``via`` = 'label'), that lies below one (``via`` = 'narrower'), or
+    that a term named whose definition the query describes (``via`` = 'definition': not a concept
+    the query names, for the relevance cutoff and the intent lift)."""
 
     iri: str
     label: str

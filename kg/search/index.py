@@ -35,6 +35,7 @@ from metrokg.kg.records.provisions import FACT_LINKS, ProvisionRecord
 from metrokg.kg.search.documents import DOCUMENT_FACETS, document_facets, matches as document_matches
 from metrokg.kg.search.expansion import DOMAIN_SCHEMES, ConceptMatch, ConceptMatcher, ExpansionIndex
 from metrokg.kg.search.fusion import DEFAULT_METHOD, fuse
+from metrokg.kg.search.glossary import Glossary
 from metrokg.kg.search.grouping import fold_duplicates
 from metrokg.kg.search.intent import intents, provision_kinds
 from metrokg.kg.search.lexical import LexicalIndex
@@ -59,7 +60,7 @@ SUBJECT_PROVISIONS = 20
 #: is content, not a bare heading
 LONG_HEADING = 15
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
-INDEX_VERSION = 9  # 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
+INDEX_VERSION = 10  # 10: the terms the texts define; 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
 @dataclass
 class Hit:
@@ -94,6 +95,7 @@ class Signals:
     query_vector: np.ndarray | None = None  # the query's embedding when the dense signal ran
     notices: list[str] = field(default_factory=list)  # what was cut from the query (W155, W156)
     translations: list[Translation] = field(default_factory=list)  # its English words in the texts' Chinese
+    defined: list[str] = field(default_factory=list)  # terms whose definition it describes (glossary)
 
 
 class SearchResults(list):
@@ -246,8 +248,9 @@ class SearchIndex:
     def __init__(self, records: list[ProvisionRecord], lexical: LexicalIndex, matcher: ConceptMatcher,
                  expansion: ExpansionIndex, facts: list[dict[str, list]], generation: int,
                  index_dir: Path | None = None, titles: list[list] | None = None, docs: dict | None = None,
-                 lexicon: Lexicon | None = None):
+                 lexicon: Lexicon | None = None, glossary: Glossary | None = None):
         self.records = records
+        self.glossary = glossary or Glossary([])
         self._lexicon = lexicon  # read from the index folder on the first English query when None
         self.docs = docs or {}  # document id -> title, kind, jurisdiction, province, year
         self.titles = titles or []  # [document id, title, date]: what a cited title is matched against
@@ -306,8 +309,9 @@ class SearchIndex:
         from metrokg.nlp import bilingual
 
         lexicon = bilingual.load().restricted(lexical.df)
+        glossary = Glossary.build((r.text for r in records), lambda text: search_tokens(text, segmenter))
         index = cls(records, lexical, matcher, expansion, facts, generation, store.index_dir, titles, docs,
-                    lexicon)
+                    lexicon, glossary)
         folder = cls.folder(store)
 
         def write(tmp: Path) -> None:
@@ -320,6 +324,7 @@ class SearchIndex:
             (tmp / "titles.json").write_text(json.dumps(titles, ensure_ascii=False), encoding="utf-8")
             (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
             (tmp / "lexicon.json").write_text(json.dumps(lexicon.to_json(), ensure_ascii=False), encoding="utf-8")
+            (tmp / "glossary.json").write_text(json.dumps(glossary.to_json(), ensure_ascii=False), encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps({"generation": generation, "version": INDEX_VERSION}))
 
         persist_folder(folder, write)  # best effort: a store on read-only media searches from memory
@@ -344,7 +349,8 @@ class SearchIndex:
                     index = cls([ProvisionRecord(**r) for r in read("records.json")], LexicalIndex.load(folder),
                                 ConceptMatcher.from_json(read("concepts.json")),
                                 ExpansionIndex.from_json(read("expansion.json")), read("facts.json"),
-                                generation, store.index_dir, read("titles.json"), read("docs.json"))
+                                generation, store.index_dir, read("titles.json"), read("docs.json"),
+                                glossary=Glossary.from_json(read("glossary.json")))
                     cls._loaded[str(folder)] = index
                     return index
             except (OSError, ValueError, KeyError, TypeError):
@@ -436,12 +442,22 @@ class SearchIndex:
             raise MetrokgError("E031")
         if mode not in MODES:
             raise MetrokgError("E280", mode=mode, choices=", ".join(MODES))
-        matches = self.matcher.expand(self.matcher.match(query, search_tokens(query, self.segmenter)))
+        words = search_tokens(query, self.segmenter)
+        matches = self.matcher.expand(self.matcher.match(query, words))
+        defined = self.glossary.defined(query, words, self.lexical.idf, self.lexical.size)
+        if defined:  # the query describes a term a text defines: as if it named the term too
+            extra = " ".join(defined)
+            named = {m.iri for m in matches}
+            matches += [dataclasses.replace(m, via="definition" if m.via == "label" else m.via)
+                        for m in self.matcher.expand(self.matcher.match(extra, search_tokens(extra, self.segmenter)))
+                        if m.iri not in named]
         scores: dict[str, np.ndarray] = {}
         best = None
         translations: list[Translation] = []
         if mode != "dense":
             scores["lexical"] = self.lexical.scores(query, self.segmenter)
+            if defined:
+                scores["lexical"] = scores["lexical"] + self.lexical.scores(" ".join(defined), self.segmenter)
             scores["expansion"] = self.expansion.scores(matches)
             translations = self.translations(query, matches)
             if any(t.chinese for t in translations):
@@ -464,7 +480,7 @@ class SearchIndex:
                 floor = float(np.min(dense_scores[~self._heading_only]))
                 dense_scores = np.where(self._heading_only, floor, dense_scores).astype(np.float32)
             scores["dense"] = dense_scores
-        return Signals(scores, matches, best, notices, translations)
+        return Signals(scores, matches, best, notices, translations, defined)
 
     def query_terms(self, query: str, translations: list[Translation] = ()) -> dict[str | tuple[str, ...], float]:
         """The query's search tokens with their idf (for choosing the sentence to show and for
