@@ -92,9 +92,11 @@ def test_an_english_query_reaches_the_provision_through_translated_words(built_s
     assert hits[0]["signals"]["translation"] > 0
 
 
-@pytest.mark.parametrize("query", ["how to train a puppy to sit", "which documents mention puppies?"])
-def test_english_words_the_texts_do_not_speak_of_still_find_nothing(built_store, query):
-    proc = run_cli("search", query, "--json", store=built_store)  # documents, mention: the question's frame
+@pytest.mark.parametrize("query", ["how to train a puppy to sit", "which documents mention puppies?",
+                                   "条例对小狗有什么规定", "哪些文件提起了小狗"])
+def test_words_the_texts_do_not_speak_of_still_find_nothing(built_store, query):
+    """documents, mention; 条例, 规定, 文件, 提起: the question's frame, not its subject."""
+    proc = run_cli("search", query, "--json", store=built_store)
     assert proc.stdout.strip() == "[]" and "nothing relevant found" in proc.stderr
 
 

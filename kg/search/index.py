@@ -59,6 +59,10 @@ SUBJECT_PROVISIONS = 20
 #: characters of a heading past which a provision that is only its heading and ends as a sentence
 #: is content, not a bare heading
 LONG_HEADING = 15
+#: words of a question's frame, not of its subject: the kinds of text the corpus is made of and
+#: the verbs that ask what they say (条例对小狗有什么规定, 哪些文件提起了小狗: neither 条例, 规定, 文件 nor
+#: 提起 says the question is about a text's matter; the relevance cutoff does not count them)
+FRAME_WORDS = frozenset("文件 法规 法律 条例 规定 办法 细则 通知 方案 意见 规划 政策 提到 提起 提及 涉及 规程".split())
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
 INDEX_VERSION = 10  # 10: the terms the texts define; 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
@@ -161,6 +165,11 @@ def document_titles(store: Store) -> list[list]:
 def holds(term: str | tuple[str, ...], text: str) -> bool:
     """Whether ``text`` holds a query word, or one of the Chinese words of a translated one."""
     return any(t in text for t in term) if isinstance(term, tuple) else term in text
+
+
+def framing(term: str | tuple[str, ...]) -> bool:
+    """Whether a query word (or every translation of an English one) is of the question's frame."""
+    return all(t in FRAME_WORDS for t in term) if isinstance(term, tuple) else term in FRAME_WORDS
 
 
 def covered_words(matches: list[ConceptMatch]) -> set[str]:
@@ -676,8 +685,10 @@ class SearchIndex:
         rec = self.records[position]
         text = f"{rec.heading}\n{rec.text}".lower()
         unknown = math.log(1 + (self.lexical.size + 0.5) / 0.5)
-        # a single character (公 of 公租房, 查) is inside almost any text: it says nothing either way
-        weights = {t: w or unknown for t, w in terms.items() if isinstance(t, tuple) or len(t) > 1 or t.isascii()}
+        # a single character (公 of 公租房, 查) is inside almost any text: it says nothing either way,
+        # nor does a word of the question's frame (FRAME_WORDS), in Chinese or translated
+        weights = {t: w or unknown for t, w in terms.items() if not framing(t)
+                   and (isinstance(t, tuple) or len(t) > 1 or t.isascii())}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if holds(t, text)) / total if total else 0.0
 
