@@ -25,7 +25,7 @@ def test_definitions_are_read_in_articles_items_and_scoped_sentences():
 
 def _defined(glossary: Glossary, query: str) -> list[str]:
     words = search_tokens(query)
-    return glossary.defined(query, words, lambda w: 1.0 if w in {"计量", "工作"} else 3.0, 100)
+    return glossary.defined(query, words, lambda w: 1.0 if w in {"计量", "工作"} else 3.0)
 
 
 def test_a_query_describing_a_definition_gets_the_term():

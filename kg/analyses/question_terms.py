@@ -14,6 +14,7 @@ from typing import Iterator
 
 from metrokg.kg.search.expansion import ConceptMatcher
 from metrokg.nlp.bilingual import Lexicon
+from metrokg.nlp.english import stem
 from metrokg.ontology.vocab import Concept, scheme_of
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -49,8 +50,7 @@ def concept_terms(matcher: ConceptMatcher, text: str, schemes: tuple[str, ...] |
 
 
 def _words(text: str) -> set[str]:
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
+    return {stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP}
 
 
 def english_concepts(matcher: ConceptMatcher, text: str) -> list[str]:

@@ -29,8 +29,6 @@ from metrokg.kg.embedding.onnx_vocab import META_KEY, SPLIT_FILE, table_from
 
 #: the processor flags (``/proc/cpuinfo``) under which OpenVINO computes in bfloat16 by default
 BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
-#: the graph in OpenVINO's format, beside the ONNX export it is saved from (``.xml`` and ``.bin``)
-IR_FILE = "model_vocabulary_input.xml"
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,12 +92,12 @@ class OpenVinoEmbedder(OnnxEmbedder):
 
 
 def ir_of(core, source: Path) -> Path:
-    """``source`` saved in OpenVINO's format with float16 weights beside it, once (the graph's
-    metadata kept); ``source`` itself where its folder cannot be written. Written under temporary
+    """``source`` saved in OpenVINO's format with float16 weights beside it under its own name
+    (``.xml`` and ``.bin``), once (the graph's metadata kept); ``source`` itself where its folder cannot be written. Written under temporary
     names and moved in weights first, so a reader never finds a graph without its weights."""
     import openvino
 
-    xml = source.parent / IR_FILE
+    xml = source.with_suffix(".xml")
     weights = xml.with_suffix(".bin")
     try:
         if xml.is_file() and weights.is_file() and xml.stat().st_mtime_ns >= source.stat().st_mtime_ns:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -99,7 +98,6 @@ class Signals:
     query_vector: np.ndarray | None = None  # the query's embedding when the dense signal ran
     notices: list[str] = field(default_factory=list)  # what was cut from the query (W155, W156)
     translations: list[Translation] = field(default_factory=list)  # its English words in the texts' Chinese
-    defined: list[str] = field(default_factory=list)  # terms whose definition it describes (glossary)
 
 
 class SearchResults(list):
@@ -453,7 +451,7 @@ class SearchIndex:
             raise MetrokgError("E280", mode=mode, choices=", ".join(MODES))
         words = search_tokens(query, self.segmenter)
         matches = self.matcher.expand(self.matcher.match(query, words))
-        defined = self.glossary.defined(query, words, self.lexical.idf, self.lexical.size)
+        defined = self.glossary.defined(query, words, self.lexical.weight)
         if defined:  # the query describes a term a text defines: as if it named the term too
             extra = " ".join(defined)
             named = {m.iri for m in matches}
@@ -489,7 +487,7 @@ class SearchIndex:
                 floor = float(np.min(dense_scores[~self._heading_only]))
                 dense_scores = np.where(self._heading_only, floor, dense_scores).astype(np.float32)
             scores["dense"] = dense_scores
-        return Signals(scores, matches, best, notices, translations, defined)
+        return Signals(scores, matches, best, notices, translations)
 
     def query_terms(self, query: str, translations: list[Translation] = ()) -> dict[str | tuple[str, ...], float]:
         """The query's search tokens with their idf (for choosing the sentence to show and for
@@ -684,10 +682,9 @@ class SearchIndex:
             return 1.0
         rec = self.records[position]
         text = f"{rec.heading}\n{rec.text}".lower()
-        unknown = math.log(1 + (self.lexical.size + 0.5) / 0.5)
         # a single character (公 of 公租房, 查) is inside almost any text: it says nothing either way,
         # nor does a word of the question's frame (FRAME_WORDS), in Chinese or translated
-        weights = {t: w or unknown for t, w in terms.items() if not framing(t)
+        weights = {t: w or self.lexical.unseen_idf for t, w in terms.items() if not framing(t)
                    and (isinstance(t, tuple) or len(t) > 1 or t.isascii())}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if holds(t, text)) / total if total else 0.0

@@ -64,6 +64,15 @@ class LexicalIndex:
         df = self.df.get(token, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
+    @property
+    def unseen_idf(self) -> float:
+        """The idf a token no text has would get: a query word no provision has weighs most."""
+        return math.log(1 + (self.size + 0.5) / 0.5)
+
+    def weight(self, token: str) -> float:
+        """How much a query token tells: its idf, or :attr:`unseen_idf` for one no text has."""
+        return self.idf(token) or self.unseen_idf
+
     def scores(self, query: str, segmenter: Segmenter | None = None) -> np.ndarray:
         """BM25 score of every indexed text for ``query`` cut by the segmenter that cut the texts
         (zeros when no term is known)."""
