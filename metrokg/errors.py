@@ -257,6 +257,9 @@ class Warnings:
     # W220-W229: metadata, citations and tables (nlp/structure/)
     W229 = "{source} duplicates the document '{doc_id}' ({title}): {reason}; {outcome}."
     # W230-W239: embedding and ingest (kg/embedding/, kg/graph/ingest.py)
+    W230 = ("OpenVINO could not load the embedding model ({reason}); ONNX Runtime embeds instead (the same "
+            "vectors, with more CPU). Run `metrokg model install --force`, or set METROKG_EMBED_BACKEND=onnx "
+            "to skip the attempt.")
     # W250-W254: questions (kg/analyses/questions.py)
     W250 = ("The English words '{topic}' name no concept of the vocabulary, so the Chinese texts could not be "
             "searched for them by their Chinese labels; the answer comes from search. Ask in Chinese, or with "
@@ -463,6 +466,8 @@ class WarningsZh:
     W158 = ("文档超过了稠密检索对每份文档嵌入的长度（{limit:,} 个字符，METROKG_MAX_EMBED_CHARS_PER_DOCUMENT）："
             "从第 {number} 条起的 {count} 个条款只能按词语找到。")
     W229 = "{source} 与文档“{doc_id}”（{title}）重复：{reason}；{outcome}。"
+    W230 = ("OpenVINO 无法加载嵌入模型（{reason}）；改由 ONNX Runtime 嵌入（向量相同，CPU 用量更多）。"
+            "请运行 `metrokg model install --force`，或设置 METROKG_EMBED_BACKEND=onnx 以跳过这一尝试。")
     W250 = ("英文词语“{topic}”没有对应词表中的任何概念，无法按中文标签在中文文本中查找；以下答案来自检索。"
             "请用中文提问，或使用词表中的英文术语（见 docs/ontology.md，`metrokg ontology --markdown`）。")
     W255 = "未识别出标题，以第一行为标题"

@@ -198,7 +198,7 @@ def embed_backend(value: str) -> str:
 
 declare("METROKG_EMBED_BACKEND", "auto", embed_backend,
         "how passages are embedded for the bundled model: auto (openvino where the processor computes in "
-        "bfloat16 natively, else onnx), openvino (OpenVINO, bfloat16 where native, else float32), onnx (ONNX "
+        "bfloat16 natively, else onnx; onnx with warning W230 when OpenVINO cannot load), openvino (OpenVINO, bfloat16 where native, else float32), onnx (ONNX "
         "Runtime, float32), onnx-int8 (dynamic int8) or torch (sentence-transformers); other model folders "
         "always use torch", "auto, openvino, onnx, onnx-int8 or torch")
 declare("METROKG_EMBED_THREADS", None, positive_int,

@@ -250,3 +250,37 @@ def test_the_reduced_tokenizer_is_rebuilt_when_the_whole_one_changes(model_dir, 
     assert not lean_tokenizer.is_built(folder)  # stale: rebuilt on the next load
     assert lean_tokenizer.LeanTokenizer(folder).ids(MIXED[:1]) == first.ids(MIXED[:1])
     assert lean_tokenizer.is_built(folder)
+
+
+def test_auto_falls_back_to_onnx_runtime_when_openvino_cannot_load(model_dir, tmp_path, monkeypatch, capsys):
+    """`auto` promises a working default: a damaged OpenVINO copy of the graph (or an OpenVINO that
+    fails on this processor) leaves ONNX Runtime embedding, under its own model id, with W230 on
+    stderr; an explicit `openvino` fails with E461 instead."""
+    pytest.importorskip("openvino")
+    from metrokg.kg.embedding import embedder
+    from metrokg.kg.embedding.onnx_vocab import SPLIT_FILE
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for item in model_dir.iterdir():
+        if item.name != onnx_export.SUBFOLDER:
+            (folder / item.name).symlink_to(item)
+    (folder / onnx_export.SUBFOLDER).mkdir()
+    ir = (folder / onnx_export.SUBFOLDER / SPLIT_FILE).with_suffix(".xml")
+    for item in onnx_export.onnx_folder(model_dir).iterdir():
+        if item.name != ir.name:
+            (folder / onnx_export.SUBFOLDER / item.name).symlink_to(item)
+    ir.write_text("<net>not a graph</net>")  # newer than the ONNX graph: OpenVINO reads it
+    monkeypatch.setenv("METROKG_EMBED_BACKEND", "auto")
+    monkeypatch.setattr(embedder, "configured_backend", lambda: "openvino")
+    loaded = embedder._load_folder(folder)
+    assert type(loaded) is OnnxEmbedder
+    assert loaded.model_id.endswith(f"@{e5_convert.CONVERTER_VERSION}")  # float32 vectors: no +bf16
+    err = capsys.readouterr().err
+    assert "[W230]" in err and "METROKG_EMBED_BACKEND=onnx" in err and "Traceback" not in err
+    reference = OnnxEmbedder(model_dir, "o").embed_passages(SENTENCES[:3])
+    assert np.allclose(loaded.embed_passages(SENTENCES[:3]), reference, atol=1e-5)
+    monkeypatch.setenv("METROKG_EMBED_BACKEND", "openvino")
+    with pytest.raises(MetrokgError) as raised:
+        embedder._load_folder(folder)
+    assert raised.value.code == "E461"

@@ -108,6 +108,18 @@ def test_skipped_numbering_keeps_the_written_numbers_and_warns():
     assert any(w.startswith("[W259] numbering jumps from 1 to 3") for w in doc.warnings)
 
 
+def test_items_numbered_on_across_sections_are_not_a_jump():
+    """Plans often number their items on through the sections (（一）1. 2. （二）3. 4.): no W259 for
+    that, the numbers kept as written; a real gap inside the run still warns."""
+    text = ("某市计量工作方案\n一、主要任务\n（一）夯实基础。\n1.建立计量标准。\n2.开展专项检查。\n"
+            "（二）严格监管。\n3.加强加油机检定。\n4.支持企业建标。\n（三）强化服务。\n6.开展计量服务。\n")
+    doc = parse_document(text, doc_id="t")
+    assert [p.number for p in doc.provisions if p.number.count(".") == 2] == ["1.1.1", "1.1.2", "1.2.3", "1.2.4",
+                                                                            "1.3.6"]
+    jumps = [w for w in doc.warnings if w.startswith("[W259]")]
+    assert len(jumps) == 1 and "from 4 to 6" in jumps[0]
+
+
 def test_unstructured_text_is_one_provision_with_a_warning():
     doc = _doc("no_structure.txt")
     assert len(doc.provisions) == 1

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from metrokg import config, settings
-from metrokg.errors import MetrokgError
+from metrokg.errors import MetrokgError, warning_text
 from metrokg.kg.embedding.base import Embedder
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,17 +90,19 @@ def _id_suffix(backend: str) -> str:
     return ""
 
 
-def _model_id_for_folder(folder: Path) -> str:
+def _model_id_for_folder(folder: Path, backend: str | None = None) -> str:
     """A stable id for cache keys: the reconstruction has one id wherever it is stored; int8
-    vectors differ from float32 ones, so they get their own (float32 ONNX and torch agree to
-    within rounding and share one)."""
+    and bfloat16 vectors differ from float32 ones, so they get their own (float32 ONNX and torch
+    agree to within rounding and share one). ``backend`` is the one that embeds (default: the
+    setting's)."""
     from metrokg.kg.embedding import e5_convert
 
     marker = folder / e5_convert.MARKER_FILE
     if marker.is_file():
         try:
             info = json.loads(marker.read_text(encoding="utf-8"))
-            return f"{DEFAULT_MODEL_ID}@{info.get('converter_version')}{_id_suffix(_backend(folder))}"
+            suffix = _id_suffix(backend or _backend(folder))
+            return f"{DEFAULT_MODEL_ID}@{info.get('converter_version')}{suffix}"
         except (OSError, ValueError):
             pass
     return f"local:{folder.resolve()}"
@@ -108,23 +110,44 @@ def _model_id_for_folder(folder: Path) -> str:
 
 def _load_folder(folder: Path) -> Embedder:
     """The embedder for a local model folder, on the configured backend (ONNX Runtime needs no
-    torch; its files are exported by ``metrokg model install``, or here on first use)."""
+    torch; its files are exported by ``metrokg model install``, or here on first use).
+
+    Where ``auto`` chose OpenVINO and OpenVINO cannot load the graph (a package that fails on this
+    processor or a damaged copy of the graph), ONNX Runtime embeds instead, under its own model id,
+    and W230 says why on stderr: ``auto`` promises a working default, an explicit ``openvino``
+    promises OpenVINO and fails with E460/E461."""
     backend = _backend(folder)
     if backend == "torch":
         return SentenceTransformerEmbedder(_load_sentence_transformer(str(folder), local=True),
-                                           _model_id_for_folder(folder))
+                                           _model_id_for_folder(folder, backend))
     from metrokg.kg.embedding import onnx_export
-    from metrokg.kg.embedding.onnx_embedder import OnnxEmbedder
 
     if not onnx_export.is_exported(folder):
         print(f"metrokg: exporting {folder} to ONNX (one-time, under a minute)", file=sys.stderr)
         onnx_export.export(folder)
     if backend == "openvino":
-        from metrokg.kg.embedding.openvino_embedder import OpenVinoEmbedder
+        try:
+            return _openvino(folder)
+        except MetrokgError as err:
+            if settings.get("METROKG_EMBED_BACKEND") != "auto":
+                raise
+            print(f"metrokg: {warning_text('W230', reason=err.message)}", file=sys.stderr)
+            backend = "onnx"
+    return _onnx(folder, backend)
 
-        return OpenVinoEmbedder(folder, _model_id_for_folder(folder), threads=settings.get("METROKG_EMBED_THREADS"),
-                                batch_tokens=int(settings.get("METROKG_EMBED_BATCH_TOKENS")))
-    return OnnxEmbedder(folder, _model_id_for_folder(folder), quantised=backend == "onnx-int8",
+
+def _openvino(folder: Path) -> Embedder:
+    from metrokg.kg.embedding.openvino_embedder import OpenVinoEmbedder
+
+    return OpenVinoEmbedder(folder, _model_id_for_folder(folder, "openvino"),
+                            threads=settings.get("METROKG_EMBED_THREADS"),
+                            batch_tokens=int(settings.get("METROKG_EMBED_BATCH_TOKENS")))
+
+
+def _onnx(folder: Path, backend: str) -> Embedder:
+    from metrokg.kg.embedding.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(folder, _model_id_for_folder(folder, backend), quantised=backend == "onnx-int8",
                         threads=settings.get("METROKG_EMBED_THREADS"),
                         batch_tokens=int(settings.get("METROKG_EMBED_BATCH_TOKENS")),
                         spin=bool(settings.get("METROKG_EMBED_SPIN")))

@@ -218,6 +218,7 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
     stack: list[tuple[str, str]] = []  # (style, number)
     used: set[str] = set()
     last_value: dict[str, int] = {}
+    last_of_style: dict[str, int] = {}  # plans often number items on across sections: （一）1. 2. （二）3.
     for i, h in enumerate(headings):
         styles = [s for s, _ in stack]
         if h.style in styles:
@@ -230,11 +231,14 @@ def _provisions(text: str, body: list[_Line], doc: ParsedDocument) -> list[Provi
         number = f"{parent}.{value}" if parent else value
         key = h.style if h.style == "article" else (parent or "") + "/" + h.style  # articles count globally
         expected = last_value.get(key, 0) + 1
-        if h.insert is None and h.value != expected:
-            doc.warnings.append(warning_text("W259", before=expected - 1, after=h.value, heading=h.line.text[:12],
+        continued = h.value == last_of_style.get(h.style, 0) + 1 and h.value > 1
+        if h.insert is None and h.value != expected and not continued:
+            before = last_of_style.get(h.style, 0)
+            before = before if expected - 1 < before < h.value else expected - 1  # the run it broke
+            doc.warnings.append(warning_text("W259", before=before, after=h.value, heading=h.line.text[:12],
                                              offset=h.line.start))
         if h.insert is None:
-            last_value[key] = h.value
+            last_value[key] = last_of_style[h.style] = h.value
         if number in used:
             n = 2
             while f"{number}~{n}" in used:
