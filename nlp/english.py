@@ -17,6 +17,11 @@ STOP_WORDS = frozenset("a an and of the for in on to with by or at as is are".sp
 QUESTION_WORDS = frozenset("how what who whom which when where why do does did can could should must i we you my "
                            "it its this that there be was were will would about document documents mention "
                            "mentions mentioned say says said".split())
+#: words of the question's frame, not its topic: every text of the corpus is a law, a regulation or
+#: a plan, so "what do the regulations say about puppies" speaks of puppies only (as 条例 and 规定 do
+#: in Chinese questions)
+FRAME_WORDS = frozenset("law laws regulation regulations rule rules provision provisions policy policies "
+                        "article articles text texts".split())
 
 
 def stem(word: str) -> str:

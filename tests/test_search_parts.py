@@ -56,6 +56,10 @@ def test_english_share_tells_metrology_from_cooking():
     assert m.english_share("best pizza recipe with mozzarella") == 0.0
     assert m.english_share("EV charging") == 1.0 and m.english_share("taxi meters") >= 0.5
     assert m.english_share("加油站") == 0.0
+    # the question's frame is not its topic: regulations and law are in the labels, puppies are not
+    assert m.english_share("what do the regulations say about puppies") == 0.0
+    assert m.english_share("what does the law say about cats") == 0.0
+    assert m.english_share("revise the provincial metrology regulation") >= 0.5
 
 
 def test_second_stage_lifts_the_asked_fact_kind_by_how_rare_it_is_among_candidates():

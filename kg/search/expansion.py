@@ -23,7 +23,7 @@ from typing import Iterable
 
 import numpy as np
 
-from metrokg.nlp.english import QUESTION_WORDS as _EN_QUESTION, STOP_WORDS as _EN_STOP, WORD as _WORD, stem as _stem
+from metrokg.nlp.english import FRAME_WORDS as _EN_FRAME, QUESTION_WORDS as _EN_QUESTION, STOP_WORDS as _EN_STOP, WORD as _WORD, stem as _stem
 from metrokg.ontology.vocab import Concept, Concepts, norm
 
 #: schemes whose labels are too short or too generic to stand for a query's meaning
@@ -167,10 +167,13 @@ class ConceptMatcher:
 
     def english_share(self, query: str) -> float:
         """Share of an English query's content words found in the vocabulary's English labels:
-        how much of it speaks of metrology at all (0 for a query without English words)."""
+        how much of it speaks of metrology at all (0 for a query without English words). Words of
+        the question's frame (law, regulations: :data:`~metrokg.nlp.english.FRAME_WORDS`) are in
+        the labels but say nothing of the topic, so they do not count."""
         if not hasattr(self, "_en_vocab"):
             self._en_vocab = {w for words in self._en_words.values() for w in words}
-        words = [_stem(w) for w in _WORD.findall(norm(query)) if w not in _EN_STOP and w not in _EN_QUESTION]
+        words = [_stem(w) for w in _WORD.findall(norm(query))
+                 if w not in _EN_STOP and w not in _EN_QUESTION and w not in _EN_FRAME]
         return sum(w in self._en_vocab for w in words) / len(words) if words else 0.0
 
     def expand(self, matches: list[ConceptMatch], depth: int = 3) -> list[ConceptMatch]:

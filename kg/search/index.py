@@ -617,7 +617,10 @@ class SearchIndex:
             return order
         cited = {i for i in order if citation is not None and citation[i] > 0}
         rel = {i: self.relevance(i, terms, sig) for i in order}
-        agreed = agreement(sig.scores, fused > 0)
+        # two signals agreeing on a provision that holds none of the query's topic words (the 规定 of
+        # 小狗的饲养规定 and a text near any query in meaning) is no sign it is about the query
+        agreed = {i for i in agreement(sig.scores, fused > 0)
+                  if (rel[i] if i in rel else self.relevance(i, terms, sig)) > 0}
         named = 1.0 if self.specific(sig.matches, subject=True) else 0.0  # 坑顾客: about metrology, though no provision says it
         if not cited and not agreed and not self.names_subject(terms) \
                 and max(max(rel.values()), named, self.matcher.english_share(query)) < floor:
