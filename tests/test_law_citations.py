@@ -237,3 +237,22 @@ def test_inserted_articles_sort_between_their_neighbours():
 
     numbers = ["7.3", "7.2-1", "7.10", "7.2", "10.1", "7.2-2"]
     assert sorted(numbers, key=number_key) == ["7.2", "7.2-1", "7.2-2", "7.3", "7.10", "10.1"]
+
+
+def test_a_question_may_name_a_law_by_its_short_name_a_text_not():
+    """上海条例第三十二条: a person's 简称 keeps the title's kind word and the rest of its characters
+    in order; one document alone must fit, and a text's own citations are never read that way
+    (产品质量法 is no 办法, 上海办法 no 条例)."""
+    from metrokg.kg.graph.citations import Resolver, abbreviates
+
+    assert abbreviates("上海条例", "上海市计量监督管理条例") and abbreviates("进口办法", "进口计量器具监督管理办法")
+    assert not abbreviates("上海办法", "上海市计量监督管理条例")
+    assert not abbreviates("产品质量法", "产品质量检验机构计量认证管理办法")
+    assert not abbreviates("条例", "上海市计量监督管理条例")  # the kind word alone names nothing
+    titles = [("sh", "上海市计量监督管理条例", None), ("hn", "河南省计量监督管理条例", None),
+              ("jk", "中华人民共和国进口计量器具监督管理办法", None)]
+    res = Resolver(titles, {})
+    assert res.document("上海条例", abbreviated=True) == "sh"
+    assert res.document("进口办法", abbreviated=True) == "jk"
+    assert res.document("上海条例") is None  # a citation in a text: only exact and tail matches
+    assert res.document("计量条例", abbreviated=True) is None  # two fit: neither is guessed

@@ -27,6 +27,30 @@ from metrokg.nlp.structure.document import ParsedDocument
 from metrokg.ontology.namespace import MKG, MKG_PREFIX, doc_iri, doc_part_iri, provision_iri
 
 MIN_TITLE_KEY = 3  # a shorter key (法, 条例) names no document on its own
+#: the kind words a title ends with, longest first: an abbreviation keeps its title's (上海条例 is
+#: 上海市计量监督管理条例; 产品质量法 is no 办法)
+TITLE_KINDS = ("细则", "条例", "办法", "规定", "规划", "方案", "意见", "通知", "决定", "法")
+
+
+def title_kind(key: str) -> str | None:
+    """The kind word ``key`` ends with (:data:`TITLE_KINDS`), None for another ending."""
+    return next((k for k in TITLE_KINDS if key.endswith(k)), None)
+
+
+def abbreviates(short: str, key: str) -> bool:
+    """Whether ``short`` is a 简称 of the title ``key``: the same kind word at the end, and the
+    rest of its characters in the title in order, before its kind word (上海条例 of
+    上海市计量监督管理条例, 进口办法 of 进口计量器具监督管理办法)."""
+    kind = title_kind(short)
+    if kind is None or title_kind(key) != kind or len(short) - len(kind) < 2:
+        return False
+    at = 0
+    for ch in short[:-len(kind)]:
+        at = key.find(ch, at)
+        if at < 0 or at >= len(key) - len(kind):
+            return False
+        at += 1
+    return True
 
 
 def citation_triples(doc: ParsedDocument) -> list[Triple]:
@@ -104,9 +128,10 @@ class Resolver:
             if doc_id not in self.by_key[key]:
                 self.by_key[key].append(doc_id)  # the latest version of a title first
 
-    def document(self, title: str | None, citing: str | None = None) -> str | None:
+    def document(self, title: str | None, citing: str | None = None, abbreviated: bool = False) -> str | None:
         """The document a title names (exact, else the one document whose title ends with it,
-        else a shorter tail of it that is a title); None: the citing document itself."""
+        else a shorter tail of it that is a title, else, where ``abbreviated``, the one document
+        it is a 简称 of: :func:`abbreviates`); None: the citing document itself."""
         if title is None:
             return citing
         key = title_key(title)
@@ -119,6 +144,10 @@ class Resolver:
             for cut in range(1, len(key) - MIN_TITLE_KEY + 1):
                 if key[cut:] in self.by_key:
                     return self.by_key[key[cut:]][0]
+            if abbreviated:
+                short = [ids[0] for k, ids in self.by_key.items() if abbreviates(key, k)]
+                if len(short) == 1:
+                    return short[0]
         return None
 
     def unit(self, doc_id: str, target: Target) -> str | None:
@@ -147,10 +176,11 @@ class Resolver:
                 return iri
         return None
 
-    def resolve(self, title: str | None, targets: list[Target], citing: str | None = None
-                ) -> tuple[str | None, list[str | None]]:
-        """The cited document and, per target, the cited unit (None where it is missing)."""
-        doc_id = self.document(title, citing)
+    def resolve(self, title: str | None, targets: list[Target], citing: str | None = None,
+                abbreviated: bool = False) -> tuple[str | None, list[str | None]]:
+        """The cited document and, per target, the cited unit (None where it is missing); a
+        person's question may name a law by its 简称 (``abbreviated``), a text's citation not."""
+        doc_id = self.document(title, citing, abbreviated)
         if doc_id is None:
             return None, [None] * len(targets)
         return doc_id, [self.unit(doc_id, t) for t in targets]
@@ -210,7 +240,7 @@ def links_into(store: Store, target_document: str) -> list[CitationLink]:
 def resolve_query(store: Store, citation: Citation, document: str | None = None) -> list[str]:
     """IRIs of the units a citation typed as a query names (in the document filtered to, for
     one without a title); empty when they are not in the store."""
-    _, iris = resolver(store).resolve(citation.title, list(citation.targets), document)
+    _, iris = resolver(store).resolve(citation.title, list(citation.targets), document, abbreviated=True)
     return [i for i in iris if i]
 
 

@@ -718,7 +718,7 @@ class SearchIndex:
             self._resolver = (Resolver([tuple(t) for t in self.titles], units),
                               {r.iri: i for i, r in enumerate(self.records)})
         resolver, position = self._resolver
-        _, iris = resolver.resolve(citation.title, list(citation.targets), document)
+        _, iris = resolver.resolve(citation.title, list(citation.targets), document, abbreviated=True)
         return list(dict.fromkeys(position[i] for i in iris if i in position))
 
     # ---- the sentence to show
