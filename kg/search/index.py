@@ -648,8 +648,7 @@ class SearchIndex:
         (a law's article in its implementing rules), the provisions linked to it by citation
         (the penalty for the duty) and, for a penalty article, the duty of its document it
         punishes, brought along with each of the best."""
-        expansion = sig.scores.get("expansion") if sig is not None else None
-        out = rerank(fused, intents(query), self._kinds, named=None if expansion is None else expansion > 0)
+        out = rerank(fused, intents(query), self._kinds, named=self.subject_mask(sig))
         if not settings.get("METROKG_SEARCH_RERANK"):
             return out
         if sig is None or "dense" not in sig.scores:
@@ -661,6 +660,24 @@ class SearchIndex:
             out = shared_concept_counterparts(out, vectors, self._document_codes, self._made_under, named)
         out = cited_along(out, self._cited)
         return duty_along(out, vectors, self._document_codes, self._kinds, named)
+
+    def subject_mask(self, sig: Signals | None) -> np.ndarray | None:
+        """Per provision, whether it is linked to what the query is about: to a concept the query
+        names by a specific label or to one below it (眼镜店 in 眼镜店验光仪多久检定一次; 计量作弊 and
+        破坏计量器具准确度 under it), else to any concept the query names (检定 alone is in most
+        texts, so it tells the asked-for time limit from another only where nothing more is named).
+        None without the expansion signal."""
+        expansion = sig.scores.get("expansion") if sig is not None else None
+        if expansion is None:
+            return None
+        specific = self.specific(sig.matches)
+        if not specific:
+            return expansion > 0
+        said = {m.term for m in specific}
+        mask = np.zeros(len(self.records), dtype=bool)
+        for m in specific + [m for m in sig.matches if m.via == "narrower" and m.term in said]:
+            mask[np.fromiter(self.expansion.postings.get(m.iri, {}), dtype=np.int64)] = True
+        return mask
 
     def specific(self, matches: list[ConceptMatch], subject: bool = False) -> list[ConceptMatch]:
         """The concepts the query names by a label specific enough to say what it is about; with

@@ -27,7 +27,8 @@ class Intent:
     en: tuple[str, ...]
     kinds: frozenset[str]  # local names of mkg: classes
     #: whether an answer names what the question names (the penalty for 作弊 is an article on
-    #: 作弊), so the second stage prefers the candidates linked to the query's concepts
+    #: 作弊, the time limit for a 验光仪's verification one on 验光仪), so the second stage prefers
+    #: the candidates linked to the query's concepts
     names_subject: bool = False
 
 
@@ -47,7 +48,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("deadline",
            ("多少天", "几天", "多少日", "期限", "多久", "什么时候", "何时", "日内", "时限", "之日起"),
            ("how many days", "deadline", "time limit", "within how", "when"),
-           frozenset({"TimeLimit"})),
+           frozenset({"TimeLimit"}), names_subject=True),
     Intent("target",
            ("要达到多少", "达到多少", "多少项", "多少个", "目标", "指标", "要完成", "受检率", "覆盖率"),
            ("target", "targets", "goal", "goals", "how many", "how much"),
