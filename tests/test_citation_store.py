@@ -72,6 +72,13 @@ def test_citations_resolve_across_documents_added_in_any_order(tmp_path):
         args = ["search", query, "--mode", "lexical"] + (["--document", document] if document else [])
         hits = cli_json(*args, store=store)
         assert hits[0]["iri"].endswith(expected), (query, hits[0]["iri"])
+    # a title without an article: that document's provisions first (测量仪器法 of its 实施细则 is no mention)
+    hits = cli_json("search", "测量仪器法怎么要求检定", "--mode", "lexical", store=store)
+    documents = [h["document"] for h in hits]  # the plan says 《测量仪器法》 and 检定 too, and is shorter
+    assert documents[0] == "law" and len(set(documents)) > 1, documents
+    assert min(i for i, d in enumerate(documents) if d != "law") > max(i for i, d in enumerate(documents) if d == "law")
+    hits = cli_json("search", "测量仪器法实施细则从重处理", "--mode", "lexical", store=store)
+    assert hits[0]["document"] == "rule"
     answer = cli_json("ask", "测量仪器法第三条规定了什么", "--mode", "lexical", store=store)
     assert answer["kind"] == "citation" and answer["answers"][0]["provision"]["iri"].endswith("law/article/3")
     assert "（二）破坏测量仪器准确度的" in answer["answers"][0]["text"]

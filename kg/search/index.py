@@ -62,6 +62,8 @@ LONG_HEADING = 15
 #: the verbs that ask what they say (条例对小狗有什么规定, 哪些文件提起了小狗: neither 条例, 规定, 文件 nor
 #: 提起 says the question is about a text's matter; the relevance cutoff does not count them)
 FRAME_WORDS = frozenset("文件 法规 法律 条例 规定 办法 细则 通知 方案 意见 规划 政策 提到 提起 提及 涉及 规程".split())
+#: characters after 法 that make it the head of a word (法律, 法规, 法定, 法人, 法院, 法制), not a law's title end
+LAW_WORD_HEADS = frozenset("律规定人院制")
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
 INDEX_VERSION = 10  # 10: the terms the texts define; 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
@@ -581,6 +583,8 @@ class SearchIndex:
             fused = np.where(mask, fused, 0.0)
         fused = self.second_stage(query, fused, sig)
         citation = self.citation_scores(query, document)
+        if citation is None:  # 计量法规定了哪些罚款: what that law says, before what others do
+            fused = self.named_first(query, fused)
         if citation is not None and mask is not None:
             citation = np.where(mask, citation, 0.0)
         if citation is not None and citation.any():  # 计量法第九条: the provision it names, first, every time
@@ -708,6 +712,38 @@ class SearchIndex:
                    and (isinstance(t, tuple) or len(t) > 1 or t.isascii())}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if holds(t, text)) / total if total else 0.0
+
+    def named_documents(self, query: str) -> list[str]:
+        """The documents the query names by title (计量法 in 计量法规定了哪些罚款), longest title first,
+        a title inside a longer one found counted once (计量法 of 计量法实施细则), a law's 法 that
+        begins a word (计量法律责任, 法规, 法定) not read as a title's end."""
+        from metrokg.kg.graph.citations import MIN_TITLE_KEY
+        from metrokg.nlp.structure.citations import title_key
+
+        text = title_key(query)
+        found: list[tuple[int, int, str]] = []
+        keys = sorted({(title_key(str(t)), str(d)) for d, t, _ in self.titles}, key=lambda x: -len(x[0]))
+        for key, doc in keys:
+            if len(key) < MIN_TITLE_KEY:
+                continue
+            at = text.find(key)
+            while at >= 0:
+                end = at + len(key)
+                inside = any(s <= at and end <= e for s, e, _ in found)
+                if not inside and not (key.endswith("法") and text[end:end + 1] in LAW_WORD_HEADS):
+                    found.append((at, end, doc))
+                    break
+                at = text.find(key, at + 1)
+        return list(dict.fromkeys(doc for _, _, doc in found))
+
+    def named_first(self, query: str, fused: np.ndarray) -> np.ndarray:
+        """``fused`` with the provisions of the documents the query names by title
+        (:meth:`named_documents`) that a signal scores above every other, in their order."""
+        named = self.named_documents(query) if fused.size and float(fused.max()) > 0 else []
+        if not named:
+            return fused
+        lift = np.isin(self._documents.astype(str), named) & (fused > 0)
+        return np.where(lift, fused + float(fused.max()), fused)
 
     def citation_scores(self, query: str, document: str | None = None) -> np.ndarray | None:
         """For a query that cites provisions: 1 for the first cited, a little less for each next
