@@ -88,3 +88,16 @@ def test_the_law_s_article_sharing_the_named_concept_comes_along_with_its_rules(
     hits = cli_json("search", "who settles disputes over the accuracy of measuring instruments", store=real_store)
     found = [(h["document"], h["number"]) for h in hits[:5]]
     assert ("jiliangfa-xize-2022", "8.34") in found and ("jiliangfa-2018", "4.21") in found, found
+
+
+@pytest.mark.slow
+def test_which_provinces_question_answers_from_the_provinces_texts_only(real_store):
+    """哪些省的条例规定了法律责任: no statement has the words 法律责任 (a chapter's heading), so search
+    answers, among the provinces' own texts only, a few provisions each, every province shown;
+    and a 'document' that asks which one (哪些省的条例) is not read as a document's name."""
+    answer = cli_json("ask", "哪些省的条例规定了法律责任", store=real_store)
+    assert answer["kind"] == "which_documents", answer["kind"]
+    documents = [a["provision"]["document"] for a in answer["answers"]]
+    assert {"henan-tiaoli-2016", "shanghai-tiaoli-2018"} <= set(documents), documents
+    assert not {"jiliangfa-2018", "guofang-tiaoli-1990", "jinkou-banfa-2016"} & set(documents), documents
+    assert max(documents.count(d) for d in documents) <= 3

@@ -76,6 +76,9 @@ _DOC_NAME = rf"[^，,？?。《》\s]{{1,30}}?(?:{_DOC_KINDS})"
 #: a document's kind alone (实施方案, 条例, the regulation): it names no document of the store
 BARE_KIND = re.compile(rf"(?:本|该|这个|此|这部|上述)?(?:实施|工作|行动)?(?:法律|法规|{_DOC_KINDS})|"
                        r"(?:the |this )?(?:law|regulations?|rules|measures|plan|document)", re.I)
+#: a "document name" that asks which documents (哪些省的条例, 各地的办法, which regulations): the
+#: question spans documents, no one of them is named
+ASKED_DOCUMENT = re.compile(r"哪些|哪个|哪几|哪|什么|各地|各省|各市|各|所有|多少|\b(?:which|what|all|every)\b", re.I)
 
 PATTERNS: tuple[QuestionPattern, ...] = (
     QuestionPattern("which_documents", (

@@ -533,7 +533,28 @@ class QuestionAnswerer:
                 return Answer(q, "which_documents", STATEMENTS_SPARQL, bindings, items, self._provisions(items),
                               note=f"statements of the documents in scope ({m.group('scope')}) about '{topic}'",
                               note_key="which_documents", note_fields={"scope": m.group("scope"), "topic": topic})
-        return None
+        return self._search_in_scope(q, topic, in_scope, m.group("scope"), k)
+
+    def _search_in_scope(self, q: str, topic: str, in_scope: set[str], scope: str, k: int) -> Answer | None:
+        """哪些省的条例规定了法律责任: no statement has the topic's words (法律责任 is a chapter's
+        heading), so search answers, among the documents of the scope only: a national law is no
+        province's answer. None when nothing in scope is found."""
+        if not topic or not in_scope:
+            return None
+        per_document: dict[str, int] = {}
+        hits = []
+        for h in self._hits(topic, SCOPE_SEARCH_POOL):  # the question asks which documents: each has a few
+            doc = h.provision.document
+            if doc in in_scope and per_document.get(doc, 0) < SCOPE_SEARCH_PER_DOCUMENT and len(hits) < min(k, 10):
+                per_document[doc] = per_document.get(doc, 0) + 1
+                hits.append(h)
+        if not hits:
+            return None
+        items = [self._hit_item(h) for h in hits]
+        return Answer(q, "which_documents", None, [{"scope": scope, "search": topic}], items, self._provisions(items),
+                      note=f"no statement of the documents in scope ({scope}) names '{topic}': search results "
+                           "among them",
+                      note_key="which_documents_search", note_fields={"scope": scope, "topic": topic})
 
     def _statement_item(self, r) -> dict:
         return self._item(r, modality=str(r.modality), actor=str(r.subject) if r.subject else None,
@@ -565,11 +586,11 @@ class QuestionAnswerer:
         return [t for t in tokens if not any(t != o and t in o for o in tokens)]
 
     def _document_says(self, q: str, m: re.Match, k: int) -> Answer | None:
-        from metrokg.kg.analyses.question_patterns import BARE_KIND
+        from metrokg.kg.analyses.question_patterns import ASKED_DOCUMENT, BARE_KIND
 
         name, topic = _topic(m.group("doc")), _topic(m.group("topic"))
-        if not name or not topic or BARE_KIND.fullmatch(name):  # 条例规定…: which 条例 is not said
-            return None
+        if not name or not topic or BARE_KIND.fullmatch(name) or ASKED_DOCUMENT.search(name):
+            return None  # 条例规定…, 哪些省的条例规定了…: which document is not said, it is asked
         doc_id = self._resolve_document(name)
         if doc_id is None:
             return None
@@ -634,6 +655,9 @@ class QuestionAnswerer:
                       note_key="search")
 
 
+#: how many search hits a scoped question's fallback filters to the documents in scope
+SCOPE_SEARCH_POOL = 50
+SCOPE_SEARCH_PER_DOCUMENT = 3
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 #: English words of a document's name that tell no document from another (ids are pinyin place
 #: names and English kinds: hubei-2022-metrology-implementation)

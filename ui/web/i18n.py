@@ -171,6 +171,9 @@ TEXT: dict[str, tuple[str, str]] = {
                                "ranked by search for '{topic}' within it"),
     "ask.note.which_documents": ("范围（{scope}）内文件中关于“{topic}”的规定", "statements of the documents in scope "
                                  "({scope}) about '{topic}'"),
+    "ask.note.which_documents_search": ("范围（{scope}）内文件中没有陈述写到“{topic}”；以下为在这些文件中检索的结果",
+                                        "no statement of the documents in scope ({scope}) names '{topic}': search "
+                                        "results among them"),
     "ask.note.by_role_other": ("“{actor}”没有以所问的角色出现；以下为它以其他角色出现的陈述",
                                "'{actor}' is not named in the role asked about; its statements in other roles "
                                "are shown"),
