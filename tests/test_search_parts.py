@@ -51,6 +51,20 @@ def test_conduct_vocabulary_maps_everyday_words_to_regulated_conduct():
         assert f"https://w3id.org/metrokg/id/conduct/{slug}" in concepts.by_iri, slug
 
 
+def test_english_labels_are_named_in_the_plural_too():
+    """scales, water meters, cheating devices: a label in the singular names its concept in the
+    plural (a longer label first: taxi meters is the taximeter, not the metre)."""
+    m = ConceptMatcher.from_vocabulary()
+
+    def named(q: str) -> set[str]:
+        return {x.iri.rsplit("/", 1)[-1] for x in m.match(q)}
+
+    assert "weighing-instrument" in named("using unverified scales")
+    assert "water-meter" in named("water meters in households")
+    assert "cheating-device" in named("fitting cheating devices")
+    assert named("who verifies taxi meters") >= {"taximeter"} and "metre" not in named("who verifies taxi meters")
+
+
 def test_english_share_tells_metrology_from_cooking():
     m = ConceptMatcher.from_vocabulary()
     assert m.english_share("best pizza recipe with mozzarella") == 0.0

@@ -58,6 +58,16 @@ def _whole_word(key: str) -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])" + re.escape(key) + r"(?![a-z0-9])")
 
 
+def _stemmed(text: str, keep_length: bool = False) -> str:
+    """``text`` with each English word as :func:`~metrokg.nlp.english.stem` reads it (scales →
+    scale); with ``keep_length`` each cut letter becomes a space, so offsets stay the text's."""
+    def one(m: re.Match) -> str:
+        word = _stem(m.group())
+        return word + " " * (len(m.group()) - len(word)) if keep_length else word
+
+    return _WORD.sub(one, text)
+
+
 class ConceptMatcher:
     """Finds vocabulary concepts in a query and walks down their hierarchy."""
 
@@ -84,6 +94,10 @@ class ConceptMatcher:
                     table[key].append(e.iri)
         self._en_words = {key: tuple(_stem(w) for w in _WORD.findall(key) if w not in _EN_STOP)
                           for key in self._en}
+        self._en_stemmed: dict[str, list[str]] = {}  # "scale" for scales, "cheating device" for devices
+        for key, iris in self._en.items():
+            have = self._en_stemmed.setdefault(_stemmed(key), [])
+            have += [i for i in iris if i not in have]
         self._en_df = Counter(w for words in self._en_words.values() for w in set(words))
 
     # ---- construction and persistence
@@ -121,10 +135,14 @@ class ConceptMatcher:
                 found.append((start, start + len(key), key, iris))
                 start = q.find(key, start + 1)
         if _WORD.search(q):
-            for key in self._en:
-                if key in q:  # compiled only for the labels the query holds (all of them took 0.1 s a search)
-                    for m in _whole_word(key).finditer(q):
-                        found.append((m.start(), m.end(), key, self._en[key]))
+            qs = _stemmed(q, keep_length=True)  # plurals read as the labels' singulars, offsets kept
+            for key, iris in self._en_stemmed.items():
+                if key in qs:  # compiled only for the labels the query holds (all of them took 0.1 s a search)
+                    for m in _whole_word(key).finditer(qs):
+                        end = m.end()
+                        while end < len(q) and qs[end] == " " and q[end] != " ":
+                            end += 1  # the plural's s is the match's too
+                        found.append((m.start(), end, key, iris))
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         taken: list[tuple[int, int]] = []
         out: dict[str, ConceptMatch] = {}
