@@ -264,6 +264,7 @@ class SearchIndex:
         self.docs = docs or {}  # document id -> title, kind, jurisdiction, province, year
         self.titles = titles or []  # [document id, title, date]: what a cited title is matched against
         self._resolver = None
+        self._title_keys: list[tuple[str, str]] | None = None  # (title key, document id), longest first
         self.lexical = lexical
         self.matcher = matcher
         self.expansion = expansion
@@ -722,10 +723,10 @@ class SearchIndex:
 
         text = title_key(query)
         found: list[tuple[int, int, str]] = []
-        keys = sorted({(title_key(str(t)), str(d)) for d, t, _ in self.titles}, key=lambda x: -len(x[0]))
-        for key, doc in keys:
-            if len(key) < MIN_TITLE_KEY:
-                continue
+        if self._title_keys is None:  # once per index: every title's key, longest first
+            keys = {(title_key(str(t)), str(d)) for d, t, _ in self.titles}
+            self._title_keys = sorted((k for k in keys if len(k[0]) >= MIN_TITLE_KEY), key=lambda x: (-len(x[0]), x))
+        for key, doc in self._title_keys:
             at = text.find(key)
             while at >= 0:
                 end = at + len(key)
