@@ -277,7 +277,8 @@ class SearchIndex:
         self._documents = np.array([r.document for r in records], dtype=object)
         names, codes = np.unique(self._documents.astype(str), return_inverse=True) if records else ([], [])
         self._document_codes = np.asarray(codes, dtype=np.int32)
-        self._made_under = made_under_codes(self.docs, {str(n): i for i, n in enumerate(names)})
+        self._code_of = {str(n): i for i, n in enumerate(names)}  # document id -> its code
+        self._made_under = made_under_codes(self.docs, self._code_of)
         self._chapters = np.array([chapter_of(r.number) for r in records], dtype=object)
         self._heading_only = np.array([heading_only(r) for r in records], dtype=bool)
         self._kinds = [f.get("kinds", []) for f in facts]
@@ -723,9 +724,10 @@ class SearchIndex:
 
         text = title_key(query)
         found: list[tuple[int, int, str]] = []
-        if self._title_keys is None:  # once per index: every title's key, longest first
-            keys = {(title_key(str(t)), str(d)) for d, t, _ in self.titles}
-            self._title_keys = sorted((k for k in keys if len(k[0]) >= MIN_TITLE_KEY), key=lambda x: (-len(x[0]), x))
+        if self._title_keys is None:  # once per index: the resolver's title keys (latest version first), longest first
+            by_key = self.citation_resolver()[0].by_key
+            self._title_keys = sorted(((k, ids[0]) for k, ids in by_key.items() if len(k) >= MIN_TITLE_KEY),
+                                      key=lambda x: (-len(x[0]), x))
         for key, doc in self._title_keys:
             at = text.find(key)
             while at >= 0:
@@ -743,7 +745,8 @@ class SearchIndex:
         named = self.named_documents(query) if fused.size and float(fused.max()) > 0 else []
         if not named:
             return fused
-        lift = np.isin(self._documents.astype(str), named) & (fused > 0)
+        codes = [self._code_of[d] for d in named if d in self._code_of]
+        lift = np.isin(self._document_codes, codes) & (fused > 0)
         return np.where(lift, fused + float(fused.max()), fused)
 
     def citation_scores(self, query: str, document: str | None = None) -> np.ndarray | None:
@@ -756,22 +759,28 @@ class SearchIndex:
         out[cited] = 1.0 - np.arange(len(cited), dtype=np.float32) * 1e-3
         return out
 
-    def cited(self, query: str, document: str | None = None) -> list[int]:
-        """Positions of the provisions a citation in the query names (计量法第二十二条; 第九条
-        alone in the document filtered to), in the citation's order; empty for other queries."""
+    def citation_resolver(self):
+        """The index's titles and provisions as a :class:`~metrokg.kg.graph.citations.Resolver`,
+        with each provision IRI's position; built on first use."""
         from metrokg.kg.graph.citations import Resolver
-        from metrokg.nlp.structure.citations import parse_query
 
-        citation = parse_query(query)
-        if citation is None or (citation.title is None and document is None):
-            return []
         if self._resolver is None:
             units: dict[str, set[str]] = {}
             for r in self.records:
                 units.setdefault(r.document, set()).add(r.iri)
             self._resolver = (Resolver([tuple(t) for t in self.titles], units),
                               {r.iri: i for i, r in enumerate(self.records)})
-        resolver, position = self._resolver
+        return self._resolver
+
+    def cited(self, query: str, document: str | None = None) -> list[int]:
+        """Positions of the provisions a citation in the query names (计量法第二十二条; 第九条
+        alone in the document filtered to), in the citation's order; empty for other queries."""
+        from metrokg.nlp.structure.citations import parse_query
+
+        citation = parse_query(query)
+        if citation is None or (citation.title is None and document is None):
+            return []
+        resolver, position = self.citation_resolver()
         _, iris = resolver.resolve(citation.title, list(citation.targets), document, abbreviated=True)
         return list(dict.fromkeys(position[i] for i in iris if i in position))
 
