@@ -119,6 +119,10 @@ def test_metrics_of_a_known_ranking():
     assert m["recall@5"] == 0.5 and m["mrr@10"] == 0.5 and m["success@5"] == 1.0
     ideal = 3 / 1 + 1 / np.log2(3)
     assert m["ndcg@10"] == pytest.approx((3 / np.log2(3)) / ideal)
+    # seven answers, five of them in the top 5: recall cannot pass 5/7, capped recall is whole
+    many = metrics(list("abcde"), {n: 1 for n in "abcdefg"})
+    assert many["recall@5"] == pytest.approx(5 / 7) and many["r-cap@5"] == 1.0
+    assert m["r-cap@5"] == 0.5
 
 
 def test_labelled_queries_are_many_and_varied():

@@ -119,10 +119,14 @@ def test_the_best_candidates_bring_the_same_provision_of_another_document_along(
     # another article there (3); a third document holding a near copy of 1 only (4)
     vectors = np.stack([unit(1, 0.05, 0), unit(0, 1, 0), unit(1, 0.08, 0), unit(0.3, 0, 1), unit(0.02, 1, 0)])
     documents = np.array([0, 0, 1, 1, 2])
-    scores = np.array([2.0, 0.1, 0.2, 0.5, 0.3], dtype=np.float32)
+    scores = np.array([2.0, 0.1, 0.6, 0.5, 0.3], dtype=np.float32)
     out = counterparts(scores, vectors, documents, top=1, cosine=0.97, share=0.85)
     assert out[2] == pytest.approx(0.85 * 2.0) and np.argsort(-out).tolist()[:2] == [0, 2]
     assert out[[0, 1, 3, 4]].tolist() == scores[[0, 1, 3, 4]].tolist()  # nothing else moves
+    # the nearest article that the query's signals hardly find (a tenth of the best) says something else
+    faint = np.array([2.0, 0.1, 0.2, 0.5, 0.3], dtype=np.float32)
+    assert counterparts(faint, vectors, documents, top=1)[2] == faint[2]
+    assert counterparts(faint, vectors, documents, top=1, floor_share=0.05)[2] == pytest.approx(0.85 * 2.0)
     masked = counterparts(np.array([2.0, 0.1, 0.0, 0.5, 0.3], dtype=np.float32), vectors, documents, top=1)
     assert masked[2] == 0.0  # a provision a filter left out is not brought back
     closer = np.stack([*vectors[:4], unit(1, 0.079, 0)])  # doc 2 holds a nearer copy of 2 than 0 is

@@ -73,23 +73,23 @@ def ranking(scores: np.ndarray, k: int = 10) -> list[int]:
     return [int(i) for i in order if scores[i] > 0]
 
 
-METRICS = ("recall@5", "success@5", "mrr@10", "ndcg@10", "coverage@10")
+METRICS = ("recall@5", "r-cap@5", "success@5", "mrr@10", "ndcg@10", "coverage@10")
 
 
 def metrics(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
-    """Recall@5, Success@5, MRR@10, nDCG@10 (gain 2^grade − 1) and coverage@10 (share of all
-    answers in the top 10) of one ranking. With no relevant provision the right answer is
+    """Recall@5, capped Recall@5 (BEIR's R_cap: out of min(5, answers), so a query with seven
+    answers can score 1), Success@5, MRR@10, nDCG@10 (gain 2^grade − 1) and coverage@10 (share of
+    all answers in the top 10) of one ranking. With no relevant provision the right answer is
     "nothing relevant": every metric is 1 for an empty ranking and 0 otherwise."""
     rel = {n for n, g in relevant.items() if g > 0}
     if not rel:
         return {m: float(not ranked) for m in METRICS}
-    top5 = ranked[:5]
-    recall = len(rel.intersection(top5)) / len(rel) if rel else 0.0
+    found5 = len(rel.intersection(ranked[:5]))
     rr = next((1.0 / (i + 1) for i, n in enumerate(ranked[:10]) if n in rel), 0.0)
     dcg = sum((2 ** relevant.get(n, 0) - 1) / math.log2(i + 2) for i, n in enumerate(ranked[:10]))
     ideal = sorted(relevant.values(), reverse=True)[:10]
     idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return {"recall@5": recall, "success@5": float(bool(rel.intersection(top5))), "mrr@10": rr,
+    return {"recall@5": found5 / len(rel), "r-cap@5": found5 / min(5, len(rel)), "success@5": float(found5 > 0), "mrr@10": rr,
             "ndcg@10": dcg / idcg if idcg else 0.0, "coverage@10": len(rel.intersection(ranked[:10])) / len(rel)}
 
 
@@ -254,7 +254,7 @@ class Evaluation:
 
 def format_table(rows: list[dict]) -> str:
     """A Markdown table of the metric rows."""
-    cols = ["recall@5", "success@5", "mrr@10", "ndcg@10"]
+    cols = ["recall@5", "r-cap@5", "success@5", "mrr@10", "ndcg@10"]
     lines = ["| configuration | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
     for r in rows:
         lines.append(f"| {r['config']} | " + " | ".join(f"{r[c]:.3f}" for c in cols) + " |")
