@@ -68,6 +68,17 @@ def test_deadlines_and_penalties_across_documents(real_store):
     assert ("shanghai-tiaoli-2018", "6.33") in cited(en)
 
 
+@pytest.mark.parametrize("question", ["what is the penalty for using unverified scales?",
+                                      "penalties for using unverified water meters", "使用未经检定的秤的处罚",
+                                      "what happens if someone uses unverified scales?"])
+def test_a_penalty_question_naming_an_instrument_finds_the_conducts_articles(real_store, question):
+    # "unverified scales": the scale stands for the label's "measuring instrument" (using an
+    # unverified measuring instrument), so the question is not searched blind (W250)
+    a = ask(real_store, question)
+    assert a["kind"] == "penalties", a["kind"]
+    assert {("jiliangfa-2018", "5.25"), ("jiliangfa-xize-2022", "10.43")} <= cited(a), cited(a)
+
+
 def test_what_is_metrology_quotes_the_learn_topic_then_the_texts(real_store):
     a = ask(real_store, "计量是什么？为什么重要？")
     assert a["answers"][0]["topic"] == "what-is-metrology"

@@ -65,6 +65,21 @@ def test_english_labels_are_named_in_the_plural_too():
     assert named("who verifies taxi meters") >= {"taximeter"} and "metre" not in named("who verifies taxi meters")
 
 
+def test_an_instrument_named_in_english_stands_for_the_labels_generic_instrument():
+    """"unverified scales" is "using an unverified measuring instrument" on a scale, in search and
+    in a question's topic; the generic words alone ("measuring instruments") name no conduct."""
+    from metrokg.kg.analyses.question_terms import english_concepts
+
+    m = ConceptMatcher.from_vocabulary()
+    unverified = "https://w3id.org/metrokg/id/conduct/unverified-instrument"
+    named = {x.iri: x for x in m.match("penalty for using unverified water meters")}
+    assert unverified in named and named[unverified].weight == 1.0  # the label it fits best
+    assert "https://w3id.org/metrokg/id/instrument/water-meter" in named
+    assert english_concepts(m, "using unverified scales") == [unverified]
+    assert english_concepts(m, "scales") == ["https://w3id.org/metrokg/id/instrument/weighing-instrument"]
+    assert unverified not in {x.iri for x in m.match("verification of scales")}
+
+
 def test_english_share_tells_metrology_from_cooking():
     m = ConceptMatcher.from_vocabulary()
     assert m.english_share("best pizza recipe with mozzarella") == 0.0

@@ -88,8 +88,11 @@ PATTERNS: tuple[QuestionPattern, ...] = (
         rf"(?:also )?(?P<modal>{_EN_MODAL})s? (?P<topic>.+)$",)),
     QuestionPattern("penalties", (
         r"^(?:如果|若|要是)?(?:违反)?(?P<topic>.+?)(?:的话)?(?:会|将|要|应)?(?:受到|承担|被|有)?"
-        r"(?:怎样|怎么|如何|什么|哪些|何种|啥)(?:样)?的?(?:处罚|罚|法律责任)(?:吗|呢)?$",), (
+        r"(?:怎样|怎么|如何|什么|哪些|何种|啥)(?:样)?的?(?:处罚|罚|法律责任)(?:吗|呢)?$",
+        r"^(?:对)?(?P<topic>.+?)的(?:处罚|罚则|法律责任)(?:是什么|有哪些|是啥)?(?:吗|呢)?$",), (
         r"^what (?:is|are) the (?:penalt(?:y|ies)|sanctions?|fines?) for (?P<topic>.+)$",
+        r"^(?:the )?(?:penalt(?:y|ies)|sanctions?|fines?) for (?P<topic>.+)$",
+        r"^what happens (?:if|when) (?:someone |somebody |a business |a trader |you |i )?(?P<topic>.+)$",
         r"^how (?:is|are) (?P<topic>.+?) (?:punished|penali[sz]ed|sanctioned|fined)$")),
     QuestionPattern("deadlines", (
         r"^(?P<topic>.+?)(?:的)?(?:期限|时限|时间要求)(?:是)?(?:多少|多久|多长时间|什么|几天)?(?:天|日)?(?:呢)?$",

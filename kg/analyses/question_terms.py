@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from metrokg.kg.search.expansion import ConceptMatcher
+from metrokg.kg.search.expansion import GENERIC_INSTRUMENT_WORDS, ConceptMatcher
 from metrokg.nlp.bilingual import Lexicon
 from metrokg.nlp.english import stem
 from metrokg.ontology.vocab import Concept, scheme_of
@@ -55,18 +55,30 @@ def _words(text: str) -> set[str]:
 
 def english_concepts(matcher: ConceptMatcher, text: str) -> list[str]:
     """The concepts whose English label shares the most words with ``text`` (at least 60% of the
-    label's words and two thirds of the text's), the closest first."""
+    label's words and two thirds of the text's), the closest first. An instrument the text names
+    also stands for the generic words of the labels on instruments (:data:`GENERIC_INSTRUMENT_WORDS`:
+    "using unverified scales" -> "using an unverified measuring instrument"), though those words
+    alone match nothing."""
     asked = _words(text)
-    scored: dict[str, tuple[int, float]] = {}
-    for entry in matcher.concepts:
+    named = set()
+    for entry in matcher.concepts.in_scheme("instrument"):
         for label in entry.labels:
-            if _HAN.search(label):
-                continue
-            words = _words(label)
-            shared = len(asked & words)
-            if words and shared and shared / len(words) >= 0.6 and shared / len(asked) >= 2 / 3:
-                score = (shared, shared / len(words))
-                scored[entry.iri] = max(scored.get(entry.iri, score), score)
+            words = _words(label) if not _HAN.search(label) else set()
+            if words and words <= asked and words != asked:
+                named |= words
+    scored: dict[str, tuple[int, float]] = {}
+    readings = [asked] + ([(asked - named) | GENERIC_INSTRUMENT_WORDS] if named else [])
+    for reading in readings:
+        for entry in matcher.concepts:
+            for label in entry.labels:
+                if _HAN.search(label):
+                    continue
+                words = _words(label)
+                shared = reading & words
+                if words and shared & asked and len(shared) / len(words) >= 0.6 \
+                        and len(shared) / len(reading) >= 2 / 3:
+                    score = (len(shared), len(shared) / len(words))
+                    scored[entry.iri] = max(scored.get(entry.iri, score), score)
     if not scored:
         return []
     top = max(s[0] for s in scored.values())

@@ -34,6 +34,9 @@ SKIP_SCHEMES = frozenset({"prefix", "counter"})
 DOMAIN_SCHEMES = frozenset({"instrument", "conduct", "activity"})
 #: weight of a concept reached by going down the hierarchy, per level
 NARROWER_DECAY = 0.6
+#: the generic words of English labels on instruments ("using an unverified measuring instrument"):
+#: a query that names an instrument ("unverified scales") has said them
+GENERIC_INSTRUMENT_WORDS = frozenset({"measuring", "instrument"})
 
 @dataclass
 class ConceptMatch:
@@ -152,26 +155,36 @@ class ConceptMatcher:
             taken.append((start, end))
             for iri in iris:
                 out.setdefault(iri, ConceptMatch(iri, key, 1.0, query[start:end] if len(query) == len(q) else key))
-        for iri, match in self._english_partial(q, taken).items():
+        named_instrument = any(self.entries[iri].scheme == "instrument" for iri in out if iri in self.entries)
+        for iri, match in self._english_partial(q, taken, named_instrument).items():
             out.setdefault(iri, match)
         return list(out.values())
 
-    def _english_partial(self, q: str, taken: list[tuple[int, int]]) -> dict[str, ConceptMatch]:
+    def _english_partial(self, q: str, taken: list[tuple[int, int]],
+                         named_instrument: bool = False) -> dict[str, ConceptMatch]:
         """Multi-word English labels most of whose words the query has ("EV charging" ~ "EV charging
-        station"), leaving out none of the label's telling words (:meth:`_telling`)."""
+        station"), leaving out none of the label's telling words (:meth:`_telling`). With
+        ``named_instrument`` (the query names an instrument: "unverified scales"), the labels'
+        generic instrument words (:data:`GENERIC_INSTRUMENT_WORDS`) count as said, though a label
+        is not matched by them alone."""
         rest = "".join(" " if any(s <= i < e for s, e in taken) else ch for i, ch in enumerate(q))
         words = {_stem(w) for w in _WORD.findall(rest) if w not in _EN_STOP}
         if not words:
             return {}
+        own = set(words)
+        if named_instrument:
+            words |= GENERIC_INSTRUMENT_WORDS
         out: dict[str, ConceptMatch] = {}
         for key, label_words in self._en_words.items():
             if len(label_words) < 2:
                 continue
             shared = words.intersection(label_words)
-            if len(shared) >= 2 and len(shared) / len(label_words) >= 0.6 and self._telling(shared, label_words):
+            if len(shared) >= 2 and len(shared) / len(label_words) >= 0.6 and own.intersection(shared) \
+                    and self._telling(shared, label_words):
+                weight = len(shared) / len(label_words)
                 for iri in self._en[key]:
-                    out.setdefault(iri, ConceptMatch(iri, key, len(shared) / len(label_words),
-                                                     " ".join(sorted(shared))))
+                    if iri not in out or out[iri].weight < weight:  # the label it fits best
+                        out[iri] = ConceptMatch(iri, key, weight, " ".join(sorted(shared & own)))
         return out
 
     def _telling(self, shared: set[str], label_words: tuple[str, ...]) -> bool:
