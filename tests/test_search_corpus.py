@@ -47,6 +47,10 @@ def test_nothing_relevant_k_is_a_maximum_and_documents_are_titled(plans_store):
     assert proc.stdout.strip() == "[]" and "nothing relevant found / 未找到相关内容" in proc.stderr
     # 规定 is in many texts and meaning is near any text: two signals agreeing on it is no topic
     assert run_cli("search", "小狗的饲养规定", "--json", store=plans_store).stdout.strip() == "[]"
+    # one English word of two or three in the vocabulary's labels is chance, not metrology
+    for query in ("stock market news today", "best smartphone camera"):
+        assert run_cli("search", query, "--json", store=plans_store).stdout.strip() == "[]", query
+    assert cli_json("search", "farmers market scales", store=plans_store)  # the market of 集贸市场 is still named
     hits = cli_json("search", "打车计价器每年检定多少台", "--k", "10", store=plans_store)
     assert 1 <= len(hits) < 10 and hits[0]["document"] == "yichang-2023-metrology-implementation-plan"
     assert hits[0]["document_title"] == "宜昌市推进计量高质量发展实施方案" and hits[0]["jurisdiction"] == "宜昌市"

@@ -48,6 +48,11 @@ from metrokg.terms import FUSION_METHODS as METHODS, MODALITIES, SEARCH_MODES as
 
 #: a concept label this long (characters) says what a query is about; a shorter one (交通) may not
 SPECIFIC_LABEL = 3
+#: the share of an English query's content words found in the vocabulary's English labels above which
+#: the query speaks of metrology though it names no concept whole (medical devices and wearables
+#: 0.67); at half or less it is chance: world and results of football world cup results, market of
+#: stock market news today, camera of best smartphone camera
+ENGLISH_MAJORITY = 0.5
 #: the best hits by meaning (dense rank) that a query about the corpus always shows
 DENSE_KEPT = 5
 #: a query word this share of the provisions hold names the corpus's subject (计量: 0.82-0.89 of the
@@ -613,7 +618,8 @@ class SearchIndex:
         is cited, no two signals put the same provision first (:func:`agreement`), no query word
         names the corpus's subject (:meth:`names_subject`), and no hit's
         :meth:`relevance`, no specific concept the query names and no English vocabulary share
-        (:meth:`ConceptMatcher.english_share`) reaches ``METROKG_SEARCH_MIN_RELEVANCE``
+        (:meth:`ConceptMatcher.english_share`, counted above :data:`ENGLISH_MAJORITY` only) reaches
+        ``METROKG_SEARCH_MIN_RELEVANCE``
         (calibrated on the out-of-domain queries of the three labelled sets). Else the cited
         provisions, the hits that reach it, the provision two signals put first, the
         ``DENSE_KEPT`` best by meaning, and those whose fused score is at least
@@ -628,8 +634,10 @@ class SearchIndex:
         agreed = {i for i in agreement(sig.scores, fused > 0)
                   if (rel[i] if i in rel else self.relevance(i, terms, sig)) > 0}
         named = 1.0 if self.specific(sig.matches, subject=True) else 0.0  # 坑顾客: about metrology, though no provision says it
+        share = self.matcher.english_share(query)  # "medical devices and wearables": metrology's words, no label whole
+        vocabulary = share if share > ENGLISH_MAJORITY else 0.0  # one word of two or three is chance (stock market news)
         if not cited and not agreed and not self.names_subject(terms) \
-                and max(max(rel.values()), named, self.matcher.english_share(query)) < floor:
+                and max(max(rel.values()), named, vocabulary) < floor:
             return []
         ratio = float(settings.get("METROKG_SEARCH_TAIL_RATIO"))
         top = float(fused[order[0]])
