@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from metrokg.nlp.extraction.components.numbers import find_numbers, parse_chinese, parse_number, parse_quantity, parse_tenths
+from metrokg.nlp.extraction.components.numbers import find_numbers, parse_number, parse_quantity, parse_tenths
+from metrokg.nlp.structure.numerals import parse_chinese
 
 
 @pytest.mark.parametrize("text,value", [

@@ -35,3 +35,16 @@ def test_search_api_empty_query_is_a_readable_error(server):
     with pytest.raises(Exception) as err:
         client.predict("", api_name="/search")
     assert "E031" in str(err.value) or "empty" in str(err.value).lower()
+
+
+def test_the_web_app_starts_without_the_extraction_pipeline(built_store):
+    """The page and its warm-up read the store and the search index only: spaCy (and thinc's torch
+    behind it, 3 s of start-up) is imported when a document is uploaded, not before."""
+    import subprocess
+    import sys
+
+    code = ("import sys, time; import metrokg.ui.web.app as app; from metrokg.kg.store.registry import open_store;"
+            f"server, state = app.create_server(open_store({str(built_store)!r})); time.sleep(3);"
+            "print([m for m in ('spacy', 'thinc', 'torch', 'sentence_transformers') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "[]", (out.stdout, out.stderr[-2000:])

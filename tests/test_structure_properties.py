@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrokg.nlp.extraction.components.numbers import parse_chinese
+from metrokg.nlp.structure.numerals import parse_chinese
 from metrokg.nlp.structure.numerals import chinese_to_int
 from metrokg.nlp.structure.parser import find_references, parse_document, split_sentences
 

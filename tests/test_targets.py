@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from metrokg.nlp.extraction.components.deadlines import find_deadlines, open_deadline, sentence_deadlines
+from metrokg.nlp.structure.deadlines import find_deadlines, open_deadline, sentence_deadlines
 from metrokg.nlp.extraction.pipeline import build_pipeline, run_text
 
 

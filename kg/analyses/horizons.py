@@ -23,7 +23,7 @@ from rdflib import Literal
 
 from metrokg.kg.records.factview import PREFIXES, FactRow, ProvisionInfo, cached
 from metrokg.kg.store.base import Store
-from metrokg.nlp.extraction.components.deadlines import find_deadlines, open_deadline
+from metrokg.nlp.structure.deadlines import find_deadlines, open_deadline
 from metrokg.nlp.structure.tables import TableRow, deadline_year, find_tables
 
 __all__ = ["SOURCES", "Horizons", "horizons", "plan_horizon"]

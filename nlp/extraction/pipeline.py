@@ -58,7 +58,7 @@ from metrokg.nlp.extraction.components import table_rows as _table_rows  # noqa:
 from metrokg.nlp.extraction.components import targets as _targets  # noqa: E402, F401
 from metrokg.nlp.extraction.components import tasks as _tasks  # noqa: E402, F401
 from metrokg.nlp.extraction.components import time_limits as _time_limits  # noqa: E402, F401
-from metrokg.nlp.extraction.components.deadlines import open_deadline  # noqa: E402
+from metrokg.nlp.structure.deadlines import open_deadline  # noqa: E402
 from metrokg.nlp.reading.normalize import to_simplified  # noqa: E402
 from metrokg.nlp.structure.document import ParsedDocument, Provision  # noqa: E402
 from metrokg.nlp.extraction.facts import Fact  # noqa: E402

@@ -10,6 +10,8 @@ or a quantity is never read from a run of numeral characters that no one would w
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3,
           "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
           "九": 9, "玖": 9}
@@ -122,3 +124,25 @@ def _section_spelt(n: int, full: bool) -> str:
         elif out:
             zero = True
     return out
+
+
+def parse_chinese(s: str) -> Decimal | None:
+    """Value of a Chinese numeral (``三千一百``, ``两``, ``十``, ``一点五万``, ``三点五``, ``二〇二五``).
+
+    The whole part is read by :func:`chinese_to_int` (strict: ``十十`` is
+    no number); a decimal part is written digit by digit after 点 and may carry a 万/亿 scale.
+    """
+    if not s:
+        return None
+    if "点" not in s:
+        whole = chinese_to_int(s)
+        return Decimal(whole) if whole is not None else None
+    head, _, frac = s.partition("点")
+    scale = Decimal(1)
+    while frac and frac[-1] in BIG_UNITS:
+        scale *= BIG_UNITS[frac[-1]]
+        frac = frac[:-1]
+    whole = chinese_to_int(head) if head else 0
+    if whole is None or not frac or any(c not in DIGITS for c in frac):
+        return None
+    return (Decimal(whole) + Decimal("0." + "".join(str(DIGITS[c]) for c in frac))) * scale

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from metrokg.nlp.structure.numerals import BIG_UNITS, DIGITS, chinese_to_int
+from metrokg.nlp.structure.numerals import BIG_UNITS, DIGITS, parse_chinese
 from metrokg.nlp.structure.numerals import UNITS as SMALL_UNITS
 from metrokg.nlp.structure.textspans import doc_text
 
@@ -65,28 +65,6 @@ class NumberMatch:
     unit_end: int
     percent: bool = False
     qualifier: str | None = None  # 余/多 between numeral and counter: "more than"
-
-
-def parse_chinese(s: str) -> Decimal | None:
-    """Value of a Chinese numeral (``三千一百``, ``两``, ``十``, ``一点五万``, ``三点五``, ``二〇二五``).
-
-    The whole part is read by :func:`metrokg.nlp.structure.numerals.chinese_to_int` (strict: ``十十`` is
-    no number); a decimal part is written digit by digit after 点 and may carry a 万/亿 scale.
-    """
-    if not s:
-        return None
-    if "点" not in s:
-        whole = chinese_to_int(s)
-        return Decimal(whole) if whole is not None else None
-    head, _, frac = s.partition("点")
-    scale = Decimal(1)
-    while frac and frac[-1] in BIG_UNITS:
-        scale *= BIG_UNITS[frac[-1]]
-        frac = frac[:-1]
-    whole = chinese_to_int(head) if head else 0
-    if whole is None or not frac or any(c not in DIGITS for c in frac):
-        return None
-    return (Decimal(whole) + Decimal("0." + "".join(str(DIGITS[c]) for c in frac))) * scale
 
 
 def parse_number(s: str) -> Decimal | None:

@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from metrokg.nlp.extraction.lexicon.actors import _ONE_LEVEL, level_of
-from metrokg.nlp.extraction.components.deadlines import deadline_at
+from metrokg.nlp.structure.deadlines import deadline_at
 from metrokg.nlp.extraction.components.table_rows import inside_rows, row_deadline
 from metrokg.nlp.extraction.facts import Responsibility
 from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS, ADV_RE, VERB_RE

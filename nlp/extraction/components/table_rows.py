@@ -20,7 +20,7 @@ from decimal import Decimal
 from spacy.tokens import Doc
 
 from metrokg.nlp.extraction.components.base import RuleComponent, rule_component
-from metrokg.nlp.extraction.components.deadlines import deadline_at, find_deadlines
+from metrokg.nlp.structure.deadlines import deadline_at, find_deadlines
 from metrokg.nlp.extraction.components.targets import POST_COMPARATORS, _table_value
 from metrokg.nlp.extraction.facts import Target
 from metrokg.nlp.structure.tables import TableRow, deadline_year, find_tables

@@ -43,7 +43,7 @@ from decimal import Decimal
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from metrokg.nlp.extraction.components.deadlines import deadline_at
+from metrokg.nlp.structure.deadlines import deadline_at
 from metrokg.nlp.extraction.facts import Target
 from metrokg.nlp.extraction.components.numbers import claimed, parse_number
 from metrokg.nlp.extraction.lexicon.quantities import inside, not_a_quantity, slogan_spans, title_spans

@@ -32,7 +32,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from metrokg.nlp.extraction.components.deadlines import deadline_at
+from metrokg.nlp.structure.deadlines import deadline_at
 from metrokg.nlp.extraction.components.responsibility import find_notes
 from metrokg.nlp.extraction.components.table_rows import inside_rows, row_deadline
 from metrokg.nlp.extraction.facts import Task
