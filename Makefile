@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml scripts/system-deps.sh
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[test]'
 	$(BIN)/metrokg model install  # the e5 folder and its ONNX export; quick when both are there
+	$(PY) -m compileall -q kg nlp ui ontology metrokg  # bytecode written once: a cold command compiles nothing (PYTHONDONTWRITEBYTECODE)
 	touch $@
 
 build: setup

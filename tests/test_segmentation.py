@@ -157,6 +157,33 @@ def test_segmenters_share_one_main_dictionary_but_not_their_words():
     assert "计量数字化" not in main_dictionary()[0]
 
 
+def test_a_segmenter_that_cuts_little_reads_the_mapped_dictionary_and_cuts_the_same(tmp_path, monkeypatch):
+    """A query is cut through the memory-mapped copy of the dictionary (no 0.4 s load), exactly as
+    through the loaded one; past MAPPED_CHARS characters the segmenter loads the dictionary."""
+    from metrokg.nlp import segment
+
+    words = ["计量数字化", "县卫健局"]
+    loaded = segment.Segmenter(words).load()
+    segment.write_mapped(tmp_path / "mapped", segment._dictionary_key(), *segment.main_dictionary())
+    monkeypatch.setattr(segment, "mapped_path", lambda: tmp_path / "mapped")
+    text = (DEV_DOCS / "county-2025-livelihood-metrology-notice.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines:
+        light = segment.Segmenter(words)
+        assert light.cut_for_search(line[:80]) == loaded.cut_for_search(line[:80]), line
+        assert list(light.cut(line[:80])) == list(loaded.cut(line[:80])) and light._mapped, line
+    light = segment.Segmenter(words)
+    light.cut_for_search("县卫健局做好配合")
+    assert light._mapped and isinstance(light.tokenizer(0).FREQ, segment._Overlay)
+    assert "民生计量器具" not in light.cut("民生计量器具专项检查")
+    light.add_words(["民生计量器具"])  # a declared word goes into the overlay, not the mapped copy
+    assert "民生计量器具" in light.cut("民生计量器具专项检查") and "民生计量器具" not in loaded.words
+    light.cut_for_search(text * (segment.MAPPED_CHARS // len(text) + 1))  # a long text: the whole dictionary, copied
+    assert not light._mapped and type(light.tokenizer(0).FREQ) is dict and "民生计量器具" in light.tokenizer(0).FREQ
+    (tmp_path / "mapped" / "key.txt").write_text("('another jieba', 1, 2)", encoding="utf-8")
+    assert segment.mapped_dictionary() is None  # made from another dictionary: not used
+
+
 def _cut_in_fresh_process(cache_home: Path) -> subprocess.CompletedProcess:
     code = "from metrokg.nlp.segment import Segmenter; print('|'.join(Segmenter().cut('县卫健局做好配合工作')))"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
@@ -167,17 +194,19 @@ def _cut_in_fresh_process(cache_home: Path) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME places the user cache on Linux only")
 def test_the_main_dictionary_cache_is_written_once_reused_and_optional(tmp_path):
-    from metrokg.nlp.segment import CACHE_NAME, Segmenter
+    from metrokg.nlp.segment import CACHE_NAME, MAPPED_NAME, Segmenter
 
     expected = "|".join(Segmenter().cut("县卫健局做好配合工作"))
     cache = tmp_path / "cache" / "metrokg" / "segmenter" / CACHE_NAME
+    mapped = cache.with_name(MAPPED_NAME)
     assert _cut_in_fresh_process(tmp_path / "cache").stdout.strip() == expected
-    stamp = cache.stat().st_mtime_ns
+    stamps = cache.stat().st_mtime_ns, (mapped / "words.npy").stat().st_mtime_ns
     assert _cut_in_fresh_process(tmp_path / "cache").stdout.strip() == expected
-    assert cache.stat().st_mtime_ns == stamp  # read, not rebuilt
-    cache.write_bytes(b"not a pickle")  # a damaged cache is rebuilt
+    assert (cache.stat().st_mtime_ns, (mapped / "words.npy").stat().st_mtime_ns) == stamps  # read, not rebuilt
+    cache.write_bytes(b"not a pickle")  # damaged caches are rebuilt
+    (mapped / "words.npy").write_bytes(b"not an array")
     assert _cut_in_fresh_process(tmp_path / "cache").stdout.strip() == expected
-    assert cache.stat().st_size > 1_000_000
+    assert cache.stat().st_size > 1_000_000 and (mapped / "words.npy").stat().st_size > 1_000_000
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder should be")
     assert _cut_in_fresh_process(blocked).stdout.strip() == expected  # not writable: jieba's own cache
@@ -215,3 +244,14 @@ def test_the_obligation_before_a_preposition_is_extracted():
     deontics = [f for f in run_text(load_pipeline(), JINKOU_14) if f.kind == "deontic"]
     assert [(f.modality, f.cue) for f in deontics] == [("obligation", "应")]
     assert deontics[0].text.startswith("应向省")
+
+
+def test_a_search_in_a_fresh_process_does_not_load_the_main_dictionary(built_store):
+    """A cold `metrokg search` cuts its query through the memory-mapped dictionary (written when
+    the store was built): jieba's dictionary, a third of a second to load, is never read."""
+    code = ("from metrokg.kg.store.registry import open_store; from metrokg.kg.search.index import SearchIndex;"
+            "from metrokg.nlp import segment;"
+            f"hits = SearchIndex.open(open_store({str(built_store)!r})).search('加油站少给油怎么管', k=3, mode='lexical');"
+            "print(bool(hits), segment._main is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "True"], (out.stdout, out.stderr[-2000:])
