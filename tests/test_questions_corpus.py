@@ -79,6 +79,21 @@ def test_a_penalty_question_naming_an_instrument_finds_the_conducts_articles(rea
     assert {("jiliangfa-2018", "5.25"), ("jiliangfa-xize-2022", "10.43")} <= cited(a), cited(a)
 
 
+def test_who_is_responsible_for_a_task_the_texts_phrase_with_another_verb(real_store):
+    # 建设社会公用计量标准: the plans 新建、改造升级 or 新建 the standards, naming who does it
+    a = ask(real_store, "谁负责建设社会公用计量标准")
+    assert a["kind"] == "responsible" and not a["note"], a["note"]
+    assert ("guangdong-2025-metrology-action-plan", "2.2.4") in cited(a), cited(a)
+    assert all("社会公用计量标准" in i["span"]["text"] for i in a["answers"])
+
+
+def test_which_cities_plans_are_asked_by_the_kind_of_document_too(real_store):
+    a = ask(real_store, "哪些城市的方案提到了产业计量测试中心")  # 的方案, 的实施意见里: the scope's documents
+    assert a["kind"] == "which_documents", a["kind"]
+    assert ("yichang-2023-metrology-implementation-plan", "2.1.1") in cited(a)
+    assert all(g["jurisdiction"] and g["jurisdiction"].endswith("市") for g in a["groups"]), a["groups"]
+
+
 def test_what_is_metrology_quotes_the_learn_topic_then_the_texts(real_store):
     a = ask(real_store, "计量是什么？为什么重要？")
     assert a["answers"][0]["topic"] == "what-is-metrology"

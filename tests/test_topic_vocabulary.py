@@ -46,6 +46,15 @@ def test_chinese_topic_widens_to_its_synonyms(matcher):
     assert "碳计量" in lists[1]
 
 
+def test_a_topic_is_looked_for_without_its_opening_verb_last(matcher):
+    """谁负责建设社会公用计量标准: the texts 新建 or 建立 the same standards, so after the topic as written
+    and its concepts, the thing it acts on (with that thing's synonyms) is looked for."""
+    lists = list(topic_terms(matcher, "建设社会公用计量标准"))
+    assert lists[0] == ["建设社会公用计量标准"] and lists[-1][0] == "社会公用计量标准"
+    assert list(topic_terms(matcher, "建设")) == [["建设"]]  # a verb alone is what it is
+    assert list(topic_terms(matcher, "碳排放计量"))[-1] != ["排放计量"]  # no verb opens it
+
+
 def test_plan_evaluation_reaches_the_mid_term_evaluation_below_it(matcher):
     found = matcher.expand([m for m in matcher.match("规划实施评估") if m.via == "label"])
     assert TOPIC + "mid-term-evaluation" in {m.iri for m in found}

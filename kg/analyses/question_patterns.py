@@ -82,7 +82,7 @@ ASKED_DOCUMENT = re.compile(r"哪些|哪个|哪几|哪|什么|各地|各省|各�
 
 PATTERNS: tuple[QuestionPattern, ...] = (
     QuestionPattern("which_documents", (
-        rf"^(?:有)?(?:哪些|哪几个|哪个|什么)(?P<scope>{_ZH_SCOPE})(?:的(?:条例|法规|规划|文件))?(?:都|也|还)?"
+        rf"^(?:有)?(?:哪些|哪几个|哪个|什么)(?P<scope>{_ZH_SCOPE})(?:的(?:条例|法规|规划|文件|实施方案|方案|实施意见|意见|计划|措施))?(?:中|里)?(?:都|也|还)?"
         rf"(?P<modal>{_ZH_MODAL})(?:了)?(?P<topic>.+)$",), (
         rf"^(?:which|what) (?P<scope>{_EN_SCOPE})(?:'s?)?(?: (?:laws|regulations|plans|documents))? "
         rf"(?:also )?(?P<modal>{_EN_MODAL})s? (?P<topic>.+)$",)),

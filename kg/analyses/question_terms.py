@@ -112,7 +112,8 @@ def work_titles(matcher: ConceptMatcher, name: str) -> list[str]:
 def topic_terms(matcher: ConceptMatcher, topic: str, lexicon: Lexicon | None = None) -> Iterator[list[str]]:
     """The term lists to look for a topic by, in order: the topic as written (Chinese), then the
     Chinese labels of the concepts it names as a whole (动手脚 -> 计量作弊 and its synonyms; a word
-    inside the topic does not stand for it); an English topic has only the second, or, when it
+    inside the topic does not stand for it), then the thing it acts on without its opening verb
+    (:func:`without_action`) with that thing's concepts' labels; an English topic has only the second, or, when it
     names no concept, the Chinese words of the texts that translate it whole (``lexicon``:
     cooperation -> 合作, 协作; Yangtze River -> 长江; a topic of several separately translated words
     has none, as one of its words would stand for all of it)."""
@@ -121,6 +122,13 @@ def topic_terms(matcher: ConceptMatcher, topic: str, lexicon: Lexicon | None = N
         terms: list[str] = []
         for entry in matcher.concepts.named(topic):
             terms += [x for x in zh_labels(entry) if x not in terms]
+        thing = without_action(topic)  # 建设社会公用计量标准: the texts say 新建…, 建立… of the same thing
+        if thing:
+            if terms and terms != [topic]:
+                yield terms
+            said = {topic, *terms}
+            terms = [thing] + [x for entry in matcher.concepts.named(thing) for x in zh_labels(entry)
+                               if x != thing and x not in said]
     else:
         terms = concept_terms(matcher, topic)
         if not terms and lexicon is not None:
@@ -129,6 +137,20 @@ def topic_terms(matcher: ConceptMatcher, topic: str, lexicon: Lexicon | None = N
                 terms = list(translated[0].chinese)
     if terms and terms != [topic]:
         yield terms
+
+
+#: the shortest thing a topic may be left with once its verb is taken off (标准, not 准)
+MIN_THING = 2
+
+
+def without_action(topic: str) -> str | None:
+    """The thing a Chinese topic acts on, without the action verb it opens with (建设社会公用计量标准
+    -> 社会公用计量标准; 开展计量比对 -> 计量比对), or None when it opens with none or little is left."""
+    from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS
+
+    verb = next((v for v in ACTION_VERBS if topic.startswith(v)), None)
+    thing = topic[len(verb):].lstrip("的") if verb else ""
+    return thing if len(thing) >= MIN_THING and _HAN.search(thing) else None
 
 
 def actor_terms(matcher: ConceptMatcher, actor: str) -> list[str]:
