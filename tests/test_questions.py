@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli_json, run_cli
+from conftest import DEV_DOCS as DEV_DOCS_TEXT, cli_json, run_cli
 
 SEED_ID = "hubei-2022-metrology-implementation"
 
@@ -250,3 +250,37 @@ def test_the_example_questions_get_the_same_answer_in_both_languages(built_store
     assert zh["kind"] == en["kind"] and zh["answers"] and (zh["lang"], en["lang"]) == ("zh", "en")
     assert [i.get("span") for i in zh["answers"] if "provision" in i] == \
         [i.get("span") for i in en["answers"] if "provision" in i]
+
+
+# ---- questions that compare two documents
+
+@pytest.fixture(scope="module")
+def city_store(built_store, tmp_path_factory) -> Path:
+    """The seed (Hubei's implementation opinions) and 宜昌's plan, which implements them."""
+    store = tmp_path_factory.mktemp("compare") / "store"
+    shutil.copytree(built_store, store)
+    run_cli("ingest", str(DEV_DOCS_TEXT / "yichang-2023-metrology-implementation-plan.txt"), store=store)
+    return store
+
+
+@pytest.mark.parametrize("question", ["比较湖北的实施意见和宜昌的实施方案", "宜昌的实施方案和湖北的实施意见相比有什么不同",
+                                      "how does the Yichang plan differ from the Hubei plan?"])
+def test_a_comparison_question_tells_what_the_implementing_plan_changes(city_store, question):
+    """Either order, either language: the plan implemented is the reference; the city's targets set
+    otherwise come first with the province's value beside them, then its additions."""
+    a = ask(city_store, question)
+    assert a["kind"] == "compare" and a["bindings"] == [{"a": "hubei-2022-metrology-implementation",
+                                                          "b": "yichang-2023-metrology-implementation-plan"}]
+    first = a["answers"][0]
+    assert first["change"] == "differs" and first["provision"]["document"] == "yichang-2023-metrology-implementation-plan"
+    rate = next(i for i in a["answers"] if i.get("indicator") == "强制检定计量器具受检率")
+    assert rate["value"] == 95 and rate["versus"] == ">=92% (2025)" and rate["direction"] == "stricter"
+    text = (DEV_DOCS_TEXT / "yichang-2023-metrology-implementation-plan.txt").read_text(encoding="utf-8")
+    assert all(text[i["span"]["start"]:i["span"]["end"]] == i["span"]["text"]
+               for i in a["answers"] if i["provision"]["document"].startswith("yichang"))
+    assert {"added"} <= {i["change"] for i in a["answers"]} and a["note_key"] == "compare"
+    assert [g["document"] for g in a["groups"]][0] == "yichang-2023-metrology-implementation-plan"
+
+
+def test_a_comparison_of_things_that_are_no_documents_is_searched(city_store):
+    assert ask(city_store, "小狗和小猫有什么区别")["kind"] == "search"

@@ -2,7 +2,7 @@
 
 Each row is one kind of question (who is responsible for X, what does X lead, what is the penalty
 for Z, ...) with the ways Chinese and English ask it; both languages give the same named groups
-(``topic``, ``actor``, ``role``, ``year``, ``doc``, ``cite``, ``modal``, ``scope``), so one handler
+(``topic``, ``actor``, ``role``, ``year``, ``doc``, ``other``, ``cite``, ``modal``, ``scope``), so one handler
 answers both and an English question never goes through a translation of its own. Rows are tried
 in order: the first whose query finds something answers.
 """
@@ -86,6 +86,15 @@ PATTERNS: tuple[QuestionPattern, ...] = (
         rf"(?P<modal>{_ZH_MODAL})(?:了)?(?P<topic>.+)$",), (
         rf"^(?:which|what) (?P<scope>{_EN_SCOPE})(?:'s?)?(?: (?:laws|regulations|plans|documents))? "
         rf"(?:also )?(?P<modal>{_EN_MODAL})s? (?P<topic>.+)$",)),
+    QuestionPattern("compare", (
+        r"^(?:请)?(?:比较|对比|比对)(?:一下)?(?P<doc>.+?)(?:和|与|跟|同)(?P<other>.+?)(?:的)?(?:异同|区别|差异|不同)?$",
+        r"^(?P<doc>.+?)(?:和|与|跟|同)(?P<other>.+?)(?:相比|比较|对比|比)(?:起来)?[，,]?(?:有)?(?:什么|哪些|啥|何)"
+        r"(?:不同|区别|差异|差别|变化|异同)",
+        r"^(?P<doc>.+?)(?:和|与|跟|同)(?P<other>.+?)(?:之间)?(?:有)?(?:什么|哪些|啥|何)(?:不同|区别|差异|差别|异同)"), (
+        r"^(?:compare|contrast) (?P<doc>.+?) (?:with|and|to|against) (?P<other>.+?)$",
+        r"^how (?:does|do) (?P<doc>.+?) differ from (?P<other>.+?)$",
+        r"^how (?:is|are) (?P<doc>.+?) different from (?P<other>.+?)$",
+        r"^what (?:is|are) the differences? between (?P<doc>.+?) and (?P<other>.+?)$")),
     QuestionPattern("penalties", (
         r"^(?:如果|若|要是)?(?:违反)?(?P<topic>.+?)(?:的话)?(?:会|将|要|应)?(?:受到|承担|被|有)?"
         r"(?:怎样|怎么|如何|什么|哪些|何种|啥)(?:样)?的?(?:处罚|罚|法律责任)(?:吗|呢)?$",

@@ -80,7 +80,8 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _HANDLERS = {"targets_by_year": "_targets", "targets_for": "_targets_for", "document_says": "_document_says",
              "responsible": "_responsible", "obligations": "_obligations", "tasks": "_tasks",
              "citation": "_citation", "penalties": "_penalties", "who_must": "_who_must", "by_role": "_by_role",
-             "what_is": "_what_is", "deadlines": "_deadlines", "which_documents": "_which_documents"}
+             "what_is": "_what_is", "deadlines": "_deadlines", "which_documents": "_which_documents",
+             "compare": "_compare"}
 
 
 class QuestionAnswerer:
@@ -602,6 +603,26 @@ class QuestionAnswerer:
                            f"provisions ranked by search for '{topic}' within it",
                       note_key="document_says", note_fields={"document": doc_id, "topic": topic})
 
+    def _compare(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """湖北的实施意见和国家计量发展规划相比有什么不同: the comparison of the two documents named
+        (:mod:`metrokg.kg.analyses.question_compare`), the one the other implements as reference."""
+        from metrokg.kg.analyses.compare import compare_documents
+        from metrokg.kg.analyses.question_compare import NOTE, comparison_items, comparison_note, reference_first
+        from metrokg.kg.analyses.question_patterns import ASKED_DOCUMENT, BARE_KIND
+
+        names = [_topic(m.group("doc")), _topic(m.group("other"))]
+        if not all(names) or any(BARE_KIND.fullmatch(n) or ASKED_DOCUMENT.search(n) for n in names):
+            return None
+        docs = [self._resolve_document(n) for n in names]
+        if docs[0] is None or docs[1] is None or docs[0] == docs[1]:
+            return None
+        a, b = reference_first(self.store, docs[0], docs[1])
+        result = compare_documents(self.store, a, b, dense=self.mode == "hybrid")
+        items = comparison_items(result, self.index.records, k)
+        fields = comparison_note(result)
+        return Answer(q, "compare", None, [{"a": a, "b": b}], items, self._provisions(items),
+                      note=NOTE.format(**fields), note_key="compare", note_fields=fields)
+
     def _resolve_document(self, name: str) -> str | None:
         """The document whose id, title or issuer best matches ``name`` (most shared words); a name
         in English (the metrology law) goes through the English labels of the vocabulary's works
@@ -621,16 +642,18 @@ class QuestionAnswerer:
             words = {w for w in words if w not in _GENERIC_NAME_WORDS}
             if not words:
                 return None
-        best, best_score = None, 0.0
+        best, best_key = None, (0.0, 0)
         for r in self._run(DOCUMENTS_SPARQL, {}):
             doc_id, title, issuer = str(r.docId), str(r.title), str(r.issuer or "")
             if name in (doc_id, title) or doc_id.startswith(name):
                 return doc_id
             hay = f"{doc_id} {title} {issuer}".lower()
-            score = sum(1 for w in words if w in hay) / len(words)
-            if score > best_score:
-                best, best_score = doc_id, score
-        return best if best_score >= (1.0 if english else 0.5) else None
+            # as many of the name's words as possible, then the shortest title: 国家计量发展规划 is
+            # 计量发展规划(2021—2035年) itself, not a plan whose title quotes it (关于贯彻落实《计量发展规划…》的实施方案)
+            key = (sum(1 for w in words if w in hay) / len(words), -len(title))
+            if key[0] > 0 and (best is None or key > best_key):
+                best, best_key = doc_id, key
+        return best if best_key[0] >= (1.0 if english else 0.5) else None
 
     # ---- search fallback
 

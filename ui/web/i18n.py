@@ -174,6 +174,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "ask.note.which_documents_search": ("范围（{scope}）内文件中没有陈述写到“{topic}”；以下为在这些文件中检索的结果",
                                         "no statement of the documents in scope ({scope}) names '{topic}': search "
                                         "results among them"),
+    "ask.note.compare": ("“{b}”对照“{a}”：{pairs} 对条款相互对应；{differs} 项指标取值不同；新增指标 {added_targets} 项、"
+                         "任务 {added_tasks} 项；未采纳指标 {omitted_targets} 项、任务 {omitted_tasks} 项（每类只列出一部分，"
+                         "完整对照见“比较”页或 metrokg compare {a} {b}）",
+                         "'{b}' against '{a}': {pairs} pairs of corresponding provisions; {differs} targets set "
+                         "differently; added: {added_targets} targets, {added_tasks} tasks; not taken up: "
+                         "{omitted_targets} targets, {omitted_tasks} tasks (each list shown in part: the Compare tab "
+                         "or `metrokg compare {a} {b}` gives the whole comparison)"),
+    "change.differs": ("指标不同", "set differently"),
+    "change.added": ("新增", "added"),
+    "change.not_taken_up": ("未采纳", "not taken up"),
+    "dir.stricter": ("更严", "stricter"),
+    "dir.looser": ("更宽", "looser"),
+    "dir.earlier": ("期限更早", "due earlier"),
+    "dir.later": ("期限更晚", "due later"),
+    "field.versus": ("对照：{value}", "against {value}"),
     "ask.note.by_role_other": ("“{actor}”没有以所问的角色出现；以下为它以其他角色出现的陈述",
                                "'{actor}' is not named in the role asked about; its statements in other roles "
                                "are shown"),

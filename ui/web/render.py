@@ -258,12 +258,14 @@ def translated(field_name: str, value: object, lang: str) -> str:
     """Roles and modalities (stored as English codes) in the page's language."""
     from metrokg.ui.web.i18n import TEXT
 
-    key = {"role": "role.", "modality": "mod."}.get(field_name, "") + str(value)
-    return t(key, lang) if field_name in ("role", "modality") and key in TEXT else str(value)
+    if field_name == "versus":
+        return t("field.versus", lang, value=value)
+    key = {"role": "role.", "modality": "mod.", "change": "change.", "direction": "dir."}.get(field_name, "") + str(value)
+    return t(key, lang) if field_name in ("role", "modality", "change", "direction") and key in TEXT else str(value)
 
 
-_ANSWER_FIELDS = ("actor", "role", "modality", "action", "object", "indicator", "scope", "comparator", "value",
-                  "unit", "year", "title", "issuer")
+_ANSWER_FIELDS = ("change", "actor", "role", "modality", "action", "object", "indicator", "scope", "comparator",
+                  "value", "unit", "year", "versus", "direction", "title", "issuer")
 
 
 def answer_html(answer: dict, lang: str = "zh") -> str:

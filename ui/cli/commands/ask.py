@@ -63,6 +63,10 @@ def _item_line(item: dict) -> str:
         head += f" {item.get('comparator') or ''}{item['value']}{item.get('unit') or ''}"
     if item.get("year") is not None:
         head += f" ({item['year']})"
+    if item.get("versus"):
+        head += f" against {item['versus']}" + (f", {item['direction']}" if item.get("direction") else "")
+    if item.get("change"):
+        head = f"[{item['change']}] {head}"
     p, span = item.get("provision"), item.get("span")
     lead = f"{head} — " if head else ""  # a search hit names no one: its place and text alone
     if p is None or span is None:
