@@ -265,7 +265,7 @@ class Warnings:
             "searched for them by their Chinese labels; the answer comes from search. Ask in Chinese, or with "
             "the vocabulary's English terms (docs/ontology.md, `metrokg ontology --markdown`).")
     # W255-W269: notes of the readers and the structure parser (nlp/reading/readers.py, nlp/structure/parser.py)
-    W255 = "no title recognised; the first line is used"
+    W255 = "no title recognised; the document is named '{title}' (its 文号, else its first line, else its file name)"
     W256 = "unnumbered heading '{heading}' at offset {offset} read as a chapter"
     W257 = "articles before the first chapter heading (offset {offset}) read as chapter 1"
     W258 = "no numbered headings recognised; the body is kept as one provision"
@@ -470,7 +470,7 @@ class WarningsZh:
             "请运行 `metrokg model install --force`，或设置 METROKG_EMBED_BACKEND=onnx 以跳过这一尝试。")
     W250 = ("英文词语“{topic}”没有对应词表中的任何概念，无法按中文标签在中文文本中查找；以下答案来自检索。"
             "请用中文提问，或使用词表中的英文术语（见 docs/ontology.md，`metrokg ontology --markdown`）。")
-    W255 = "未识别出标题，以第一行为标题"
+    W255 = "未识别出标题，以“{title}”为标题（文号，否则第一行，否则文件名）"
     W256 = "偏移 {offset} 处无编号的标题“{heading}”被当作一章"
     W257 = "第一个章标题之前的条文（偏移 {offset}）被当作第一章"
     W258 = "未识别出带编号的标题，正文作为一个条款保留"

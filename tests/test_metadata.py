@@ -45,6 +45,25 @@ def test_every_printed_field_of_the_real_documents_is_found(gold_file):
     assert missed == []
 
 
+@pytest.mark.parametrize("text, doc_id, title", [
+    ("湘政发〔2022〕18号\n各市州、县市区人民政府,省政府各厅委、各直属机构:\n为贯彻落实规划,提出如下意见。\n一、总体要求\n",
+     "hunan", "湘政发〔2022〕18号"),
+    ("各县(市、区)人民政府,市政府各部门、直属各单位:\n为贯彻落实规划,提出如下意见。\n一、总体要求\n",
+     "jiaxing-2023", "jiaxing-2023"),
+])
+def test_a_text_that_prints_no_title_is_named_by_its_wenhao_else_its_file_not_its_addressees(text, doc_id, title):
+    doc = parse_document(text, doc_id)
+    assert doc.title == title and any(w.startswith("[W255]") and title in w for w in doc.warnings)
+
+
+def test_the_real_texts_without_a_title_are_not_named_by_their_addressees():
+    gold = _gold("gold.json")
+    for name, g in gold.items():
+        if g.get("title") is None:
+            doc = parse_document(read_document(REAL / name).text, name.removesuffix(".txt"))
+            assert doc.title in (g.get("doc_number"), name.removesuffix(".txt")), (name, doc.title)
+
+
 def test_real_laws_carry_their_versions_kind_and_dates():
     gold = _gold("laws/gold.json")
     for name, g in gold.items():

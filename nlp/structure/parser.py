@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from metrokg.errors import warning_text
 from metrokg.nlp.structure.citations import LAW_UNITS, cite, find_references, law_parts
 from metrokg.nlp.structure.document import ParsedDocument, Provision, Span
-from metrokg.nlp.structure.metadata import complete_metadata, implemented_works, scan_front
+from metrokg.nlp.structure.metadata import FrontMatter, complete_metadata, implemented_works, scan_front
 from metrokg.nlp.structure.numerals import CHINESE_NUMERAL_CHARS, to_int
 
 _CN = f"[{CHINESE_NUMERAL_CHARS}]+"
@@ -134,6 +134,17 @@ def _append_span(spans: list[Span], text: str, start: int, end: int, offset: int
         spans.append(Span(offset + start, offset + end, text[start:end]))
 
 
+def untitled_name(first_line: str, front: FrontMatter, doc_id: str) -> str:
+    """What a document that prints no title is called: its 文号 (湘政发〔2022〕18号, how such a text is
+    cited), else its first line, unless that line is the addressees (各县(市、区)人民政府,市级有关部门:
+    whom it is sent to, not what it is), else the name it was ingested by (its file name)."""
+    if front.doc_number:
+        return front.doc_number
+    if front.recipients is None or first_line.rstrip("：:") != front.recipients:
+        return first_line[:MAX_HEADING]
+    return doc_id
+
+
 def parse_document(text: str, doc_id: str, title: str | None = None,
                    source_file: str | None = None, source_format: str | None = None) -> ParsedDocument:
     """Parse normalised ``text`` into a :class:`ParsedDocument`.
@@ -149,8 +160,8 @@ def parse_document(text: str, doc_id: str, title: str | None = None,
                          recipients=front.recipients, source_file=source_file,
                          source_format=source_format)
     if not doc.title and lines:
-        doc.title = lines[0].text[:MAX_HEADING]
-        doc.warnings.append(warning_text("W255"))
+        doc.title = untitled_name(lines[0].text, front, doc_id)
+        doc.warnings.append(warning_text("W255", title=doc.title))
     doc.implements = implemented_works(doc.title, text)
     doc.references = find_references(text)
     body = lines[front.body_from:front.body_until]
