@@ -92,6 +92,9 @@ def test_which_cities_plans_are_asked_by_the_kind_of_document_too(real_store):
     assert a["kind"] == "which_documents", a["kind"]
     assert ("yichang-2023-metrology-implementation-plan", "2.1.1") in cited(a)
     assert all(g["jurisdiction"] and g["jurisdiction"].endswith("市") for g in a["groups"]), a["groups"]
+    # two fragments print neither title nor issuer: their place is the city their text calls its own
+    places = {g["document"]: g["jurisdiction"] for g in a["groups"]}
+    assert places.get("dazhou-2023") == "达州市" and places.get("jiaxing-2023") == "嘉兴市", places
 
 
 def test_what_is_metrology_quotes_the_learn_topic_then_the_texts(real_store):

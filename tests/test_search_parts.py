@@ -286,6 +286,19 @@ def test_jurisdiction_from_title_and_issuer():
     assert matches(meta, "issued", "2025") and not matches(meta, "kind", "plan")
 
 
+def test_jurisdiction_of_a_text_that_names_none_in_its_title_or_issuer():
+    """A fragment opening with its addressees: the area its text speaks of as its own (我市, 全市) and
+    names, not the province whose plan it quotes (全省 …); none when it speaks of no area of its own."""
+    from metrokg.kg.search.documents import jurisdiction_in_text
+
+    city = ("各县(市、区)人民政府,市政府各部门、直属各单位:\n为贯彻落实《浙江省人民政府关于贯彻落实计量发展规划的"
+            "实施意见》,结合我市实际,提出如下意见。到2025年,全省计量能力显著提升,嘉兴计量事业高质量发展。")
+    assert jurisdiction_in_text(city) == ("嘉兴市", "浙江省")
+    assert jurisdiction_in_text("到2025年,全省建成社会公用计量标准3100项,湖北计量…") == ("湖北省", "湖北省")
+    assert jurisdiction_in_text("各地要加强计量监督检查。") == (None, None)  # no area of its own
+    assert jurisdiction_in_text("全市要加强计量工作。") == (None, None)  # its own, but no place named
+
+
 def _hit(doc: str, number: str, text: str, score: float):
     rec = ProvisionRecord(f"urn:{doc}:{number}", doc, number, "", text, 0, len(text))
     return SimpleNamespace(provision=rec, score=score, also_in=[], document_info={"title": doc.upper()})

@@ -2,7 +2,8 @@
 
 Hits are grouped under their document's title, and the facets ``kind`` (law, plan, ... as the
 documents listing codes it), ``jurisdiction`` (the administrative division the title or the
-issuer names, or 全国 for national texts) and ``issued`` (the year of issue) filter them. Read
+issuer names, or 全国 for national texts; for a text that names neither, the division its opening
+speaks of as a whole: 全市 and 达州) and ``issued`` (the year of issue) filter them. Read
 once from the graph when the search index is built and kept in it.
 """
 
@@ -28,6 +29,44 @@ def _division_names() -> tuple:
 
     return tuple(sorted(((d.name, d) for d in divisions() if len(d.name) >= 2),
                         key=lambda nd: (_LEVEL_RANK.get(nd[1].level, 3), -len(nd[0]))))
+
+
+#: how a text speaks of its own area, by level, most local first: 我市 and 本市 always mean its own
+#: (counted twice), 全市 mostly (a city's plan may quote its province's 全省 goals); 全区 is left out:
+#: a district's or an autonomous region's (广西), which the words alone do not tell apart
+OWN_AREA = {"county": ("全县", "本县", "我县"), "city": ("全市", "本市", "我市"), "province": ("全省", "本省", "我省")}
+#: how much of a text is read for the place it speaks of
+TEXT_HEAD = 3000
+#: the title and issuer of documents that name no place: their text's opening is read instead
+UNPLACED_TEXT_QUERY = MKG_PREFIX + """
+SELECT ?id (SUBSTR(?text, 1, %d) AS ?head) WHERE {
+  ?d mkg:documentId ?id ; mkg:fullText ?text .
+  VALUES ?id { %%s }
+}
+""" % TEXT_HEAD
+
+
+def jurisdiction_in_text(text: str) -> tuple[str | None, str | None]:
+    """(division, its province) for a text whose title and issuer name no place (a fragment that
+    opens with its addressees, 各县(市、区)人民政府,…:): of the level the text speaks of as its own
+    (:data:`OWN_AREA`: 我市, 本市, 全市 …), the division its opening names most often, by its full or short name; (None,
+    None) when it speaks of no area, names no such division, or two as often."""
+    from collections import Counter
+
+    from metrokg.ontology.divisions import divisions, province_of
+
+    head = text[:TEXT_HEAD]
+    said = {level: sum(head.count(w) * (1 if w.startswith("全") else 2) for w in words)
+            for level, words in OWN_AREA.items()}
+    level = max(said, key=said.get)  # on a tie the most local: a province's text says no 我市
+    if not said[level]:
+        return None, None
+    named = Counter({d: head.count(d.short if len(d.short) >= 2 else d.name) for d in divisions()
+                     if d.level == level})
+    best = named.most_common(2)
+    if not best or not best[0][1] or (len(best) > 1 and best[1][1] == best[0][1]):
+        return None, None
+    return best[0][0].name, province_of(best[0][0]).name
 
 
 def jurisdiction(title: str, issuer: str | None) -> tuple[str | None, str | None]:
@@ -75,8 +114,24 @@ def document_facets(store: Store) -> dict[str, dict]:
         day = str(date) if date else ""
         out[str(doc_id)] = {"title": str(title), "kind": kind, "jurisdiction": place, "province": province,
                             "year": int(day[:4]) if day[:4].isdigit() else None}
+    _add_text_places(store, out)
     _add_made_under(store, out)
     return out
+
+
+def _add_text_places(store: Store, facets: dict[str, dict]) -> None:
+    """The jurisdiction of the documents whose title and issuer name none, from their text
+    (:func:`jurisdiction_in_text`)."""
+    from rdflib import Literal
+
+    unplaced = [doc_id for doc_id, meta in facets.items() if meta["jurisdiction"] is None]
+    if not unplaced:
+        return
+    values = " ".join(Literal(doc_id).n3() for doc_id in unplaced)
+    for doc_id, head in store.rows(UNPLACED_TEXT_QUERY % values):
+        place, province = jurisdiction_in_text(str(head))
+        if place is not None:
+            facets[str(doc_id)].update(jurisdiction=place, province=province)
 
 
 def _add_made_under(store: Store, facets: dict[str, dict]) -> None:

@@ -70,7 +70,7 @@ FRAME_WORDS = frozenset("文件 法规 法律 条例 规定 办法 细则 通知
 #: characters after 法 that make it the head of a word (法律, 法规, 法定, 法人, 法院, 法制), not a law's title end
 LAW_WORD_HEADS = frozenset("律规定人院制")
 FACETS = ("chapter", "industry", "quantity", "instrument", "actor", "modality", "year", *DOCUMENT_FACETS)
-INDEX_VERSION = 10  # 10: the terms the texts define; 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
+INDEX_VERSION = 11  # 11: the place an unplaced text speaks of; 10: the terms the texts define; 9: the bilingual lexicon of its words; 8: laws a regulation is made under; 7: provisions linked by citation; 6: document facets; 5: fact kinds per provision (intent); 4: citations, titles kept
 
 @dataclass
 class Hit:
