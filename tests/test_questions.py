@@ -284,3 +284,19 @@ def test_a_comparison_question_tells_what_the_implementing_plan_changes(city_sto
 
 def test_a_comparison_of_things_that_are_no_documents_is_searched(city_store):
     assert ask(city_store, "小狗和小猫有什么区别")["kind"] == "search"
+
+
+@pytest.mark.parametrize("question", ["2025年底前要完成哪些任务", "哪些任务要在2025年底前完成", "which tasks are due by 2025?"])
+def test_tasks_due_by_a_year_are_the_statements_dated_by_their_words(city_store, question):
+    """宜昌's 建设市级产业计量测试中心两家，2024年底前完成项目论证 is due by 2025, with its bodies; the
+    statements due only through a plan's horizon (到2025年) are counted, not listed; targets stay targets."""
+    a = ask(city_store, question)
+    assert a["kind"] == "tasks_by_year" and int(a["note_fields"]["horizon"]) > 0
+    centre = [i for i in a["answers"] if i["provision"]["number"] == "2.1.1"
+              and i["provision"]["document"] == "yichang-2023-metrology-implementation-plan"]
+    assert centre and all(i["year"] == 2024 for i in centre)
+    assert {"市场监督管理局（市级，宜昌市）", "科学技术局（市级，宜昌市）"} <= {i.get("actor_label") for i in centre}
+    assert all(i["year"] <= 2025 for i in a["answers"])
+    text = (DEV_DOCS_TEXT / "yichang-2023-metrology-implementation-plan.txt").read_text(encoding="utf-8")
+    assert all(text[i["span"]["start"]:i["span"]["end"]] == i["span"]["text"] for i in centre)
+    assert ask(city_store, "到2025年要达到哪些目标")["kind"] == "targets_by_year"

@@ -118,6 +118,14 @@ PATTERNS: tuple[QuestionPattern, ...] = (
     QuestionPattern("citation", (
         r"^(?P<cite>.+?[条款项目章节])(?:的)?(?:规定了?|说了?|讲了?|写了?|是)?(?:什么|哪些内容|啥|内容|怎么规定的?)?$",), (
         r"^what does (?P<cite>(?:article|art\.).+?) (?:say|provide|state)$",)),
+    QuestionPattern("tasks_by_year", (
+        r"(?:到|至|截至|截止|在)?(?P<year>(?:19|20)\d{2})\s*年(?:底|前|末|年底|以前)?(?:之前|以前|前)?"
+        r"(?:要|需要|应|应当|须|必须)?(?:完成|办结|开展|落实|推进)?(?:的)?(?:哪些|什么)(?:任务|工作|事项)",
+        r"^(?:有)?(?:哪些|什么)(?:任务|工作|事项)(?:要|需要|应|应当|须|必须)?(?:在)?(?P<year>(?:19|20)\d{2})\s*年"
+        r"(?:底|前|末)?(?:之前|以前|前)?(?:完成|办结)"), (
+        r"^(?:what|which) (?:tasks|work|measures) (?:are|is|must be|should be|have to be)"
+        r"(?: due| completed| done| finished)? (?:by|before|in) (?:the end of )?(?P<year>(?:19|20)\d{2})",
+        r"^tasks (?:due )?(?:by|before|in) (?:the end of )?(?P<year>(?:19|20)\d{2})")),
     QuestionPattern("targets_by_year", (
         r"(?:到|至|截至|截止)?(?P<year>(?:19|20)\d{2})\s*年(?:底|前|末|以前)?.*(?:目标|指标|完成|达到|实现|任务)",), (
         r"(?:target|goal|indicator)s?\b.*\b(?:by|due|in|for|until|before)\s+(?P<year>(?:19|20)\d{2})",

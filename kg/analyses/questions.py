@@ -81,7 +81,7 @@ _HANDLERS = {"targets_by_year": "_targets", "targets_for": "_targets_for", "docu
              "responsible": "_responsible", "obligations": "_obligations", "tasks": "_tasks",
              "citation": "_citation", "penalties": "_penalties", "who_must": "_who_must", "by_role": "_by_role",
              "what_is": "_what_is", "deadlines": "_deadlines", "which_documents": "_which_documents",
-             "compare": "_compare"}
+             "compare": "_compare", "tasks_by_year": "_tasks_by_year"}
 
 
 class QuestionAnswerer:
@@ -92,6 +92,7 @@ class QuestionAnswerer:
         self.mode = mode
         self._index = None
         self._records: dict[str, Any] | None = None
+        self._numbered: dict[tuple[str, str], Any] | None = None
         self._facets: dict[str, dict] | None = None
         self._notices: list[str] = []
         self.lang = "zh"
@@ -299,6 +300,42 @@ class QuestionAnswerer:
         b = {"by": Literal(year, datatype=XSD.integer)}
         items = [self._target_item(r) for r in self._run(TARGETS_SPARQL, b)]
         return Answer(q, "targets_by_year", TARGETS_SPARQL, [self._shown(b)], items, self._provisions(items))
+
+    def _tasks_by_year(self, q: str, m: re.Match, k: int) -> Answer | None:
+        """2025年底前要完成哪些任务 / which tasks are due by 2025: the statements of the obligations
+        register dated by that year's end by their own words or their provision's (2024年6月底前完成…);
+        the ones due only by their plan's horizon (到2025年, …) are counted in the note, not listed.
+        None when no statement is dated so (the question is then read as one about targets)."""
+        from metrokg.kg.analyses.obligations import list_obligations
+
+        year = int(m.group("year"))
+        rows = list_obligations(self.store, deadline=year)
+        rows = [r for r in rows if r.get("modality") != "prohibition"]  # 不得… is no task to complete
+        dated = sorted((r for r in rows if r["deadline_source"] in DATED_BY_TEXT),
+                       key=lambda r: (r["deadline"], r["document"], r["start"]))
+        items = [item for item in (self._register_item(r) for r in dated) if item is not None]
+        if not items:
+            return None
+        fields = {"year": str(year), "horizon": str(len(rows) - len(dated))}
+        return Answer(q, "tasks_by_year", None, [fields], items, self._provisions(items),
+                      note=f"statements dated by the end of {year} in their own words or their provision's; "
+                           f"{fields['horizon']} more are due by then only through their plan's horizon "
+                           f"(`metrokg obligations --deadline {year}` lists every one)",
+                      note_key="tasks_by_year", note_fields=fields)
+
+    def _register_item(self, r: dict) -> dict | None:
+        """An answer citing a row of the obligations register (its provision by document and number)."""
+        if self._numbered is None:
+            self._numbered = {(rec.document, rec.number): rec for rec in self.index.records}
+        rec = self._numbered.get((r["document"], r["number"]))
+        if rec is None:
+            return None
+        item = {"actor": r.get("actor"), "actor_label": r.get("actor_label"), "role": r.get("role"),
+                "action": r.get("action"), "year": r.get("deadline")}
+        item = {key: v for key, v in item.items() if v is not None}
+        item["provision"] = {"iri": rec.iri, "document": rec.document, "number": rec.number, "heading": rec.heading}
+        item["span"] = {"start": r["start"], "end": r["end"], "text": r["text"]}
+        return item
 
     def _targets_for(self, q: str, m: re.Match, k: int) -> Answer | None:
         """碳计量的目标是什么 / what are the targets for energy metrology: the targets whose statement
@@ -678,6 +715,8 @@ class QuestionAnswerer:
                       note_key="search")
 
 
+#: where a register row's deadline comes from when the text dates it (not only the plan's horizon)
+DATED_BY_TEXT = ("own", "provision")
 #: how many search hits a scoped question's fallback filters to the documents in scope
 SCOPE_SEARCH_POOL = 50
 SCOPE_SEARCH_PER_DOCUMENT = 3

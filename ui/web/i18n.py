@@ -181,6 +181,11 @@ TEXT: dict[str, tuple[str, str]] = {
                          "differently; added: {added_targets} targets, {added_tasks} tasks; not taken up: "
                          "{omitted_targets} targets, {omitted_tasks} tasks (each list shown in part: the Compare tab "
                          "or `metrokg compare {a} {b}` gives the whole comparison)"),
+    "ask.note.tasks_by_year": ("文字本身或其条款写明在 {year} 年底前完成的陈述；另有 {horizon} 条只因所在规划的期限而在那时到期"
+                               "（metrokg obligations --deadline {year} 列出全部）",
+                               "statements dated by the end of {year} in their own words or their provision's; "
+                               "{horizon} more are due by then only through their plan's horizon "
+                               "(`metrokg obligations --deadline {year}` lists every one)"),
     "change.differs": ("指标不同", "set differently"),
     "change.added": ("新增", "added"),
     "change.not_taken_up": ("未采纳", "not taken up"),
