@@ -300,3 +300,14 @@ def test_tasks_due_by_a_year_are_the_statements_dated_by_their_words(city_store,
     text = (DEV_DOCS_TEXT / "yichang-2023-metrology-implementation-plan.txt").read_text(encoding="utf-8")
     assert all(text[i["span"]["start"]:i["span"]["end"]] == i["span"]["text"] for i in centre)
     assert ask(city_store, "到2025年要达到哪些目标")["kind"] == "targets_by_year"
+
+
+@pytest.mark.parametrize("question", ["产业计量测试中心建设的牵头单位是谁", "谁牵头建设产业计量测试中心",
+                                      "who leads the construction of industrial metrology test centres?"])
+def test_who_leads_a_task_asked_by_its_lead_body_or_in_english(city_store, question):
+    # 建设市级产业计量测试中心两家…（责任单位：市市场监管局、市科技局）: found by the thing without its verb
+    a = ask(city_store, question)
+    assert a["kind"] == "responsible" and not a["note"], (a["kind"], a["note"])
+    yichang = {(i["provision"]["number"], i["actor"]) for i in a["answers"]
+               if i["provision"]["document"] == "yichang-2023-metrology-implementation-plan"}
+    assert {("2.1.1", "市市场监管局"), ("2.1.1", "市科技局")} <= yichang, yichang

@@ -52,6 +52,8 @@ def test_a_topic_is_looked_for_without_its_opening_verb_last(matcher):
     lists = list(topic_terms(matcher, "建设社会公用计量标准"))
     assert lists[0] == ["建设社会公用计量标准"] and lists[-1][0] == "社会公用计量标准"
     assert list(topic_terms(matcher, "建设")) == [["建设"]]  # a verb alone is what it is
+    assert list(topic_terms(matcher, "产业计量测试中心建设"))[-1][0] == "产业计量测试中心"  # or closing it
+    assert all("计量" not in terms for terms in topic_terms(matcher, "计量监督检查"))  # too little is left
     assert list(topic_terms(matcher, "碳排放计量"))[-1] != ["排放计量"]  # no verb opens it
 
 

@@ -154,7 +154,8 @@ PATTERNS: tuple[QuestionPattern, ...] = (
     QuestionPattern("responsible", (
         r"^(?:请问)?(?:是)?(?:由)?(?:谁|哪个部门|哪些部门|哪个单位|哪家单位|什么部门)(?:来)?(?:负责|牵头|主管|承担|组织|开展)"
         r"(?P<topic>.+)$",
-        r"^(?P<topic>.+?)(?:由|归|是)?(?:谁|哪个部门|哪些部门|哪个单位|什么部门)(?:来)?(?:负责|牵头|主管|承担|组织|开展|管)"), (
+        r"^(?P<topic>.+?)(?:由|归|是)?(?:谁|哪个部门|哪些部门|哪个单位|什么部门)(?:来)?(?:负责|牵头|主管|承担|组织|开展|管)",
+        r"^(?P<topic>.+?)的(?:牵头|责任|主管|主办|负责|承办)(?:单位|部门|机构|主体)(?:是|有)?(?:谁|哪个|哪些|哪家|什么)"), (
         rf"^(?:who|which {_BODY})\s+(?:is |are )?(?:responsible for|in charge of|leads?|handles?|"
         r"carr(?:y|ies) out)\s+(?P<topic>.+)$",)),
     QuestionPattern("obligations", (

@@ -139,17 +139,22 @@ def topic_terms(matcher: ConceptMatcher, topic: str, lexicon: Lexicon | None = N
         yield terms
 
 
-#: the shortest thing a topic may be left with once its verb is taken off (标准, not 准)
-MIN_THING = 2
+#: the shortest thing a topic may be left with once its verb is taken off: 计量 of 计量监督检查 or 监管
+#: of 加强监管 would stand for most statements
+MIN_THING = 3
 
 
 def without_action(topic: str) -> str | None:
     """The thing a Chinese topic acts on, without the action verb it opens with (建设社会公用计量标准
-    -> 社会公用计量标准; 开展计量比对 -> 计量比对), or None when it opens with none or little is left."""
+    -> 社会公用计量标准; 开展计量比对 -> 计量比对), else without the one it closes with (产业计量测试中心建设
+    -> 产业计量测试中心), or None when it has neither or little is left."""
     from metrokg.nlp.extraction.lexicon.verbs import ACTION_VERBS
 
     verb = next((v for v in ACTION_VERBS if topic.startswith(v)), None)
     thing = topic[len(verb):].lstrip("的") if verb else ""
+    if not verb:
+        verb = next((v for v in ACTION_VERBS if topic.endswith(v)), None)
+        thing = topic[:-len(verb)].rstrip("的") if verb else ""
     return thing if len(thing) >= MIN_THING and _HAN.search(thing) else None
 
 
