@@ -239,9 +239,13 @@ class Segmenter:
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._words: set[str] = set(words)
         self._tokenizer: Any = None
-        self._mapped = False  # the tokenizer reads the memory-mapped dictionary
         self._cut_chars = 0
         self._lock = threading.Lock()
+
+    @property
+    def _mapped(self) -> bool:
+        """Whether the tokenizer reads the memory-mapped dictionary (not a loaded copy)."""
+        return self._tokenizer is not None and isinstance(self._tokenizer.FREQ, _Overlay)
 
     @property
     def words(self) -> frozenset[str]:
@@ -274,11 +278,11 @@ class Segmenter:
             if self._tokenizer is None and self._cut_chars <= MAPPED_CHARS:
                 mapped = mapped_dictionary()
                 if mapped is not None:
-                    self._tokenizer, self._mapped = self._build(_Overlay(mapped), mapped.total), True
+                    self._tokenizer = self._build(_Overlay(mapped), mapped.total)
                     return self._tokenizer
             if self._tokenizer is None or self._mapped:
                 freq, total = main_dictionary()
-                self._tokenizer, self._mapped = self._build(dict(freq), total), False
+                self._tokenizer = self._build(dict(freq), total)
             return self._tokenizer
 
     def _build(self, freq: dict[str, int], total: int):

@@ -13,6 +13,8 @@ totals and the command that shows the whole comparison.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from metrokg.kg.records.parents import parent_documents
 from metrokg.kg.store.base import Store
 
@@ -37,20 +39,14 @@ def _value(t: dict) -> str:
     return f"{text} ({t['deadline']})" if t.get("deadline") else text
 
 
-class _Citer:
-    """Provision and span of a target's or task's text, from the search index's records."""
-
-    def __init__(self, records):
-        self.by_number = {(r.document, r.number): r for r in records}
-
-    def __call__(self, document: str, number: str, text: str | None) -> dict:
-        rec = self.by_number.get((document, number))
-        if rec is None:
-            return {}
-        at = rec.text.find(text) if text else -1
-        start, end = (rec.start + at, rec.start + at + len(text)) if at >= 0 else (rec.start, rec.end)
-        return {"provision": {"iri": rec.iri, "document": document, "number": number, "heading": rec.heading},
-                "span": {"start": start, "end": end, "text": text if at >= 0 else rec.text}}
+def _cited(rec, text: str | None) -> dict:
+    """Provision and span of a target's or task's text in its provision's record (the whole
+    provision when the text is not found in it); nothing without a record."""
+    if rec is None:
+        return {}
+    at = rec.text.find(text) if text else -1
+    start, end = (rec.start + at, rec.start + at + len(text)) if at >= 0 else (rec.start, rec.end)
+    return {"provision": rec.reference(), "span": {"start": start, "end": end, "text": text if at >= 0 else rec.text}}
 
 
 def _target_item(change: str, t: dict, cite: dict, **extra) -> dict:
@@ -58,11 +54,15 @@ def _target_item(change: str, t: dict, cite: dict, **extra) -> dict:
             "value": t.get("value"), "unit": t.get("unit"), "year": t.get("deadline"), **extra, **cite}
 
 
-def comparison_items(result: dict, records, k: int) -> list[dict]:
+def comparison_items(result: dict, provision_at: Callable[[str, str], Any], k: int) -> list[dict]:
     """The answers of a :func:`~metrokg.kg.analyses.compare.compare_documents` result: differing
-    targets, then B's additions, then what B does not take up of A, each list at most ``k`` long."""
-    cite = _Citer(records)
+    targets, then B's additions, then what B does not take up of A, each list at most ``k`` long.
+    ``provision_at(document, number)``: the provision's search record."""
     a, b = result["a"], result["b"]
+
+    def cite(document: str, number: str, text: str | None) -> dict:
+        return _cited(provision_at(document, number), text)
+
     items = []
     for d in result["target_differences"][:k]:
         # stricter or looser in value; else due earlier or later (=10个 against >=2000种 compare no values)

@@ -119,24 +119,30 @@ def topic_terms(matcher: ConceptMatcher, topic: str, lexicon: Lexicon | None = N
     has none, as one of its words would stand for all of it)."""
     if _HAN.search(topic):
         yield [topic]
-        terms: list[str] = []
-        for entry in matcher.concepts.named(topic):
-            terms += [x for x in zh_labels(entry) if x not in terms]
+        named = _named_labels(matcher, topic)
+        lists = [named]
         thing = without_action(topic)  # 建设社会公用计量标准: the texts say 新建…, 建立… of the same thing
         if thing:
-            if terms and terms != [topic]:
-                yield terms
-            said = {topic, *terms}
-            terms = [thing] + [x for entry in matcher.concepts.named(thing) for x in zh_labels(entry)
-                               if x != thing and x not in said]
+            said = {topic, thing, *named}
+            lists.append([thing] + [x for x in _named_labels(matcher, thing) if x not in said])
     else:
         terms = concept_terms(matcher, topic)
         if not terms and lexicon is not None:
             translated = lexicon.translate(topic)
             if len(translated) == 1:
                 terms = list(translated[0].chinese)
-    if terms and terms != [topic]:
-        yield terms
+        lists = [terms]
+    for terms in lists:
+        if terms and terms != [topic]:
+            yield terms
+
+
+def _named_labels(matcher: ConceptMatcher, text: str) -> list[str]:
+    """The Chinese labels of the concepts ``text`` names as a whole, preferred labels first."""
+    out: list[str] = []
+    for entry in matcher.concepts.named(text):
+        out += [x for x in zh_labels(entry) if x not in out]
+    return out
 
 
 #: the shortest thing a topic may be left with once its verb is taken off: 计量 of 计量监督检查 or 监管

@@ -115,6 +115,12 @@ class QuestionAnswerer:
             self._records = {r.iri: r for r in self.index.records}
         return self._records.get(iri)
 
+    def provision_at(self, document: str, number: str):
+        """The search index's record of a document's provision by its number (None if it holds none)."""
+        if self._numbered is None:
+            self._numbered = {(r.document, r.number): r for r in self.index.records}
+        return self._numbered.get((document, number))
+
     def facets(self) -> dict[str, dict]:
         """Each document's title, kind, jurisdiction and year (what the answers are grouped under)."""
         if self._facets is None:
@@ -325,15 +331,13 @@ class QuestionAnswerer:
 
     def _register_item(self, r: dict) -> dict | None:
         """An answer citing a row of the obligations register (its provision by document and number)."""
-        if self._numbered is None:
-            self._numbered = {(rec.document, rec.number): rec for rec in self.index.records}
-        rec = self._numbered.get((r["document"], r["number"]))
+        rec = self.provision_at(r["document"], r["number"])
         if rec is None:
             return None
         item = {"actor": r.get("actor"), "actor_label": r.get("actor_label"), "role": r.get("role"),
                 "action": r.get("action"), "year": r.get("deadline")}
         item = {key: v for key, v in item.items() if v is not None}
-        item["provision"] = {"iri": rec.iri, "document": rec.document, "number": rec.number, "heading": rec.heading}
+        item["provision"] = rec.reference()
         item["span"] = {"start": r["start"], "end": r["end"], "text": r["text"]}
         return item
 
@@ -624,11 +628,9 @@ class QuestionAnswerer:
         return [t for t in tokens if not any(t != o and t in o for o in tokens)]
 
     def _document_says(self, q: str, m: re.Match, k: int) -> Answer | None:
-        from metrokg.kg.analyses.question_patterns import ASKED_DOCUMENT, BARE_KIND
-
         name, topic = _topic(m.group("doc")), _topic(m.group("topic"))
-        if not name or not topic or BARE_KIND.fullmatch(name) or ASKED_DOCUMENT.search(name):
-            return None  # 条例规定…, 哪些省的条例规定了…: which document is not said, it is asked
+        if not topic or not _names_a_document(name):
+            return None
         doc_id = self._resolve_document(name)
         if doc_id is None:
             return None
@@ -645,17 +647,16 @@ class QuestionAnswerer:
         (:mod:`metrokg.kg.analyses.question_compare`), the one the other implements as reference."""
         from metrokg.kg.analyses.compare import compare_documents
         from metrokg.kg.analyses.question_compare import NOTE, comparison_items, comparison_note, reference_first
-        from metrokg.kg.analyses.question_patterns import ASKED_DOCUMENT, BARE_KIND
 
         names = [_topic(m.group("doc")), _topic(m.group("other"))]
-        if not all(names) or any(BARE_KIND.fullmatch(n) or ASKED_DOCUMENT.search(n) for n in names):
+        if not all(_names_a_document(n) for n in names):
             return None
         docs = [self._resolve_document(n) for n in names]
         if docs[0] is None or docs[1] is None or docs[0] == docs[1]:
             return None
         a, b = reference_first(self.store, docs[0], docs[1])
         result = compare_documents(self.store, a, b, dense=self.mode == "hybrid")
-        items = comparison_items(result, self.index.records, k)
+        items = comparison_items(result, self.provision_at, k)
         fields = comparison_note(result)
         return Answer(q, "compare", None, [{"a": a, "b": b}], items, self._provisions(items),
                       note=NOTE.format(**fields), note_key="compare", note_fields=fields)
@@ -703,7 +704,7 @@ class QuestionAnswerer:
         p = h.provision
         s = h.sentence or {"start": p.start, "end": p.end, "text": p.text}
         return {"text": s["text"], "score": round(h.score, 6),
-                "provision": {"iri": p.iri, "document": p.document, "number": p.number, "heading": p.heading},
+                "provision": p.reference(),
                 "span": {"start": s["start"], "end": s["end"], "text": s["text"]},
                 "concepts": h.concepts}
 
@@ -726,6 +727,14 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _GENERIC_NAME_WORDS = frozenset("the a an of and plan plans law laws regulation regulations rule rules measures "
                                 "document documents opinion opinions notice metrology measurement province "
                                 "provincial city municipal implementation".split())
+
+
+def _names_a_document(name: str) -> bool:
+    """Whether a question's document name may name one document: not empty, not a kind alone (条例规定…)
+    and not asking which (哪些省的条例规定了…: the question spans documents)."""
+    from metrokg.kg.analyses.question_patterns import ASKED_DOCUMENT, BARE_KIND
+
+    return bool(name) and not BARE_KIND.fullmatch(name) and not ASKED_DOCUMENT.search(name)
 
 
 def _names(text: str, words: list[str], tokens: Callable[[str], list[str]]) -> bool:

@@ -32,3 +32,7 @@ class ProvisionRecord:
         d = asdict(self)
         d.pop("order")
         return d
+
+    def reference(self) -> dict:
+        """Where an answer cites it from: iri, document, number and heading."""
+        return {"iri": self.iri, "document": self.document, "number": self.number, "heading": self.heading}
