@@ -81,3 +81,24 @@ def test_provisions_past_the_document_budget_get_zero_vectors():
     assert not index.provisions[2].any()  # the budget ran out before the third provision
     assert set(index.sentence_owner.tolist()) <= {0, 1}
     assert index.provisions.dtype == np.float32 and index.sentences.dtype == np.float32
+
+
+def test_written_index_loads_as_the_index_built_in_memory(tmp_path, monkeypatch):
+    """The ingest's streamed build (vectors written to the index files as each chunk comes back)
+    reads back as the in-memory build stored and loaded: same rows, same owners and spans, zero
+    rows where the document's budget ran out."""
+    monkeypatch.setattr(dense, "EMBED_CHUNK", 2)  # several chunks, rows written out of order
+    records = [_record("a", "1", "总则", "第一条为了加强计量监督管理。保障量值准确。", 0),
+               _record("a", "2", "计量器具", "计量器具必须检定。", 30),
+               _record("b", "1", "目标", "到2025年，覆盖率达到90%。计量能力显著提升。", 0),
+               _record("b", "2", "", "计量检定必须按照国家计量检定系统表进行。", 40)]
+    limits = EmbedLimits(2000, 500, 50)  # b's second provision is past its budget
+    built = DenseIndex.build(records, HashEmbedder(), limits=limits)
+    built.save(tmp_path / "saved")
+    DenseIndex.write(records, HashEmbedder(), tmp_path / "written", limits=limits, model_id="kept-as")
+    saved, written = DenseIndex.load(tmp_path / "saved"), DenseIndex.load(tmp_path / "written")
+    assert written.model_id == "kept-as"
+    for name in ("provisions", "sentences", "sentence_owner", "sentence_spans"):
+        np.testing.assert_array_equal(getattr(written, name), getattr(saved, name))
+    assert written.provisions.dtype == np.float32 and not written.provisions[3].any()
+    assert written.sentences.shape[0] == built.sentences.shape[0] > 0

@@ -140,6 +140,72 @@ def embed_once(embedder: "Embedder", texts: Sequence[str], out: np.ndarray | Non
     return out
 
 
+STORED = np.float16  # the vectors on disk: half the size, the same rankings
+
+
+@dataclass
+class DensePlan:
+    """What a dense build embeds for a list of records: the texts, the row each goes to
+    (provisions first, then the sentences) and each sentence's provision and offsets."""
+
+    texts: list[str]
+    rows: list[int]
+    owners: np.ndarray  # (M,) int32 provision position of each sentence row
+    spans: np.ndarray  # (M, 2) int64 document offsets of each sentence
+    size: int  # rows of vectors: one per provision, then one per sentence
+
+    @classmethod
+    def of(cls, records: Sequence["ProvisionRecord"], limits: EmbedLimits) -> "DensePlan":
+        owners, spans, texts, rows = [], [], [], []
+        for _doc, group in itertools.groupby(enumerate(records), key=lambda item: item[1].document):
+            group = list(group)
+            for (i, _r), planned in zip(group, plan_document([r for _, r in group], limits)):
+                if planned.passage is not None:
+                    rows.append(i)
+                    texts.append(planned.passage)
+                for start, end, text in planned.sentences:
+                    rows.append(len(records) + len(owners))
+                    owners.append(i)
+                    spans.append((start, end))
+                    texts.append(text)
+        return cls(texts, rows, np.asarray(owners, np.int32), np.asarray(spans, np.int64).reshape(-1, 2),
+                   len(records) + len(owners))
+
+
+class RowFiles:
+    """The provisions' and the sentences' vector files (``.npy``, :data:`STORED`) written row by
+    row at their offsets (``out[rows] = vector``, as :func:`embed_once` writes), not mapped:
+    what is written goes to the page cache, not to this process's memory. Rows never written
+    (a provision past its document's budget) read as zeros."""
+
+    def __init__(self, folder: Path, provisions: int, sentences: int, dim: int) -> None:
+        self.dim, self.split = dim, provisions
+        self.row_bytes = dim * np.dtype(STORED).itemsize
+        self.files = [self._open(folder / "dense_provisions.npy", provisions),
+                      self._open(folder / "dense_sentences.npy", sentences)]
+
+    def _open(self, path: Path, rows: int) -> tuple:
+        handle = open(path, "wb")
+        np.lib.format.write_array_header_1_0(handle, {"descr": np.lib.format.dtype_to_descr(np.dtype(STORED)),
+                                                      "fortran_order": False, "shape": (rows, self.dim)})
+        offset = handle.tell()
+        handle.truncate(offset + rows * self.row_bytes)  # a sparse file of zeros until written
+        return handle, offset
+
+    def __setitem__(self, rows: Sequence[int], vector: np.ndarray) -> None:
+        data = np.asarray(vector, dtype=STORED).tobytes()
+        for row in rows:
+            (handle, offset), row = (self.files[0], row) if row < self.split else (self.files[1], row - self.split)
+            os.pwrite(handle.fileno(), data, offset + row * self.row_bytes)
+
+    def __enter__(self) -> "RowFiles":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for handle, _offset in self.files:
+            handle.close()
+
+
 @dataclass
 class DenseIndex:
     """Normalised vectors of provisions and sentences, with the sentence→provision map."""
@@ -155,30 +221,32 @@ class DenseIndex:
               progress: Callable[[int], None] | None = None,
               limits: EmbedLimits | None = None) -> "DenseIndex":
         """Embed the records (grouped by document, in order) within ``limits`` (the settings by
-        default); a provision past its document's budget gets a zero vector."""
-        limits = limits or EmbedLimits.configured()
-        owners, spans, texts, rows = [], [], [], []
-        for _doc, group in itertools.groupby(enumerate(records), key=lambda item: item[1].document):
-            group = list(group)
-            for (i, _r), plan in zip(group, plan_document([r for _, r in group], limits)):
-                if plan.passage is not None:
-                    rows.append(i)
-                    texts.append(plan.passage)
-                for start, end, text in plan.sentences:
-                    rows.append(len(records) + len(owners))
-                    owners.append(i)
-                    spans.append((start, end))
-                    texts.append(text)
+        default), in memory; a provision past its document's budget gets a zero vector."""
+        plan = DensePlan.of(records, limits or EmbedLimits.configured())
         # provisions' rows first, then the sentences', in one array the index keeps (two views of it);
         # a provision past its document's budget keeps its zero row
-        vectors = embed_once(embedder, texts, np.zeros((len(records) + len(owners), embedder.dim), np.float32), rows)
-        return cls(embedder.model_id, vectors[:len(records)], vectors[len(records):],
-                   np.asarray(owners, np.int32), np.asarray(spans, np.int64).reshape(-1, 2))
+        vectors = embed_once(embedder, plan.texts, np.zeros((plan.size, embedder.dim), np.float32), plan.rows)
+        return cls(embedder.model_id, vectors[:len(records)], vectors[len(records):], plan.owners, plan.spans)
+
+    @classmethod
+    def write(cls, records: Sequence["ProvisionRecord"], embedder: "Embedder", folder: Path,
+              limits: EmbedLimits | None = None, model_id: str | None = None) -> None:
+        """Embed the records as :meth:`build` does straight into the files :meth:`load` reads:
+        each chunk's vectors are written as they come back, so however large the corpus the
+        build holds one chunk of them (a 100-fold corpus held 300 MB of vectors in memory)."""
+        plan = DensePlan.of(records, limits or EmbedLimits.configured())
+        folder.mkdir(parents=True, exist_ok=True)
+        with RowFiles(folder, len(records), plan.size - len(records), embedder.dim) as out:
+            embed_once(embedder, plan.texts, out, plan.rows)
+        np.save(folder / "dense_owner.npy", plan.owners)
+        np.save(folder / "dense_spans.npy", plan.spans)
+        (folder / "dense.json").write_text(json.dumps({"model_id": model_id or embedder.model_id}))
 
     def save(self, folder: Path) -> None:
+        """Write an index built in memory where :meth:`load` reads it."""
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "dense_provisions.npy", self.provisions.astype(np.float16))
-        np.save(folder / "dense_sentences.npy", self.sentences.astype(np.float16))
+        np.save(folder / "dense_provisions.npy", self.provisions.astype(STORED))
+        np.save(folder / "dense_sentences.npy", self.sentences.astype(STORED))
         np.save(folder / "dense_owner.npy", self.sentence_owner)
         np.save(folder / "dense_spans.npy", self.sentence_spans)
         (folder / "dense.json").write_text(json.dumps({"model_id": self.model_id}))

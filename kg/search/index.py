@@ -22,7 +22,7 @@ import json
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -126,6 +126,17 @@ def bounded_query(query: str | None) -> tuple[str, list[str]]:
     if len(text) <= limit:
         return text, []
     return text[:limit].rstrip(), [warning_text("W155", length=len(text), limit=limit)]
+
+
+def write_json_list(path: Path, items: Iterable) -> None:
+    """A JSON array written an item at a time: the index's per-provision files (25 MB for 43 k
+    provisions) are never one string in memory, nor their records copied whole."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("[")
+        for i, item in enumerate(items):
+            out.write("," if i else "")
+            out.write(json.dumps(item, ensure_ascii=False))
+        out.write("]")
 
 
 def load_provisions(store: Store, document: str | None = None) -> list[ProvisionRecord]:
@@ -322,6 +333,7 @@ class SearchIndex:
                 linked[iri] = max(linked.get(iri, 0), 1)
             links.append(linked)
         expansion = ExpansionIndex.build(links)
+        del links, tokens  # what follows reuses their memory
         from metrokg.nlp import bilingual
 
         lexicon = bilingual.load().restricted(lexical.df)
@@ -332,11 +344,10 @@ class SearchIndex:
 
         def write(tmp: Path) -> None:
             lexical.save(tmp)
-            (tmp / "records.json").write_text(json.dumps([asdict(r) for r in records], ensure_ascii=False),
-                                              encoding="utf-8")
+            write_json_list(tmp / "records.json", (asdict(r) for r in records))
             (tmp / "concepts.json").write_text(json.dumps(matcher.to_json(), ensure_ascii=False), encoding="utf-8")
             (tmp / "expansion.json").write_text(json.dumps(expansion.to_json()), encoding="utf-8")
-            (tmp / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+            write_json_list(tmp / "facts.json", facts)
             (tmp / "titles.json").write_text(json.dumps(titles, ensure_ascii=False), encoding="utf-8")
             (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
             (tmp / "lexicon.json").write_text(json.dumps(lexicon.to_json(), ensure_ascii=False), encoding="utf-8")
@@ -375,37 +386,49 @@ class SearchIndex:
 
     def dense(self, model: str | None = None):
         """The dense index for the configured model, built (and persisted) on first use."""
+        with self._lock:
+            return self._dense_index(model, load=True)
+
+    def prepare_dense(self, model: str | None = None) -> None:
+        """Bring the dense index up to date without loading it where it is persisted (an
+        ingest's last step: the search that needs it loads it, the ingest never holds it)."""
+        with self._lock:
+            self._dense_index(model, load=False)
+
+    def _dense_index(self, model: str | None, load: bool):
         from metrokg.kg.search.dense import DenseIndex, EmbedLimits, configured_model_id, shared_embedder
 
-        with self._lock:
-            model_id = configured_model_id(model)
-            limits = EmbedLimits.configured()  # an index embedded under other limits is rebuilt
-            if self._dense is not None and self._dense.model_id == model_id and self._dense_limits == limits:
-                return self._dense
-            folder = self.index_dir / "search-dense" if self.index_dir else None
-            if folder is not None:
-                try:
-                    meta = json.loads((folder / "meta.json").read_text())
-                    if meta["generation"] == self.generation and meta["model_id"] == model_id \
-                            and meta.get("size") == len(self.records) and meta.get("limits") == asdict(limits):
+        model_id = configured_model_id(model)
+        limits = EmbedLimits.configured()  # an index embedded under other limits is rebuilt
+        if self._dense is not None and self._dense.model_id == model_id and self._dense_limits == limits:
+            return self._dense
+        folder = self.index_dir / "search-dense" if self.index_dir else None
+        meta = {"generation": self.generation, "model_id": model_id, "size": len(self.records),
+                "limits": asdict(limits)}
+        if folder is not None:
+            try:
+                saved = json.loads((folder / "meta.json").read_text())
+                if {k: saved.get(k) for k in meta} == meta:
+                    if load:
                         self._dense, self._dense_limits = DenseIndex.load(folder), limits
-                        return self._dense
-                except (OSError, ValueError, KeyError):
-                    pass
-            writable = folder is not None and can_write(folder)
-            embedder = shared_embedder(model, cache_dir=self.index_dir if writable else None)
-            dense = DenseIndex.build(self.records, embedder, limits=limits)
-            dense.model_id = model_id
-            if writable:
-                def write(tmp: Path) -> None:
-                    dense.save(tmp)
-                    (tmp / "meta.json").write_text(json.dumps({"generation": self.generation, "model_id": model_id,
-                                                               "size": len(self.records),
-                                                               "limits": asdict(limits)}))
+                    return self._dense
+            except (OSError, ValueError, KeyError, AttributeError):  # none, unreadable, or not an object
+                pass
+        writable = folder is not None and can_write(folder)
+        embedder = shared_embedder(model, cache_dir=self.index_dir if writable else None)
+        if writable:
+            def write(tmp: Path) -> None:
+                DenseIndex.write(self.records, embedder, tmp, limits=limits, model_id=model_id)
+                (tmp / "meta.json").write_text(json.dumps(meta))
 
-                persist_folder(folder, write)
-            self._dense, self._dense_limits = dense, limits
-            return dense
+            if persist_folder(folder, write):  # streamed to disk: the build never holds every vector
+                if load:
+                    self._dense, self._dense_limits = DenseIndex.load(folder), limits
+                return self._dense
+        dense = DenseIndex.build(self.records, embedder, limits=limits)  # no folder, or it could not be written
+        dense.model_id = model_id
+        self._dense, self._dense_limits = dense, limits
+        return dense
 
     @property
     def lexicon(self) -> Lexicon:

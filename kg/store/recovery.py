@@ -276,7 +276,7 @@ def _repair_caches(spec: str, before: list[Finding]) -> list[Finding]:
                 shutil.rmtree(store.index_dir / name, ignore_errors=True)
             index = SearchIndex.build(store)
             if "dense index" in problems:
-                index.dense()
+                index.prepare_dense()
             done.append(Finding("search index", "repaired", "rebuilt from the store"))
     return done
 

@@ -63,4 +63,4 @@ def refresh_indexes(store) -> None:
     so that the first search afterwards does not pay for it."""
     from metrokg.kg.search.index import SearchIndex
 
-    SearchIndex.open(store).dense()
+    SearchIndex.open(store).prepare_dense()
