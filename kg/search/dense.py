@@ -206,6 +206,14 @@ class RowFiles:
             handle.close()
 
 
+def _save_sentence_map(folder: Path, owners: np.ndarray, spans: np.ndarray, model_id: str) -> None:
+    """What an index folder holds besides its vectors, however they were written: each sentence
+    row's provision and offsets, and the model id."""
+    np.save(folder / "dense_owner.npy", owners)
+    np.save(folder / "dense_spans.npy", spans)
+    (folder / "dense.json").write_text(json.dumps({"model_id": model_id}))
+
+
 @dataclass
 class DenseIndex:
     """Normalised vectors of provisions and sentences, with the sentence→provision map."""
@@ -238,18 +246,14 @@ class DenseIndex:
         folder.mkdir(parents=True, exist_ok=True)
         with RowFiles(folder, len(records), plan.size - len(records), embedder.dim) as out:
             embed_once(embedder, plan.texts, out, plan.rows)
-        np.save(folder / "dense_owner.npy", plan.owners)
-        np.save(folder / "dense_spans.npy", plan.spans)
-        (folder / "dense.json").write_text(json.dumps({"model_id": model_id or embedder.model_id}))
+        _save_sentence_map(folder, plan.owners, plan.spans, model_id or embedder.model_id)
 
     def save(self, folder: Path) -> None:
         """Write an index built in memory where :meth:`load` reads it."""
         folder.mkdir(parents=True, exist_ok=True)
         np.save(folder / "dense_provisions.npy", self.provisions.astype(STORED))
         np.save(folder / "dense_sentences.npy", self.sentences.astype(STORED))
-        np.save(folder / "dense_owner.npy", self.sentence_owner)
-        np.save(folder / "dense_spans.npy", self.sentence_spans)
-        (folder / "dense.json").write_text(json.dumps({"model_id": self.model_id}))
+        _save_sentence_map(folder, self.sentence_owner, self.sentence_spans, self.model_id)
 
     @classmethod
     def load(cls, folder: Path) -> "DenseIndex":
